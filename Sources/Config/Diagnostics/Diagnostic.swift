@@ -1,0 +1,75 @@
+// Where a problem is and what it is. Every module reports user errors as `Diagnostic`s so that a bad
+// config, a dangling layer input or a bad CSV cell all print the same way:
+// `configs/x.yaml:12:5: error: model.layers[0].init: unknown initializer 'he_norml' (did you mean 'he'?)`
+// followed by the source line and a caret (see DiagnosticRenderer).
+
+/// A 1-based position in a source file.
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The path as the user gave it (or as resolved relative to the including config).
+    public let file: String
+    /// 1-based line number.
+    public let line: Int
+    /// 1-based column number, counted in Unicode scalars.
+    public let column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.file, a.line, a.column) < (b.file, b.line, b.column)
+    }
+}
+
+/// One problem found in user input.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// Where it is; nil when the problem has no place in a file (e.g. an empty file name).
+    public var location: SourceLocation?
+    /// The key path in the config, e.g. `model.layers[2].init`; empty when not about a key.
+    public var path: String
+    /// What is wrong and what was expected, e.g. `expected a positive integer, found '-3'`.
+    public var message: String
+    /// A fix, e.g. `did you mean 'he'?`; nil when there is none.
+    public var suggestion: String?
+
+    public init(at location: SourceLocation?, path: String = "", _ message: String, suggestion: String? = nil) {
+        self.location = location
+        self.path = path
+        self.message = message
+        self.suggestion = suggestion
+    }
+
+    /// The one-line form without the source excerpt: `file:line:col: error: path: message (suggestion)`.
+    public var description: String {
+        var text = ""
+        if let location { text += "\(location): " }
+        text += "error: "
+        if !path.isEmpty { text += "\(path): " }
+        text += message
+        if let suggestion { text += " (\(suggestion))" }
+        return text
+    }
+}
+
+/// A set of problems found together; thrown by loaders and builders when input is invalid.
+public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
+    public let diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics.sorted { a, b in
+            switch (a.location, b.location) {
+            case let (x?, y?): return x < y
+            case (nil, _?): return true
+            default: return false
+            }
+        }
+    }
+
+    public init(_ diagnostic: Diagnostic) { self.init([diagnostic]) }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

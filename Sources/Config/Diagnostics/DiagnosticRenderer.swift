@@ -1,0 +1,55 @@
+// Prints diagnostics the way compilers do: the one-line `file:line:col: error: …` form, then the
+// offending source line and a caret under the column. Source text comes from the files the config
+// loader read (kept in memory) or, for other files such as CSV data, is read from disk on demand.
+
+import Foundation
+
+/// Renders `Diagnostic`s with source excerpts, sorted by position and capped at a limit.
+public struct DiagnosticRenderer {
+    /// Most diagnostics printed for one error; the rest are counted in a closing line.
+    public var limit = 50
+    private var sources: [String: [Substring]] = [:]
+
+    public init(sources: [String: String] = [:]) {
+        for (file, text) in sources { self.sources[file] = Self.lines(text) }
+    }
+
+    /// The full report: every diagnostic (up to `limit`) with its excerpt, and a closing count.
+    public mutating func render(_ error: DiagnosticError) -> String {
+        var out: [String] = []
+        for diagnostic in error.diagnostics.prefix(limit) {
+            out.append(diagnostic.description)
+            if let location = diagnostic.location, let excerpt = excerpt(at: location) {
+                out.append(excerpt)
+            }
+        }
+        let count = error.diagnostics.count
+        if count > limit { out.append("… and \(count - limit) more errors") }
+        out.append(count == 1 ? "1 error" : "\(count) errors")
+        return out.joined(separator: "\n")
+    }
+
+    /// The source line at `location` and a caret under its column, or nil if the line is unknown.
+    mutating func excerpt(at location: SourceLocation) -> String? {
+        if sources[location.file] == nil {
+            guard let data = FileManager.default.contents(atPath: location.file), data.count <= 64 << 20 else {
+                return nil
+            }
+            sources[location.file] = Self.lines(String(decoding: data, as: UTF8.self))
+        }
+        guard let lines = sources[location.file], location.line >= 1, location.line <= lines.count else {
+            return nil
+        }
+        let line = lines[location.line - 1]
+        let shown = String(line.unicodeScalars.prefix(240).map { $0 == "\t" ? " " : Character($0) })
+        if shown.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" }) { return nil }
+        let pad = String(repeating: " ", count: max(0, min(location.column - 1, shown.count)))
+        return "    \(shown)\n    \(pad)^"
+    }
+
+    private static func lines(_ text: String) -> [Substring] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        }
+    }
+}

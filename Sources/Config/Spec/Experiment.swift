@@ -1,0 +1,49 @@
+// The typed, validated, immutable description of one experiment: what the YAML file says once it
+// has been read, checked and had every default filled in. Nothing past the Config module sees YAML;
+// Graph and Trainer read only these values. Defaults live in `Defaults`, in one place.
+
+/// A whole experiment config after decoding and validation.
+public struct ExperimentConfig: Sendable, Equatable {
+    /// Run name; defaults to the config file's name without extension.
+    public var name: String
+    /// Seed for every random draw in the run (weights, shuffling).
+    public var seed: UInt64
+    public var data: DataSpec
+    public var model: ModelSpec
+    public var train: TrainSpec
+    public var output: OutputSpec
+
+    public init(name: String, seed: UInt64, data: DataSpec, model: ModelSpec, train: TrainSpec, output: OutputSpec) {
+        self.name = name
+        self.seed = seed
+        self.data = data
+        self.model = model
+        self.train = train
+        self.output = output
+    }
+}
+
+/// Default values, in one place. The decoder fills these in; the emitter writes them out explicitly.
+public enum Defaults {
+    public static let seed: UInt64 = 0
+    public static let activation = Activation.linear
+    public static let weightInit = InitializerSpec.glorotUniform
+    public static let biasInit = InitializerSpec.zeros
+    public static let randomStd = 0.01
+    public static let randomUniformMin = -0.05
+    public static let randomUniformMax = 0.05
+    public static let momentum = 0.0
+    public static let batchSize = 32
+    public static let shuffle = true
+    public static let csvHeader = true
+    /// `output.dir` when not given: `runs/<name>`, relative to the working directory.
+    public static func outputDir(name: String) -> String { "runs/\(name)" }
+}
+
+/// Where the run's files go.
+public struct OutputSpec: Sendable, Equatable {
+    /// Output directory, relative to the working directory unless absolute.
+    public var dir: String
+
+    public init(dir: String) { self.dir = dir }
+}

@@ -1,0 +1,101 @@
+// The network as the config describes it: an input shape and a list of named layers, each with its
+// inputs (by default the layer before it). The Graph module turns this into a checked DAG.
+
+/// The model section: input shape and layers in file order.
+public struct ModelSpec: Sendable, Equatable {
+    /// Shape of one input sample, e.g. `[2]`; dense layers see it flattened.
+    public var input: [Int]
+    public var layers: [LayerSpec]
+    /// Where `model.input` is written, for shape errors.
+    public var inputLocation: SourceLocation
+
+    public init(input: [Int], layers: [LayerSpec], inputLocation: SourceLocation) {
+        self.input = input
+        self.layers = layers
+        self.inputLocation = inputLocation
+    }
+}
+
+/// One layer of the model.
+public struct LayerSpec: Sendable, Equatable {
+    /// Unique layer name; defaults to `<type>_<index>` (e.g. `dense_0`).
+    public var name: String
+    /// What the layer computes.
+    public var kind: LayerKind
+    /// The layers it reads, by name; nil means the previous layer (the model input for the first).
+    public var inputs: [LayerRef]?
+    /// Where the layer's entry starts in the config, for graph errors.
+    public var location: SourceLocation
+
+    public init(name: String, kind: LayerKind, inputs: [LayerRef]?, location: SourceLocation) {
+        self.name = name
+        self.kind = kind
+        self.inputs = inputs
+        self.location = location
+    }
+}
+
+/// A reference to another layer by name; the name `input` means the model input.
+public struct LayerRef: Sendable, Equatable {
+    public var name: String
+    public var location: SourceLocation
+
+    public init(name: String, location: SourceLocation) {
+        self.name = name
+        self.location = location
+    }
+}
+
+/// The layer types and their settings.
+public enum LayerKind: Sendable, Equatable {
+    /// `y = activation(x Wᵀ + b)`, W: [units, in].
+    case dense(DenseSpec)
+    /// Elementwise sum of inputs of one width.
+    case add
+    /// Inputs side by side along the feature axis, in the order listed.
+    case concat
+
+    /// The name used in configs.
+    public var typeName: String {
+        switch self {
+        case .dense: return "dense"
+        case .add: return "add"
+        case .concat: return "concat"
+        }
+    }
+
+    /// Every layer type name, for messages and suggestions.
+    public static let typeNames = ["dense", "add", "concat"]
+}
+
+/// A fully connected layer.
+public struct DenseSpec: Sendable, Equatable {
+    public var units: Int
+    public var activation: Activation
+    /// Weight initializer.
+    public var weightInit: InitializerSpec
+    /// Bias initializer.
+    public var biasInit: InitializerSpec
+
+    public init(units: Int, activation: Activation, weightInit: InitializerSpec, biasInit: InitializerSpec) {
+        self.units = units
+        self.activation = activation
+        self.weightInit = weightInit
+        self.biasInit = biasInit
+    }
+}
+
+/// Activation functions; raw values are the config names.
+public enum Activation: String, Sendable, CaseIterable {
+    case linear
+    case relu
+    /// `max(x, 0.01·x)`, PyTorch's default negative slope.
+    case leakyReLU = "leaky_relu"
+    case sigmoid
+    case tanh
+    /// Row-wise softmax over the layer's units.
+    case softmax
+
+    /// The negative slope of `leaky_relu`.
+    public static let leakySlope: Float = 0.01
+}

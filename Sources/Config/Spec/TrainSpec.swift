@@ -1,0 +1,57 @@
+// How to train: the loss, the optimizer and the schedule of epochs and batches.
+
+/// The train section.
+public struct TrainSpec: Sendable, Equatable {
+    public var loss: Loss
+    public var optimizer: OptimizerSpec
+    /// Passes over the training data; at least 1.
+    public var epochs: Int
+    /// Samples per step; at least 1 (the last batch of an epoch may be smaller).
+    public var batchSize: Int
+    /// Whether sample order is reshuffled (seeded) every epoch.
+    public var shuffle: Bool
+
+    public init(loss: Loss, optimizer: OptimizerSpec, epochs: Int, batchSize: Int, shuffle: Bool) {
+        self.loss = loss
+        self.optimizer = optimizer
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+    }
+}
+
+/// Loss functions; raw values are the config names.
+public enum Loss: String, Sendable, CaseIterable {
+    /// Mean of squared errors over every output element (PyTorch's MSELoss).
+    case mse
+    /// Mean binary cross-entropy over every output element; targets in [0, 1].
+    case binaryCrossentropy = "binary_crossentropy"
+    /// Cross-entropy summed over classes, averaged over samples; integer class labels.
+    case categoricalCrossentropy = "categorical_crossentropy"
+}
+
+/// An optimizer and its hyperparameters.
+public enum OptimizerSpec: Sendable, Equatable {
+    case sgd(SGDSpec)
+
+    public var typeName: String {
+        switch self {
+        case .sgd: return "sgd"
+        }
+    }
+
+    public static let typeNames = ["sgd"]
+}
+
+/// Stochastic gradient descent with classical momentum, as PyTorch: `v = μ·v + g; p -= lr·v`.
+public struct SGDSpec: Sendable, Equatable {
+    /// Step size; greater than 0.
+    public var learningRate: Double
+    /// Momentum μ in [0, 1).
+    public var momentum: Double
+
+    public init(learningRate: Double, momentum: Double) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+    }
+}
