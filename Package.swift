@@ -16,6 +16,12 @@ let cpuFlags: [SwiftSetting] = []
 
 let package = Package(
     name: "nnrun",
+    products: [
+        .executable(name: "nnrun", targets: ["nnrun"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
     targets: [
         .systemLibrary(
             name: "CYAML",
@@ -23,6 +29,20 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "Config", dependencies: ["CYAML"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .target(name: "Graph", dependencies: ["Config"], swiftSettings: cpuFlags),
+        .target(name: "Trainer", dependencies: ["Graph"], swiftSettings: cpuFlags),
+        .executableTarget(
+            name: "nnrun",
+            dependencies: [
+                "Trainer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: cpuFlags
+        ),
+        .target(name: "TestSupport", dependencies: ["Trainer"], path: "Tests/TestSupport"),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
+        .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "TestSupport"]),
     ]
 )

@@ -1,0 +1,92 @@
+// The compiled model: layers as a DAG in topological order with inferred widths, and the parameter
+// plan (one arena; each tensor at a 64-byte-aligned offset). Weight layout for the whole project is
+// `[out, in]` row-major, as PyTorch's nn.Linear: `y = x Wᵀ + b`.
+
+import Config
+
+/// A compiled, shape-checked layer DAG and its parameter plan.
+public struct CompiledGraph: Sendable {
+    /// Nodes in topological order; `nodes[0]` is the model input and the last node the output.
+    public let nodes: [GraphNode]
+    /// Every parameter tensor, in layer order (weight before bias).
+    public let parameters: [ParameterSlot]
+    /// Floats in the parameter arena (and in the gradient arena, which has the same offsets).
+    public let arenaCount: Int
+    /// Shape of one input sample as the config gives it.
+    public let inputShape: [Int]
+
+    /// Index of the output node.
+    public var output: Int { nodes.count - 1 }
+
+    /// Total number of trainable values (without alignment padding).
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    /// The parameter named `layer.role` (e.g. `hidden.weight`), if any.
+    public func parameter(_ name: String) -> ParameterSlot? {
+        parameters.first { $0.name == name }
+    }
+
+    /// Fills `arena` (`arenaCount` floats) with every tensor's initial values for `seed`. Each
+    /// tensor draws from its own stream keyed by (seed, layer, role); padding is zeroed.
+    public func initialize(_ arena: UnsafeMutablePointer<Float>, seed: UInt64) {
+        arena.update(repeating: 0, count: arenaCount)
+        for slot in parameters {
+            var random = RandomStream(seed: seed, path: ["init", slot.layer, slot.role])
+            Initializer.fill(
+                arena + slot.offset, count: slot.count, spec: slot.initializer,
+                fanIn: slot.fanIn, fanOut: slot.fanOut, random: &random)
+        }
+    }
+}
+
+/// One node of the DAG.
+public struct GraphNode: Sendable {
+    public let name: String
+    public let op: NodeOp
+    /// Indices (into `CompiledGraph.nodes`) of the nodes this one reads, in the order listed.
+    public let inputs: [Int]
+    /// Features per sample this node produces.
+    public let width: Int
+    /// Where the layer is written in the config; nil for the model input.
+    public let location: SourceLocation?
+}
+
+/// What a node computes.
+public enum NodeOp: Sendable {
+    case input
+    case dense(DenseNode)
+    case add
+    case concat
+}
+
+/// A dense layer's sizes and parameter slots.
+public struct DenseNode: Sendable {
+    public let inFeatures: Int
+    public let units: Int
+    public let activation: Activation
+    /// Index into `CompiledGraph.parameters` of the weight `[units, inFeatures]`.
+    public let weight: Int
+    /// Index into `CompiledGraph.parameters` of the bias `[units]`.
+    public let bias: Int
+}
+
+/// Where one parameter tensor lives in the arena and how it starts.
+public struct ParameterSlot: Sendable {
+    /// The owning layer's name.
+    public let layer: String
+    /// `weight` or `bias`.
+    public let role: String
+    /// Shape, e.g. `[out, in]` for a dense weight.
+    public let shape: [Int]
+    /// Offset in floats from the arena start; a multiple of 16 (64 bytes).
+    public let offset: Int
+    /// Number of values.
+    public let count: Int
+    public let initializer: InitializerSpec
+    /// Fans of the owning layer (a bias uses its layer's fans).
+    public let fanIn: Int
+    public let fanOut: Int
+
+    /// `layer.role`, the name used in weight files.
+    public var name: String { "\(layer).\(role)" }
+}

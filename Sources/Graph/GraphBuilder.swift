@@ -1,0 +1,202 @@
+// Compiles the config's model section into a `CompiledGraph`: resolves layer names (the name
+// `input` is the model input; a layer without `inputs:` reads the previous one), rejects unknown
+// inputs and cycles, orders layers topologically (file order among equals, so the order is stable),
+// infers every width, checks that each layer feeds the output (the last layer), and lays out the
+// parameter arena. Every problem in a phase is reported together, each at its layer's line.
+
+import Config
+
+/// Builds checked layer DAGs from model specs.
+public enum GraphBuilder {
+    /// The name by which layers refer to the model input.
+    public static let inputName = "input"
+    /// Largest parameter arena accepted, in floats (8 GiB).
+    public static let maxArenaCount = 1 << 31
+
+    /// The compiled graph for `model`, or every problem found.
+    public static func build(_ model: ModelSpec) throws(DiagnosticError) -> CompiledGraph {
+        let layers = model.layers
+        let edges = try resolveInputs(layers)
+        let order = try topologicalOrder(layers, edges: edges)
+        let widths = try inferWidths(model, order: order, edges: edges)
+        try checkAllFeedOutput(layers, edges: edges)
+        let graph = assemble(model, order: order, edges: edges, widths: widths)
+        if graph.arenaCount > maxArenaCount {
+            throw DiagnosticError(Diagnostic(
+                at: model.inputLocation, path: "model",
+                "the model needs \(graph.parameterCount) parameters (\(graph.arenaCount * 4 >> 30) GiB), more than the limit of \(maxArenaCount)"))
+        }
+        return graph
+    }
+
+    // MARK: - Names
+
+    /// Each layer's inputs as ids: 0 is the model input, `i + 1` is `layers[i]`.
+    private static func resolveInputs(_ layers: [LayerSpec]) throws(DiagnosticError) -> [[Int]] {
+        var ids: [String: Int] = [inputName: 0]
+        for (index, layer) in layers.enumerated() where ids[layer.name] == nil { ids[layer.name] = index + 1 }
+        var problems: [Diagnostic] = []
+        var edges: [[Int]] = []
+        for (index, layer) in layers.enumerated() {
+            guard let refs = layer.inputs else {
+                edges.append([index])  // the previous layer, or the model input for the first
+                continue
+            }
+            var resolved: [Int] = []
+            for ref in refs {
+                if let id = ids[ref.name] {
+                    resolved.append(id)
+                } else {
+                    problems.append(Diagnostic(
+                        at: ref.location, path: "layer '\(layer.name)'",
+                        "unknown input '\(ref.name)': no layer has that name",
+                        suggestion: Suggestion.didYouMean(ref.name, in: ids.keys.sorted())))
+                }
+            }
+            edges.append(resolved)
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+        return edges
+    }
+
+    // MARK: - Order
+
+    /// Layer ids in an order where every layer comes after its inputs (Kahn's algorithm, taking the
+    /// earliest layer in the file whenever several are ready).
+    private static func topologicalOrder(_ layers: [LayerSpec], edges: [[Int]]) throws(DiagnosticError) -> [Int] {
+        let count = layers.count + 1
+        var consumers = [[Int]](repeating: [], count: count)
+        var pending = [Int](repeating: 0, count: count)
+        for (index, inputs) in edges.enumerated() {
+            for input in inputs {
+                consumers[input].append(index + 1)
+                pending[index + 1] += 1
+            }
+        }
+        var ready = [0]
+        var order: [Int] = []
+        while !ready.isEmpty {
+            let next = ready.removeFirst()
+            order.append(next)
+            for consumer in consumers[next] {
+                pending[consumer] -= 1
+                if pending[consumer] == 0 {
+                    let at = ready.firstIndex { $0 > consumer } ?? ready.endIndex
+                    ready.insert(consumer, at: at)
+                }
+            }
+        }
+        if order.count < count {
+            throw DiagnosticError(cycles(layers, edges: edges, unordered: Set(0..<count).subtracting(order)))
+        }
+        return order
+    }
+
+    /// One diagnostic per cycle among the layers Kahn's algorithm could not order.
+    private static func cycles(_ layers: [LayerSpec], edges: [[Int]], unordered: Set<Int>) -> [Diagnostic] {
+        var remaining = unordered
+        var problems: [Diagnostic] = []
+        while let start = remaining.min() {
+            var path: [Int] = []
+            var current = start
+            while !path.contains(current) {
+                path.append(current)
+                guard let next = edges[current - 1].first(where: { remaining.contains($0) }) else { break }
+                current = next
+            }
+            guard let first = path.firstIndex(of: current), path.count > 1 || edges[current - 1].contains(current) else {
+                remaining.remove(start)  // downstream of a cycle, not on one
+                continue
+            }
+            let cycle = Array(path[first...])
+            remaining.subtract(cycle)
+            let head = cycle.min() ?? start
+            let names = cycle.reversed().map { layers[$0 - 1].name }  // data-flow direction
+            let rotated = Array(names.drop { $0 != layers[head - 1].name }) + names.prefix { $0 != layers[head - 1].name }
+            let loop = (rotated + [rotated[0]]).map { "'\($0)'" }.joined(separator: " → ")
+            problems.append(Diagnostic(
+                at: layers[head - 1].location, path: "layer '\(layers[head - 1].name)'",
+                "layers form a cycle: \(loop); a model must be a DAG"))
+        }
+        return problems
+    }
+
+    // MARK: - Shapes
+
+    /// Output width of every id (index 0: the flattened model input).
+    private static func inferWidths(_ model: ModelSpec, order: [Int], edges: [[Int]]) throws(DiagnosticError) -> [Int] {
+        var problems: [Diagnostic] = []
+        var widths = [Int?](repeating: nil, count: order.count)
+        let (inputWidth, overflow) = model.input.reduce((1, false)) { acc, dim in
+            let (product, over) = acc.0.multipliedReportingOverflow(by: dim)
+            return (product, acc.1 || over)
+        }
+        if overflow || inputWidth > maxArenaCount {
+            throw DiagnosticError(Diagnostic(at: model.inputLocation, path: "model.input", "input shape \(model.input) is too large"))
+        }
+        widths[0] = inputWidth
+        for id in order.dropFirst() {
+            let layer = model.layers[id - 1]
+            let known = edges[id - 1].compactMap { input in
+                widths[input].map { InputShape(name: input == 0 ? inputName : model.layers[input - 1].name, width: $0) }
+            }
+            guard known.count == edges[id - 1].count else { continue }  // an input already failed
+            switch layer.kind {
+            case .dense(let spec): widths[id] = DenseLayer.outputWidth(spec, layer: layer, inputs: known, problems: &problems)
+            case .add: widths[id] = MergeLayer.addWidth(layer: layer, inputs: known, problems: &problems)
+            case .concat: widths[id] = MergeLayer.concatWidth(inputs: known)
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+        return widths.map { $0 ?? 0 }
+    }
+
+    // MARK: - Reachability
+
+    /// Every layer must contribute to the output (the last layer); anything else is a mistake.
+    private static func checkAllFeedOutput(_ layers: [LayerSpec], edges: [[Int]]) throws(DiagnosticError) {
+        var used = Set([layers.count])
+        var stack = [layers.count]
+        while let id = stack.popLast() {
+            guard id > 0 else { continue }
+            for input in edges[id - 1] where used.insert(input).inserted { stack.append(input) }
+        }
+        let output = layers[layers.count - 1].name
+        let unused = layers.indices.filter { !used.contains($0 + 1) }.map { layers[$0] }
+        if !unused.isEmpty {
+            throw DiagnosticError(unused.map {
+                Diagnostic(at: $0.location, path: "layer '\($0.name)'",
+                           "layer '\($0.name)' does not feed the output layer '\(output)' (the last layer)",
+                           suggestion: "list it in a later layer's inputs, or remove it")
+            })
+        }
+    }
+
+    // MARK: - Assembly
+
+    /// Nodes in topological order with remapped input indices, and the parameter arena plan.
+    private static func assemble(_ model: ModelSpec, order: [Int], edges: [[Int]], widths: [Int]) -> CompiledGraph {
+        var position = [Int](repeating: 0, count: order.count)
+        for (index, id) in order.enumerated() { position[id] = index }
+        var nodes = [GraphNode(name: inputName, op: .input, inputs: [], width: widths[0], location: model.inputLocation)]
+        var parameters: [ParameterSlot] = []
+        var offset = 0
+        for id in order.dropFirst() {
+            let layer = model.layers[id - 1]
+            let inputs = edges[id - 1].map { position[$0] }
+            let op: NodeOp
+            switch layer.kind {
+            case .dense(let spec):
+                let inFeatures = widths[edges[id - 1][0]]
+                let (weight, bias) = DenseLayer.parameters(spec, layer: layer.name, inFeatures: inFeatures, offset: &offset)
+                parameters += [weight, bias]
+                op = .dense(DenseNode(inFeatures: inFeatures, units: spec.units, activation: spec.activation,
+                                      weight: parameters.count - 2, bias: parameters.count - 1))
+            case .add: op = .add
+            case .concat: op = .concat
+            }
+            nodes.append(GraphNode(name: layer.name, op: op, inputs: inputs, width: widths[id], location: layer.location))
+        }
+        return CompiledGraph(nodes: nodes, parameters: parameters, arenaCount: offset, inputShape: model.input)
+    }
+}

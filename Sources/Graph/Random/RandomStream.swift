@@ -1,0 +1,88 @@
+// Seeded random numbers with named, independent streams. A stream is keyed by the run seed and a
+// path of names (e.g. `["hidden", "weight"]` or `["data", "shuffle"]`), so each parameter's draws
+// depend only on (seed, layer name, parameter name): changing one layer's initializer, adding a
+// layer, or reordering the file leaves every other tensor's values bit-identical. The generator is
+// xoshiro256** seeded through SplitMix64 from an FNV-1a hash of the key; normals use Box–Muller in
+// Double. Everything here is specified exactly, so the same seed gives the same bits on every run.
+
+import Foundation
+
+/// A deterministic random number stream (xoshiro256**).
+public struct RandomStream: RandomNumberGenerator, Sendable {
+    private var s0, s1, s2, s3: UInt64
+    private var spareNormal: Double?
+
+    /// The stream for `seed` and a path of names; distinct paths give independent streams.
+    public init(seed: UInt64, path: [String]) {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a offset basis
+        func mix(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3  // FNV prime
+        }
+        for component in path {
+            for byte in component.utf8 { mix(byte) }
+            mix(0xff)  // separator that cannot occur in UTF-8, so ["ab","c"] != ["a","bc"]
+        }
+        var state = seed ^ hash
+        s0 = Self.splitMix(&state)
+        s1 = Self.splitMix(&state)
+        s2 = Self.splitMix(&state)
+        s3 = Self.splitMix(&state)
+        spareNormal = nil
+    }
+
+    /// SplitMix64: spreads a 64-bit state into well-mixed seeds for the main generator.
+    private static func splitMix(_ state: inout UInt64) -> UInt64 {
+        state = state &+ 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = s3 << 45 | s3 >> 19
+        return result
+    }
+
+    /// Uniform in [0, 1) with 53 random bits.
+    public mutating func nextUniform() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// Standard normal N(0, 1) by the Box–Muller transform.
+    public mutating func nextNormal() -> Double {
+        if let spare = spareNormal {
+            spareNormal = nil
+            return spare
+        }
+        let u1 = 1.0 - nextUniform()  // (0, 1]: log stays finite
+        let u2 = nextUniform()
+        let radius = (-2.0 * Foundation.log(u1)).squareRoot()
+        let angle = 2.0 * Double.pi * u2
+        spareNormal = radius * Foundation.sin(angle)
+        return radius * Foundation.cos(angle)
+    }
+
+    /// Uniform integer in `0..<bound` without modulo bias (Lemire's method).
+    public mutating func nextIndex(below bound: Int) -> Int {
+        precondition(bound > 0, "bound must be positive")
+        let range = UInt64(bound)
+        var product = next().multipliedFullWidth(by: range)
+        if product.low < range {
+            let threshold = (0 &- range) % range
+            while product.low < threshold {
+                product = next().multipliedFullWidth(by: range)
+            }
+        }
+        return Int(product.high)
+    }
+}

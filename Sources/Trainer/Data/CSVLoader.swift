@@ -1,0 +1,193 @@
+// Loads a CSV data file into a `Dataset`: comma-separated cells, optional header row, RFC 4180
+// quoting ("a,b" and "" inside quotes), CRLF or LF line ends, blank lines skipped. The label column
+// and feature columns are chosen by header name or 0-based index. Every bad cell (missing,
+// non-numeric, not finite, a label the loss cannot use) and every short or long row is reported at
+// its `file:line:column`, up to a limit, and nothing is returned unless the whole file is good.
+
+import Config
+import Foundation
+
+enum CSVLoader {
+    /// Most problems collected before giving up on a file.
+    static let problemLimit = 100
+
+    /// The dataset in `spec.resolvedPath`, with labels encoded by `encoding`.
+    static func load(_ spec: CSVSpec, encoding: TargetEncoding) throws(DiagnosticError) -> Dataset {
+        let file = spec.resolvedPath
+        guard let data = FileManager.default.contents(atPath: file) else {
+            let reason = FileManager.default.fileExists(atPath: file) ? "it is not readable" : "no such file"
+            throw DiagnosticError(Diagnostic(at: nil, path: "data.path", "cannot read data file '\(file)': \(reason)"))
+        }
+        var records = parseRecords(data, file: file)
+        guard !records.isEmpty else {
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), path: "data.path", "the data file is empty"))
+        }
+        let header = spec.header ? records.removeFirst() : nil
+        let columnCount = header?.cells.count ?? records.first?.cells.count ?? 0
+        var problems: [Diagnostic] = []
+        let headerLocation = SourceLocation(file: file, line: header?.line ?? 1, column: 1)
+        let columns = resolveColumns(spec, header: header, columnCount: columnCount, at: headerLocation, problems: &problems)
+        guard problems.isEmpty, let (label, features) = columns else { throw DiagnosticError(problems) }
+        if records.isEmpty {
+            throw DiagnosticError(Diagnostic(at: headerLocation, path: "data.path", "the data file has no data rows"))
+        }
+
+        var featureValues: [Float] = []
+        var targets: [Float] = []
+        featureValues.reserveCapacity(records.count * features.count)
+        for record in records where problems.count < problemLimit {
+            guard record.cells.count == columnCount else {
+                problems.append(Diagnostic(
+                    at: SourceLocation(file: file, line: record.line, column: 1),
+                    "expected \(columnCount) cells in this row, found \(record.cells.count)"))
+                continue
+            }
+            for column in features {
+                let cell = record.cells[column]
+                switch number(cell.text) {
+                case .success(let value): featureValues.append(value)
+                case .failure(let reason):
+                    problems.append(Diagnostic(at: SourceLocation(file: file, line: record.line, column: cell.column), reason.description))
+                }
+            }
+            let cell = record.cells[label]
+            switch number(cell.text) {
+            case .success(let value):
+                if let reason = encoding.problem(with: value) {
+                    problems.append(Diagnostic(at: SourceLocation(file: file, line: record.line, column: cell.column), "label: \(reason)"))
+                } else {
+                    encoding.append(value, to: &targets)
+                }
+            case .failure(let reason):
+                problems.append(Diagnostic(at: SourceLocation(file: file, line: record.line, column: cell.column), "label: \(reason)"))
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+        return Dataset(features: featureValues, targets: targets, count: records.count,
+                       featureWidth: features.count, targetWidth: encoding.width)
+    }
+
+    // MARK: - Columns
+
+    /// The label column index and the feature column indices, or nil after recording problems.
+    private static func resolveColumns(
+        _ spec: CSVSpec, header: Record?, columnCount: Int, at location: SourceLocation, problems: inout [Diagnostic]
+    ) -> (Int, [Int])? {
+        let names = header?.cells.map(\.text) ?? []
+        func index(of ref: ColumnRef, key: String) -> Int? {
+            switch ref {
+            case .index(let i) where i < columnCount:
+                return i
+            case .index(let i):
+                problems.append(Diagnostic(at: location, path: key, "column index \(i) is out of range: the file has \(columnCount) columns (0…\(columnCount - 1))"))
+            case .name(let name) where header == nil:
+                problems.append(Diagnostic(at: location, path: key, "column '\(name)' named, but data.header is false", suggestion: "use a 0-based column index"))
+            case .name(let name):
+                if let i = names.firstIndex(of: name) { return i }
+                problems.append(Diagnostic(
+                    at: location, path: key, "no column named '\(name)' in the header (\(names.joined(separator: ", ")))",
+                    suggestion: Suggestion.didYouMean(name, in: names)))
+            }
+            return nil
+        }
+        let label = index(of: spec.label, key: "data.label")
+        var features: [Int] = []
+        if let refs = spec.features {
+            for (i, ref) in refs.enumerated() {
+                if let column = index(of: ref, key: "data.features[\(i)]") { features.append(column) }
+            }
+        } else {
+            features = (0..<columnCount).filter { $0 != label }
+        }
+        guard let label, problems.isEmpty else { return nil }
+        if features.contains(label) {
+            problems.append(Diagnostic(at: location, path: "data.features", "the label column \(spec.label) is also listed as a feature"))
+            return nil
+        }
+        if features.isEmpty {
+            problems.append(Diagnostic(at: location, path: "data.features", "no feature columns: the file has only the label column"))
+            return nil
+        }
+        return (label, features)
+    }
+
+    // MARK: - Cells
+
+    /// A finite number from a cell's text (surrounding spaces allowed), or why not.
+    private static func number(_ text: String) -> Result<Float, CellError> {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return .failure(CellError("missing value: the cell is empty")) }
+        guard let value = Float(trimmed) else { return .failure(CellError("expected a number, found '\(trimmed.prefix(40))'")) }
+        guard value.isFinite else { return .failure(CellError("expected a finite number, found '\(trimmed)'")) }
+        return .success(value)
+    }
+
+    private struct CellError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    // MARK: - Records
+
+    struct Cell {
+        let text: String
+        /// 1-based column where the cell starts.
+        let column: Int
+    }
+
+    struct Record {
+        let cells: [Cell]
+        /// 1-based line where the record starts.
+        let line: Int
+    }
+
+    /// Splits the file into records of cells; blank lines are skipped.
+    static func parseRecords(_ data: Data, file: String) -> [Record] {
+        let bytes = [UInt8](data)
+        var records: [Record] = []
+        var cells: [Cell] = []
+        var field: [UInt8] = []
+        var line = 1, column = 1, fieldColumn = 1, recordLine = 1
+        var quoted = false, i = 0
+        func endField() {
+            cells.append(Cell(text: String(decoding: field, as: UTF8.self), column: fieldColumn))
+            field.removeAll(keepingCapacity: true)
+        }
+        func endRecord() {
+            endField()
+            if !(cells.count == 1 && cells[0].text.trimmingCharacters(in: .whitespaces).isEmpty) {
+                records.append(Record(cells: cells, line: recordLine))
+            }
+            cells.removeAll(keepingCapacity: true)
+        }
+        while i < bytes.count {
+            let byte = bytes[i]
+            i += 1
+            if quoted {
+                if byte == UInt8(ascii: "\"") {
+                    if i < bytes.count, bytes[i] == UInt8(ascii: "\"") { field.append(byte); i += 1; column += 1 } else { quoted = false }
+                } else {
+                    field.append(byte)
+                    if byte == UInt8(ascii: "\n") { line += 1; column = 0 }
+                }
+            } else if byte == UInt8(ascii: "\"") && field.isEmpty {
+                quoted = true
+            } else if byte == UInt8(ascii: ",") {
+                endField()
+                fieldColumn = column + 1
+            } else if byte == UInt8(ascii: "\n") {
+                if field.last == UInt8(ascii: "\r") { field.removeLast() }
+                endRecord()
+                line += 1
+                column = 0
+                fieldColumn = 1
+                recordLine = line
+            } else {
+                field.append(byte)
+            }
+            if byte & 0xC0 != 0x80 { column += 1 }  // count characters, not UTF-8 continuation bytes
+        }
+        if !field.isEmpty || !cells.isEmpty { endRecord() }
+        return records
+    }
+}

@@ -1,0 +1,50 @@
+// Writes a file so that readers see either the old contents or the complete new ones, never a
+// torn file: write a temporary file beside the target, fsync it, rename it over the target.
+
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Atomic whole-file writes.
+public enum AtomicFile {
+    /// Replaces `path` with `data` atomically.
+    public static func write(_ data: Data, to path: String) throws(RunFileError) {
+        let temporary = "\(path).tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw RunFileError(path: path, errno: errno) }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { bytes in
+            var written = 0
+            while written < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += n
+            }
+        }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        close(fd)
+        if failure == 0, rename(temporary, path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw RunFileError(path: path, errno: failure)
+        }
+    }
+}
+
+/// A run output file that could not be written.
+public struct RunFileError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+
+    public init(path: String, errno code: Int32) {
+        self.path = path
+        reason = String(cString: strerror(code))
+    }
+
+    public var description: String { "cannot write '\(path)': \(reason)" }
+}

@@ -1,0 +1,36 @@
+// metrics.csv: one row per epoch under a header written once, flushed after every row so a crash or
+// Ctrl-C leaves every finished epoch on disk. Numbers use Swift's shortest round-trip form, so two
+// runs of one config and seed give identical files apart from the time column.
+
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Appends epoch rows to a CSV file.
+public final class MetricsWriter {
+    /// The columns, in order.
+    public static let columns = ["epoch", "loss", "accuracy", "time_s"]
+
+    private let file: UnsafeMutablePointer<FILE>
+    public let path: String
+
+    /// Creates (or truncates) `path` and writes the header.
+    public init(path: String) throws(RunFileError) {
+        guard let file = fopen(path, "w") else { throw RunFileError(path: path, errno: errno) }
+        self.file = file
+        self.path = path
+        try write(Self.columns.joined(separator: ","))
+    }
+
+    deinit { fclose(file) }
+
+    /// Appends one epoch's row and flushes it to the operating system.
+    public func append(_ record: EpochRecord) throws(RunFileError) {
+        try write("\(record.epoch),\(record.loss),\(record.accuracy),\(String(format: "%.4f", record.seconds))")
+    }
+
+    private func write(_ line: String) throws(RunFileError) {
+        if fputs(line + "\n", file) < 0 || fflush(file) != 0 { throw RunFileError(path: path, errno: errno) }
+    }
+}

@@ -1,0 +1,63 @@
+// One run with its files: creates the output directory, writes the resolved config.yaml, streams
+// metrics.csv while training, and at the end writes weights.safetensors and summary.json
+// (atomically; a stale summary from an earlier run is removed first, so a summary is only ever the
+// complete record of the run beside it).
+
+import Config
+import Foundation
+import Graph
+
+/// The result of a finished or stopped run.
+public struct RunResult: Sendable {
+    public let outcome: TrainingOutcome
+    /// The last completed epoch's metrics, if any epoch completed.
+    public let last: EpochRecord?
+    /// The completed epoch with the lowest loss.
+    public let best: EpochRecord?
+    public let outputDir: String
+}
+
+/// Trains an experiment into an output directory.
+public enum Run {
+    /// Trains `experiment`, writing its files under `outputDir`; `onEpoch` sees every epoch.
+    public static func execute(
+        _ experiment: Experiment, outputDir: String, onEpoch: (EpochRecord) -> Void = { _ in }
+    ) throws(RunFileError) -> RunResult {
+        do {
+            try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
+        } catch {
+            throw RunFileError(path: outputDir, errno: EACCES)
+        }
+        let summaryPath = "\(outputDir)/summary.json"
+        if FileManager.default.fileExists(atPath: summaryPath) {
+            try? FileManager.default.removeItem(atPath: summaryPath)
+        }
+        try AtomicFile.write(Data(ConfigEmitter.yaml(experiment.config).utf8), to: "\(outputDir)/config.yaml")
+        let metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv")
+
+        let network = experiment.makeNetwork()
+        let loop = TrainingLoop(network: network, data: experiment.data, train: experiment.config.train, seed: experiment.config.seed)
+        var last: EpochRecord?
+        var best: EpochRecord?
+        var writeError: RunFileError?
+        let outcome = loop.run { record in
+            if writeError == nil {
+                do throws(RunFileError) { try metrics.append(record) } catch { writeError = error }
+            }
+            last = record
+            if record.loss < best?.loss ?? .infinity { best = record }
+            onEpoch(record)
+        }
+        if let writeError { throw writeError }
+
+        if outcome == .completed {
+            let weights = SafetensorsWriter.encode(
+                experiment.graph, arena: network.parameters.base,
+                metadata: ["format": "pt", "nnrun.name": experiment.config.name, "nnrun.seed": "\(experiment.config.seed)"])
+            try AtomicFile.write(weights, to: "\(outputDir)/weights.safetensors")
+        }
+        let result = RunResult(outcome: outcome, last: last, best: best, outputDir: outputDir)
+        try AtomicFile.write(RunSummary(experiment: experiment, result: result).json(), to: summaryPath)
+        return result
+    }
+}

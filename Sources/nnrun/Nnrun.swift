@@ -1,0 +1,24 @@
+// The root command: `nnrun CONFIG` is `nnrun run CONFIG`; `nnrun validate CONFIG` checks without
+// training. Exit codes are named here once.
+
+import ArgumentParser
+
+struct Nnrun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nnrun",
+        abstract: "Train neural networks described by YAML config files.",
+        discussion: """
+            Exit codes: 0 success, 1 the run failed (diverged, could not write outputs), \
+            2 bad config, bad data file or bad arguments.
+            """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, ValidateCommand.self],
+        defaultSubcommand: RunCommand.self)
+}
+
+extension ExitCode {
+    /// A bad config, data file or argument.
+    static let badInput = ExitCode(2)
+    /// The run itself failed.
+    static let runFailed = ExitCode(1)
+}

@@ -1,0 +1,19 @@
+// `nnrun validate CONFIG`: everything `run` checks before training — the YAML, the schema, the
+// graph, the data file — without training or writing anything.
+
+import ArgumentParser
+import Config
+import Trainer
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a config (YAML, schema, graph, data) without training.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        let experiment = try options.loadExperiment()
+        let graph = experiment.graph
+        Console.out("\(options.config): ok — \(graph.nodes.count - 1) layers, \(graph.parameterCount) parameters, \(experiment.data.count) samples")
+    }
+}

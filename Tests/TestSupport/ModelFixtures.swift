@@ -1,0 +1,80 @@
+// Builders for the Config value types that Graph and Trainer tests construct directly (no YAML).
+// `Fixture.model` lays the layers out as if each were one line of a config file: layer `i` starts at
+// line `firstLayerLine + i`, column `layerColumn`, and its `j`-th listed input at column
+// `inputColumn(j)` of the same line, so tests can state exact diagnostic positions.
+
+import Config
+
+/// Model-spec builders with predictable source locations.
+public enum Fixture {
+    /// The file name every fixture location uses.
+    public static let file = "test.yaml"
+    /// Line of `model.input` and of the first layer's entry.
+    public static let inputLine = 2
+    public static let firstLayerLine = 4
+    /// Column where a layer's entry starts (after `    - `).
+    public static let layerColumn = 7
+
+    /// Column of a layer's `j`-th listed input.
+    public static func inputColumn(_ j: Int) -> Int { 40 + 10 * j }
+
+    /// A location in the fixture file.
+    public static func at(_ line: Int, _ column: Int) -> Config.SourceLocation {
+        Config.SourceLocation(file: file, line: line, column: column)
+    }
+
+    /// A dense layer (locations are filled in by `model`).
+    public static func dense(
+        _ name: String, _ units: Int, _ activation: Activation = .linear,
+        weight: InitializerSpec = .glorotUniform, bias: InitializerSpec = .zeros, inputs: [String]? = nil
+    ) -> LayerSpec {
+        let spec = DenseSpec(units: units, activation: activation, weightInit: weight, biasInit: bias)
+        return layer(name, .dense(spec), inputs: inputs)
+    }
+
+    /// An `add` layer.
+    public static func add(_ name: String, _ inputs: [String]) -> LayerSpec {
+        layer(name, .add, inputs: inputs)
+    }
+
+    /// A `concat` layer.
+    public static func concat(_ name: String, _ inputs: [String]) -> LayerSpec {
+        layer(name, .concat, inputs: inputs)
+    }
+
+    /// A model whose layers get locations as described in the file header.
+    public static func model(_ input: [Int], _ layers: [LayerSpec]) -> ModelSpec {
+        var placed: [LayerSpec] = []
+        for (i, layer) in layers.enumerated() {
+            let line = firstLayerLine + i
+            var copy = layer
+            copy.location = at(line, layerColumn)
+            copy.inputs = layer.inputs?.enumerated().map { j, ref in
+                LayerRef(name: ref.name, location: at(line, inputColumn(j)))
+            }
+            placed.append(copy)
+        }
+        return ModelSpec(input: input, layers: placed, inputLocation: at(inputLine, 10))
+    }
+
+    /// The same model with every dense activation replaced by `linear` (same parameter layout), so a
+    /// forward pass exposes each dense layer's pre-activations.
+    public static func linearized(_ model: ModelSpec) -> ModelSpec {
+        var copy = model
+        copy.layers = model.layers.map { layer in
+            guard case .dense(var spec) = layer.kind else { return layer }
+            spec.activation = .linear
+            var changed = layer
+            changed.kind = .dense(spec)
+            return changed
+        }
+        return copy
+    }
+
+    private static func layer(_ name: String, _ kind: LayerKind, inputs: [String]?) -> LayerSpec {
+        let unplaced = at(0, 0)
+        return LayerSpec(
+            name: name, kind: kind, inputs: inputs?.map { LayerRef(name: $0, location: unplaced) },
+            location: unplaced)
+    }
+}
