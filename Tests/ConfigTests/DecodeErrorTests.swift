@@ -248,4 +248,28 @@ import Testing
         #expect(positions == positions.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) })
         #expect(found.count == 8)
     }
+
+    @Test func readerAndDecoderProblemsAreReportedTogether() throws {
+        let yaml = """
+            seed: !secret 3
+            data: {source: xor}
+            model:
+              input: [2]
+              defaults: {units: 3}
+              layers:
+                - {type: dense, units: 1, units: 2, activation: rellu}
+            train:
+              loss: mse
+              optimizer: {type: sgd, learning_rate: 0.1}
+              epochs: 1
+            """
+        let found = diagnostics(yaml)
+        #expect(found.map(\.path) == [
+            "seed", "model.defaults.units", "model.layers[0].units", "model.layers[0].activation",
+        ])
+        #expect(found.map { $0.location?.line } == [1, 5, 7, 7])
+        #expect(found[0].message == "tag '!secret' is not allowed; configs hold plain values only")
+        #expect(found[1].message.hasPrefix("'units' cannot have a model-wide default; set it on each layer"))
+        #expect(found[2].message == "duplicate key 'units' (first at line 7, column 21)")
+    }
 }

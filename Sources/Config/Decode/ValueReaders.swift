@@ -1,6 +1,8 @@
 // Reading single values out of nodes: strings, names, booleans, integers, finite numbers and choices
 // from a fixed set. Each reader types the scalar by the core schema, checks it, and on failure
 // records one diagnostic that says what was expected and quotes what was found, then returns nil.
+// Run and layer names end up in directory names, so `Names` holds their character rule: letters,
+// digits, `_`, `.` and `-`, not starting with `.`; the default run name follows it too.
 
 extension ConfigDecoder {
     /// A string. Plain numbers count as their text (`name: 12`); booleans, nulls and collections
@@ -116,5 +118,39 @@ extension ConfigDecoder {
             report(node, path, "unknown \(noun) '\(shown)'; expected one of \(options.joined(separator: ", "))")
         }
         return nil
+    }
+}
+
+// MARK: - Names
+
+/// Checking and deriving run and layer names.
+enum Names {
+    /// The run name used when neither the config nor its file name gives a usable one.
+    static let fallback = "experiment"
+
+    /// Whether `name` matches `[A-Za-z0-9_.-]+` and does not start with `.`.
+    static func isValid(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first != UInt8(ascii: ".") else { return false }
+        return name.utf8.allSatisfy(isNameByte)
+    }
+
+    /// The default run name for a config file: its base name without extension, with characters
+    /// outside the name rule replaced by `_` and leading dots dropped.
+    static func defaultName(forFile file: String) -> String {
+        let base = file.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? ""
+        let stem = base.lastIndex(of: ".").map { base[..<$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? base[...]
+        let cleaned = String(decoding: stem.utf8.map { isNameByte($0) ? $0 : UInt8(ascii: "_") }, as: UTF8.self)
+        let trimmed = String(cleaned.drop { $0 == "." })
+        return trimmed.isEmpty ? fallback : trimmed
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -4,7 +4,7 @@
 // (`yes`, `on` …) are plain strings here; the decoder rejects them where a bool is expected.
 
 /// The core-schema tags a config may use, written in their short form.
-enum CoreTag: String, CaseIterable {
+enum CoreTag: String {
     case str = "!!str", int = "!!int", float = "!!float", bool = "!!bool", null = "!!null"
     case map = "!!map", seq = "!!seq"
 

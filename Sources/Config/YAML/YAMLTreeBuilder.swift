@@ -3,6 +3,7 @@
 // node count with aliases expanded (billion-laughs inputs fail after a few thousand events), anchors
 // that exist only once their node has ended (so `&a [*a]` is an unknown alias, never a cycle), and
 // core tags only. Fatal problems throw; the rest are collected and the node kept as if untagged.
+// `YAMLReader` at the end is the layer's entry point: bytes in, root node and problems out.
 
 /// Turns a stream of `YAMLEvent`s into one `YAMLNode`.
 struct YAMLTreeBuilder {
@@ -19,14 +20,12 @@ struct YAMLTreeBuilder {
         }
         var content: Content
         let anchor: String?
-        let tag: CoreTag?
         let location: SourceLocation
         /// The key path of this collection, for messages.
         let path: String
         var size = 1
     }
 
-    private let file: String
     private var stack: [Frame] = []
     private var anchors: [String: YAMLNode] = [:]
     private var nodeCount = 0
@@ -36,8 +35,6 @@ struct YAMLTreeBuilder {
     private(set) var root: YAMLNode?
     /// Problems that do not stop reading: duplicate keys, bad tags, bad merge values.
     private(set) var diagnostics: [Diagnostic] = []
-
-    init(file: String) { self.file = file }
 
     /// Takes one event; throws at the first fatal problem.
     mutating func handle(_ event: YAMLEvent, at location: SourceLocation) throws(DiagnosticError) {
@@ -89,8 +86,8 @@ struct YAMLTreeBuilder {
         case .sequence: kind = .sequence([])
         case .mapping: kind = .mapping([])
         }
-        let checked = checkTag(tag, on: kind, at: location)
-        stack.append(Frame(content: content, anchor: anchor, tag: checked, location: location, path: childPath))
+        _ = checkTag(tag, on: kind, at: location)
+        stack.append(Frame(content: content, anchor: anchor, location: location, path: childPath))
     }
 
     /// Ends the innermost list or mapping and adds it to its parent.
@@ -189,5 +186,36 @@ struct YAMLTreeBuilder {
     /// A fatal error; the reader adds the problems collected before it.
     private func fatal(at location: SourceLocation, _ message: String) -> DiagnosticError {
         DiagnosticError(Diagnostic(at: location, path: childPath, message))
+    }
+}
+
+/// Reads a config file's bytes into a `YAMLNode` tree.
+enum YAMLReader {
+    /// The message for a file with no content.
+    private static let emptyMessage =
+        "config file is empty; expected a mapping with keys name, seed, data, model, train, output"
+
+    /// The root node and the problems that did not stop reading (duplicate keys, bad tags …).
+    static func read(_ bytes: [UInt8], file: String) throws(DiagnosticError) -> (root: YAMLNode, diagnostics: [Diagnostic]) {
+        let start = SourceLocation(file: file, line: 1, column: 1)
+        guard !bytes.isEmpty else { throw DiagnosticError(Diagnostic(at: start, emptyMessage)) }
+        var builder = YAMLTreeBuilder()
+        do {
+            try LibYAMLEvents.parse(bytes, file: file) { (event, location) throws(DiagnosticError) in
+                try builder.handle(event, at: location)
+            }
+        } catch {
+            throw DiagnosticError(builder.diagnostics + error.diagnostics)
+        }
+        guard let root = builder.root, !isEmptyDocument(root) else {
+            throw DiagnosticError(builder.diagnostics + [Diagnostic(at: start, emptyMessage)])
+        }
+        return (root, builder.diagnostics)
+    }
+
+    /// Whether the document holds nothing but a null (`---` alone, or `~`).
+    private static func isEmptyDocument(_ root: YAMLNode) -> Bool {
+        guard let scalar = root.scalar else { return false }
+        return scalar.value == .null
     }
 }
