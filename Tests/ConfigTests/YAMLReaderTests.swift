@@ -89,6 +89,14 @@ import Testing
         #expect(diagnostics(mappings).first?.message.contains("200 levels") == true)
     }
 
+    @Test func aliasesCannotStackNestingPastTheLimit() throws {
+        let deep = String(repeating: "[", count: 150) + String(repeating: "]", count: 150)
+        let nested = String(repeating: "[", count: 60) + "*d" + String(repeating: "]", count: 60)
+        let d = try onlyDiagnostic("a: &d \(deep)\nb: \(nested)\n")
+        expect(d, line: 2, column: 64, path: "b" + String(repeating: "[0]", count: 60),
+               message: "alias '*d' expands to lists and mappings nested more than 200 levels deep")
+    }
+
     @Test(arguments: ["!x", "!!python/object", "!<tag:example.com,2000:thing>"])
     func foreignTagsAreRefused(tag: String) throws {
         let d = try onlyDiagnostic("name: \(tag) run\n" + minimalConfig)

@@ -4,7 +4,7 @@
 // (value types share storage, so a copy is cheap); `<<` merge keys are already applied.
 
 /// How a scalar was written; only plain scalars are typed, every other style is a string.
-enum YAMLScalarStyle: Equatable {
+enum YAMLScalarStyle {
     /// Unquoted, e.g. `relu`, `0.5`, `true`.
     case plain
     /// In single or double quotes.
@@ -14,7 +14,7 @@ enum YAMLScalarStyle: Equatable {
 }
 
 /// A scalar: its text exactly as libyaml delivered it, how it was written and its explicit tag.
-struct YAMLScalar: Equatable {
+struct YAMLScalar {
     var text: String
     var style: YAMLScalarStyle
     /// The core-schema tag in short form (`!!int`), or nil when the scalar had none.
@@ -22,15 +22,15 @@ struct YAMLScalar: Equatable {
 }
 
 /// One key/value pair of a mapping.
-struct YAMLEntry: Equatable {
+struct YAMLEntry {
     var key: YAMLNode
     var value: YAMLNode
 }
 
 /// A node of the YAML tree with its 1-based position.
-struct YAMLNode: Equatable {
+struct YAMLNode {
     /// The three kinds of YAML node.
-    enum Kind: Equatable {
+    enum Kind {
         case scalar(YAMLScalar)
         case sequence([YAMLNode])
         case mapping([YAMLEntry])
@@ -41,6 +41,8 @@ struct YAMLNode: Equatable {
     var location: SourceLocation
     /// Nodes in this subtree, counting itself; aliases count their whole expansion.
     var size: Int
+    /// Levels of lists and mappings in this subtree: 0 for a scalar, 1 for a flat list.
+    var height: Int
 
     /// The scalar, or nil for a collection.
     var scalar: YAMLScalar? {

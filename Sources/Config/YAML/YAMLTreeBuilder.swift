@@ -1,9 +1,10 @@
 // Builds the node tree from parser events with an explicit stack, so no input can recurse deeply.
-// It also enforces the reader's limits and rules: one document per file, nesting depth, the total
-// node count with aliases expanded (billion-laughs inputs fail after a few thousand events), anchors
-// that exist only once their node has ended (so `&a [*a]` is an unknown alias, never a cycle), and
-// core tags only. Fatal problems throw; the rest are collected and the node kept as if untagged.
-// `YAMLReader` at the end is the layer's entry point: bytes in, root node and problems out.
+// It also enforces the reader's limits and rules: one document per file; nesting depth and total
+// node count, both with aliases expanded (a billion-laughs input fails after a few thousand events,
+// and nothing downstream meets a tree deeper than the limit); anchors that exist only once their
+// node has ended (so `&a [*a]` is an unknown alias, never a cycle); and core tags only. Fatal
+// problems throw; the rest are collected and the node kept as if untagged. `YAMLReader` at the end
+// is the layer's entry point: bytes in, root node and problems out.
 
 /// Turns a stream of `YAMLEvent`s into one `YAMLNode`.
 struct YAMLTreeBuilder {
@@ -24,6 +25,7 @@ struct YAMLTreeBuilder {
         /// The key path of this collection, for messages.
         let path: String
         var size = 1
+        var height = 1
     }
 
     private var stack: [Frame] = []
@@ -51,13 +53,17 @@ struct YAMLTreeBuilder {
             }
             usedAlias = true
             try count(node.size, at: location)
+            guard stack.count + node.height <= Self.maxDepth else {
+                throw fatal(at: location, "alias '*\(anchor)' expands to lists and mappings nested more than "
+                    + "\(Self.maxDepth) levels deep")
+            }
             node.location = location
             add(node)
         case .scalar(let anchor, let tag, let text, let style):
             try count(1, at: location)
             var scalar = YAMLScalar(text: text, style: style, tag: nil)
             scalar.tag = checkTag(tag, on: .scalar(scalar), at: location)
-            let node = YAMLNode(kind: .scalar(scalar), location: location, size: 1)
+            let node = YAMLNode(kind: .scalar(scalar), location: location, size: 1, height: 0)
             if let anchor { anchors[anchor] = node }
             add(node)
         case .sequenceStart(let anchor, let tag):
@@ -100,7 +106,7 @@ struct YAMLTreeBuilder {
         case .mapping(var builder):
             kind = .mapping(builder.finish(path: frame.path, diagnostics: &diagnostics))
         }
-        let node = YAMLNode(kind: kind, location: frame.location, size: frame.size)
+        let node = YAMLNode(kind: kind, location: frame.location, size: frame.size, height: frame.height)
         if let anchor = frame.anchor { anchors[anchor] = node }
         add(node)
     }
@@ -112,6 +118,7 @@ struct YAMLTreeBuilder {
             return
         }
         frame.size += node.size
+        frame.height = max(frame.height, node.height + 1)
         switch frame.content {
         case .sequence(var items):
             items.append(node)
