@@ -1,0 +1,47 @@
+// The top level of a config: `name`, `seed`, `data`, `model`, `train`, `output`. Each section is
+// decoded even when another one failed, so one run reports every problem in the file; the config is
+// built only when all sections decoded.
+
+extension ConfigDecoder {
+    /// The top-level keys in schema order.
+    static let topKeys = ["name", "seed", "data", "model", "train", "output"]
+
+    /// The whole config, or nil when any problem was reported.
+    func experiment(_ root: YAMLNode) -> ExperimentConfig? {
+        let expected = "a mapping with keys \(Self.topKeys.joined(separator: ", "))"
+        guard let fields = Fields(root, path: "", in: self, expected: expected) else { return nil }
+        fields.checkKeys(Self.topKeys, in: self)
+
+        let name = fields["name"].map { self.name($0, "name") } ?? Names.defaultName(forFile: file)
+        let seed = fields["seed"].map(seed) ?? Defaults.seed
+        let data = fields.required("data", in: self, holding: "the data source, e.g. {source: xor}")
+            .flatMap { self.data($0, path: "data") }
+        let model = fields.required("model", in: self, holding: "input shape and layers")
+            .flatMap { self.model($0, path: "model") }
+        let train = fields.required("train", in: self, holding: "loss, optimizer and epochs")
+            .flatMap { self.train($0, path: "train") }
+        let output = fields["output"].map { self.output($0, name: name) }
+            ?? OutputSpec(dir: Defaults.outputDir(name: name ?? Names.fallback))
+
+        guard let name, let seed, let data, let model, let train, let output else { return nil }
+        return ExperimentConfig(name: name, seed: seed, data: data, model: model, train: train, output: output)
+    }
+
+    /// `seed`: a non-negative integer that fits in 64 bits.
+    private func seed(_ node: YAMLNode) -> UInt64? {
+        let value = integer(node, "seed", expected: "a non-negative integer below 2^64") {
+            $0 >= 0 && $0 <= Int128(UInt64.max)
+        }
+        return value.map { UInt64($0) }
+    }
+
+    /// `output`: `{dir: path}`, the directory defaulting to `runs/<name>`.
+    private func output(_ node: YAMLNode, name: String?) -> OutputSpec? {
+        guard let fields = Fields(node, path: "output", in: self) else { return nil }
+        fields.checkKeys(["dir"], in: self)
+        guard let dirNode = fields["dir"] else {
+            return OutputSpec(dir: Defaults.outputDir(name: name ?? Names.fallback))
+        }
+        return nonEmptyString(dirNode, "output.dir", expected: "a directory path").map(OutputSpec.init)
+    }
+}

@@ -1,0 +1,107 @@
+// The `model` section: the input shape, model-wide layer defaults and the list of layers. This file
+// checks what concerns the list as a whole (non-empty, unique names, the reserved name `input`);
+// LayerDecoder.swift decodes each entry. Whether `inputs` name existing layers is the graph
+// builder's check, which sees the whole DAG.
+
+/// Settings a dense layer takes from `model.defaults` when it does not set them itself.
+struct LayerDefaults {
+    var activation = Defaults.activation
+    var weightInit = Defaults.weightInit
+    var biasInit = Defaults.biasInit
+}
+
+extension ConfigDecoder {
+    /// The keys of `model`, in schema order.
+    static let modelKeys = ["input", "defaults", "layers"]
+    /// The keys of `model.defaults`.
+    static let layerDefaultKeys = ["activation", "init", "bias_init"]
+    /// Largest input dimension, input size and layer width accepted.
+    static let maxUnits = 1 << 24
+
+    /// The model section, or nil after reporting.
+    func model(_ node: YAMLNode, path: String) -> ModelSpec? {
+        guard let fields = Fields(node, path: path, in: self) else { return nil }
+        fields.checkKeys(Self.modelKeys, in: self)
+        let inputNode = fields.required("input", in: self, holding: "the shape of one sample, e.g. [2]")
+        let input = inputNode.flatMap { inputShape($0, fields.path("input")) }
+        let defaults = fields["defaults"].map { layerDefaults($0, fields.path("defaults")) } ?? LayerDefaults()
+        let layers = fields.required("layers", in: self, holding: "a list of layers")
+            .flatMap { self.layers($0, fields.path("layers"), defaults: defaults ?? LayerDefaults()) }
+        guard let inputNode, let input, defaults != nil, let layers else { return nil }
+        return ModelSpec(input: input, layers: layers, inputLocation: inputNode.location)
+    }
+
+    /// `model.input`: a non-empty list of positive dimensions.
+    private func inputShape(_ node: YAMLNode, _ path: String) -> [Int]? {
+        let expected = "a list of positive integers"
+        guard let items = node.items else {
+            let hint = node.scalar.map { "write it as a list: [\(YAMLNode.excerpt($0.text))]" }
+            report(node, path, "expected \(expected), found \(node.found)", suggestion: hint)
+            return nil
+        }
+        guard !items.isEmpty else {
+            report(node, path, "expected \(expected), found an empty list")
+            return nil
+        }
+        let dims = items.enumerated().map { index, item in
+            int(item, "\(path)[\(index)]", expected: "a positive integer up to \(Self.maxUnits)", in: 1...Self.maxUnits)
+        }
+        let shape = dims.compactMap { $0 }
+        guard shape.count == dims.count else { return nil }
+        var size = 1
+        for dim in shape {
+            let (product, overflow) = size.multipliedReportingOverflow(by: dim)
+            guard !overflow, product <= Self.maxUnits else {
+                report(node, path, "an input sample has more than \(Self.maxUnits) values")
+                return nil
+            }
+            size = product
+        }
+        return shape
+    }
+
+    /// `model.defaults`: activation and initializers for dense layers that do not set them.
+    private func layerDefaults(_ node: YAMLNode, _ path: String) -> LayerDefaults? {
+        guard let fields = Fields(node, path: path, in: self) else { return nil }
+        fields.checkKeys(Self.layerDefaultKeys, in: self) { key in
+            Self.denseKeys.contains(key) ? "'\(key)' cannot have a model-wide default; set it on each layer" : nil
+        }
+        let standard = LayerDefaults()
+        let activation = fields["activation"].map { self.activation($0, fields.path("activation")) }
+            ?? standard.activation
+        let weightInit = fields["init"].map { initializer($0, fields.path("init")) } ?? standard.weightInit
+        let biasInit = fields["bias_init"].map { initializer($0, fields.path("bias_init")) } ?? standard.biasInit
+        guard let activation, let weightInit, let biasInit else { return nil }
+        return LayerDefaults(activation: activation, weightInit: weightInit, biasInit: biasInit)
+    }
+
+    /// `model.layers`: a non-empty list of layers with unique names.
+    private func layers(_ node: YAMLNode, _ path: String, defaults: LayerDefaults) -> [LayerSpec]? {
+        guard let items = node.items else {
+            report(node, path, "expected a list of layers, found \(node.found)")
+            return nil
+        }
+        guard !items.isEmpty else {
+            report(node, path, "expected at least one layer, found an empty list")
+            return nil
+        }
+        var layers: [LayerSpec] = []
+        var failed = false
+        var firstByName: [String: SourceLocation] = [:]
+        for (index, item) in items.enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            let decoded = layer(item, index: index, path: itemPath, defaults: defaults)
+            if let name = decoded.name {
+                if let first = firstByName[name] {
+                    report(at: decoded.nameLocation, "\(itemPath).name",
+                           "duplicate layer name '\(name)' (first at line \(first.line), column \(first.column))")
+                    failed = true
+                } else {
+                    firstByName[name] = decoded.nameLocation
+                }
+            }
+            if let spec = decoded.spec { layers.append(spec) } else { failed = true }
+        }
+        return failed ? nil : layers
+    }
+}

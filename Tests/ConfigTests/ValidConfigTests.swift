@@ -1,0 +1,162 @@
+// Valid configs decode to the values they describe: explicit settings, every default, model-wide
+// layer defaults, default names, DAG inputs with their locations, initializer spellings, YAML 1.2
+// scalar forms and `<<` merge keys.
+
+import Testing
+@testable import Config
+
+@Suite struct ValidConfigTests {
+    @Test func fullConfigDecodesWithDefaults() throws {
+        let yaml = """
+            # XOR with a skip connection
+            name: xor_he
+            seed: 7
+            data:
+              source: xor
+            model:
+              input: [2]
+              defaults: {activation: tanh, bias_init: {type: random, std: 0.5}}
+              layers:
+                - {name: hidden, type: dense, units: 4, activation: relu, init: he}
+                - {type: dense, units: 2}
+                - {name: skip, type: dense, units: 2, inputs: [input], bias_init: zeros}
+                - {name: sum, type: add, inputs: [dense_1, skip]}
+                - {name: out, type: dense, units: 1, activation: sigmoid, init: {type: xavier_uniform}}
+            train:
+              loss: binary_crossentropy
+              optimizer: {type: sgd, learning_rate: 0.5, momentum: 0.9}
+              epochs: 1000
+            """
+        let config = try ConfigLoader.decode(yaml: yaml, file: "configs/xor_he.yaml")
+        #expect(config.name == "xor_he")
+        #expect(config.seed == 7)
+        #expect(config.data == .xor)
+        #expect(config.model.input == [2])
+        #expect(config.model.inputLocation == Config.SourceLocation(file: "configs/xor_he.yaml", line: 7, column: 10))
+
+        let layers = config.model.layers
+        #expect(layers.map(\.name) == ["hidden", "dense_1", "skip", "sum", "out"])
+        #expect(layers[0].kind == .dense(DenseSpec(units: 4, activation: .relu, weightInit: .he,
+                                                   biasInit: .randomNormal(mean: 0, std: 0.5))))
+        #expect(layers[1].kind == .dense(DenseSpec(units: 2, activation: .tanh, weightInit: .glorotUniform,
+                                                   biasInit: .randomNormal(mean: 0, std: 0.5))))
+        #expect(layers[2].kind == .dense(DenseSpec(units: 2, activation: .tanh, weightInit: .glorotUniform,
+                                                   biasInit: .zeros)))
+        #expect(layers[3].kind == .add)
+        #expect(layers[4].kind == .dense(DenseSpec(units: 1, activation: .sigmoid, weightInit: .glorotUniform,
+                                                   biasInit: .randomNormal(mean: 0, std: 0.5))))
+        #expect(layers[0].inputs == nil)
+        #expect(layers[1].location == Config.SourceLocation(file: "configs/xor_he.yaml", line: 11, column: 7))
+        let sumInputs = try #require(layers[3].inputs)
+        #expect(sumInputs.map(\.name) == ["dense_1", "skip"])
+        #expect(sumInputs[1].location == Config.SourceLocation(file: "configs/xor_he.yaml", line: 13, column: 48))
+
+        #expect(config.train == TrainSpec(loss: .binaryCrossentropy,
+                                          optimizer: .sgd(SGDSpec(learningRate: 0.5, momentum: 0.9)),
+                                          epochs: 1000, batchSize: Defaults.batchSize, shuffle: Defaults.shuffle))
+        #expect(config.output.dir == "runs/xor_he")
+    }
+
+    @Test func omittedNameAndSeedComeFromDefaults() throws {
+        let config = try ConfigLoader.decode(yaml: minimalConfig, file: "configs/sweeps/lr 0.1.yaml")
+        #expect(config.name == "lr_0.1")
+        #expect(config.seed == Defaults.seed)
+        #expect(config.output.dir == Defaults.outputDir(name: "lr_0.1"))
+        #expect(config.model.layers.first?.kind == .dense(DenseSpec(
+            units: 1, activation: Defaults.activation, weightInit: Defaults.weightInit, biasInit: Defaults.biasInit)))
+    }
+
+    @Test(arguments: [
+        ("he", InitializerSpec.he),
+        ("{type: he}", .he),
+        ("kaiming_normal", .he),
+        ("zero", .zeros),
+        ("random", .randomNormal(mean: 0, std: Defaults.randomStd)),
+        ("{type: random, mean: 1, std: 2}", .randomNormal(mean: 1, std: 2)),
+        ("{type: random, distribution: uniform}", .randomUniform(min: Defaults.randomUniformMin,
+                                                               max: Defaults.randomUniformMax)),
+        ("{type: random, distribution: uniform, min: -1, max: 0.5}", .randomUniform(min: -1, max: 0.5)),
+    ])
+    func initializerSpellings(text: String, expected: InitializerSpec) throws {
+        let yaml = minimalConfig.replacing("units: 1}", with: "units: 1, init: \(text)}")
+        let config = try ConfigLoader.decode(yaml: yaml, file: "t.yaml")
+        guard case .dense(let dense) = config.model.layers.first?.kind else {
+            Issue.record("expected a dense layer")
+            return
+        }
+        #expect(dense.weightInit == expected)
+    }
+
+    @Test func scalarFormsOfTheCoreSchema() throws {
+        let yaml = """
+            name: "12"
+            seed: 0x1F
+            data: {source: xor}
+            model: {input: [0o2], layers: [{type: dense, units: +3}]}
+            train:
+              loss: mse
+              optimizer: {type: sgd, learning_rate: 1e-3, momentum: !!float 0}
+              epochs: 1
+              shuffle: FALSE
+            """
+        let config = try ConfigLoader.decode(yaml: yaml, file: "t.yaml")
+        #expect(config.name == "12")
+        #expect(config.seed == 31)
+        #expect(config.model.input == [2])
+        #expect(config.train.optimizer == .sgd(SGDSpec(learningRate: 0.001, momentum: 0)))
+        #expect(config.train.shuffle == false)
+    }
+
+    @Test func mergeKeysApplyWithExplicitKeysWinning() throws {
+        let yaml = """
+            data: {source: xor}
+            model:
+              input: [2]
+              layers:
+                - &hidden {name: a, type: dense, units: 8, activation: relu, init: he}
+                - {<<: *hidden, name: b, units: 4}
+                - <<: [{name: c, units: 9}, *hidden]
+                  activation: tanh
+            train:
+              loss: mse
+              optimizer: {type: sgd, learning_rate: 0.1}
+              epochs: 1
+            """
+        let layers = try ConfigLoader.decode(yaml: yaml, file: "t.yaml").model.layers
+        #expect(layers.map(\.name) == ["a", "b", "c"])
+        #expect(layers[1].kind == .dense(DenseSpec(units: 4, activation: .relu, weightInit: .he, biasInit: .zeros)))
+        #expect(layers[2].kind == .dense(DenseSpec(units: 9, activation: .tanh, weightInit: .he, biasInit: .zeros)))
+    }
+
+    @Test func csvSourceWithColumns() throws {
+        let yaml = """
+            data: {source: csv, path: data/iris.csv, label: species, features: [0, sepal_width, "2"]}
+            model: {input: [3], layers: [{type: dense, units: 3, activation: softmax}]}
+            train: {loss: categorical_crossentropy, optimizer: {type: sgd, learning_rate: 0.1}, epochs: 5}
+            """
+        let config = try ConfigLoader.decode(yaml: yaml, file: "configs/iris.yaml")
+        #expect(config.data == .csv(CSVSpec(
+            path: "data/iris.csv", resolvedPath: "configs/data/iris.csv", header: true, label: .name("species"),
+            features: [.index(0), .name("sepal_width"), .name("2")])))
+    }
+
+    @Test(arguments: [
+        ("configs/deep/x.yaml", "data/a.csv", "configs/deep/data/a.csv"),
+        ("x.yaml", "data/a.csv", "data/a.csv"),
+        ("/abs/x.yaml", "../a.csv", "/abs/../a.csv"),
+        ("configs/x.yaml", "/srv/a.csv", "/srv/a.csv"),
+    ])
+    func csvPathsResolveAgainstTheConfigDirectory(file: String, path: String, resolved: String) throws {
+        let yaml = minimalConfig.replacing(
+            "{source: xor}", with: "{source: csv, path: \(path), header: false, label: 2}")
+        let config = try ConfigLoader.decode(yaml: yaml, file: file)
+        guard case .csv(let csv) = config.data else {
+            Issue.record("expected a CSV source")
+            return
+        }
+        #expect(csv.path == path)
+        #expect(csv.resolvedPath == resolved)
+        #expect(csv.label == .index(2))
+        #expect(csv.features == nil)
+    }
+}
