@@ -92,30 +92,39 @@ public enum GraphBuilder {
         return order
     }
 
-    /// One diagnostic per cycle among the layers Kahn's algorithm could not order.
+    /// One diagnostic per cycle among the layers Kahn's algorithm could not order. Those include
+    /// layers merely downstream of a cycle, so a layer is reported only if a breadth-first search
+    /// along its inputs leads back to it; the path found is the cycle shown.
     private static func cycles(_ layers: [LayerSpec], edges: [[Int]], unordered: Set<Int>) -> [Diagnostic] {
-        var remaining = unordered
+        var reported = Set<Int>()
         var problems: [Diagnostic] = []
-        while let start = remaining.min() {
-            var path: [Int] = []
-            var current = start
-            while !path.contains(current) {
-                path.append(current)
-                guard let next = edges[current - 1].first(where: { remaining.contains($0) }) else { break }
+        for start in unordered.sorted() where !reported.contains(start) {
+            var consumerOf: [Int: Int] = [:]  // input id -> the id that reads it, on the search tree
+            var queue = [start], head = 0
+            search: while head < queue.count {
+                let node = queue[head]
+                head += 1
+                for input in edges[node - 1] where unordered.contains(input) {
+                    if input == start {
+                        consumerOf[start] = node
+                        break search
+                    }
+                    if consumerOf[input] == nil {
+                        consumerOf[input] = node
+                        queue.append(input)
+                    }
+                }
+            }
+            guard var current = consumerOf[start] else { continue }  // downstream of a cycle only
+            var cycle = [start]  // in data-flow order: start feeds consumerOf[start] …
+            while current != start, let next = consumerOf[current] {
+                cycle.append(current)
                 current = next
             }
-            guard let first = path.firstIndex(of: current), path.count > 1 || edges[current - 1].contains(current) else {
-                remaining.remove(start)  // downstream of a cycle, not on one
-                continue
-            }
-            let cycle = Array(path[first...])
-            remaining.subtract(cycle)
-            let head = cycle.min() ?? start
-            let names = cycle.reversed().map { layers[$0 - 1].name }  // data-flow direction
-            let rotated = Array(names.drop { $0 != layers[head - 1].name }) + names.prefix { $0 != layers[head - 1].name }
-            let loop = (rotated + [rotated[0]]).map { "'\($0)'" }.joined(separator: " → ")
+            reported.formUnion(cycle)
+            let loop = (cycle + [start]).map { "'\(layers[$0 - 1].name)'" }.joined(separator: " → ")
             problems.append(Diagnostic(
-                at: layers[head - 1].location, path: "layer '\(layers[head - 1].name)'",
+                at: layers[start - 1].location, path: "layer '\(layers[start - 1].name)'",
                 "layers form a cycle: \(loop); a model must be a DAG"))
         }
         return problems

@@ -7,6 +7,7 @@ import Trainer
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check a config (YAML, schema, graph, data) without training.")
 
     @OptionGroup var options: ConfigOptions

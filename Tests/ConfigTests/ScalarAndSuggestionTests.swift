@@ -38,7 +38,7 @@ import Testing
 
     @Test func distanceCountsTranspositionsOnce() {
         func distance(_ a: String, _ b: String) -> Int {
-            Suggestions.distance(Array(a.unicodeScalars), Array(b.unicodeScalars))
+            Suggestion.editDistance(Array(a.unicodeScalars), Array(b.unicodeScalars))
         }
         #expect(distance("sdg", "sgd") == 1)
         #expect(distance("he_norml", "he_normal") == 1)
@@ -48,9 +48,9 @@ import Testing
 
     @Test func closestCandidateWithinLimit() {
         let keys = ["units", "activation", "init", "bias_init"]
-        #expect(Suggestions.closest(to: "unit", among: keys) == "units")
-        #expect(Suggestions.closest(to: "ACTIVATION", among: keys) == "activation")
-        #expect(Suggestions.closest(to: "bias", among: keys) == nil)
-        #expect(Suggestions.closest(to: "x", among: ["a", "xy"]) == "a")
+        #expect(Suggestion.closest(to: "unit", in: keys) == "units")
+        #expect(Suggestion.closest(to: "ACTIVATION", in: keys) == "activation")
+        #expect(Suggestion.closest(to: "bias", in: keys) == nil)
+        #expect(Suggestion.closest(to: "x", in: ["a", "xy"]) == "a")
     }
 }

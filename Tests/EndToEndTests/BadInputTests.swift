@@ -116,7 +116,7 @@ import Testing
         let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let index = try #require(lines.firstIndex { $0.hasPrefix("\(path):11:11: error: train.epochs") })
         #expect(lines[index + 1] == "      epochs: 0")
-        #expect(lines[index + 2] == "            ^")
+        #expect(lines[index + 2] == "              ^")
     }
 
     @Test func everyProblemIsReported() throws {

@@ -35,26 +35,26 @@ enum Nnrun {
         var description: String { "the nnrun binary was not found beside the test bundle" }
     }
 
-    /// Runs `nnrun arguments…` in the repository root.
+    /// Runs `nnrun arguments…` in the repository root. Output goes to files, so a chatty process
+    /// can never block on a full pipe.
     static func run(_ arguments: [String]) throws -> ProcessResult {
+        let directory = try temporaryDirectory()
+        let outURL = directory.appendingPathComponent("stdout"), errURL = directory.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = try executable
         process.arguments = arguments
         process.currentDirectoryURL = root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()
-        // Read both pipes before waiting, so a chatty process cannot block on a full pipe.
-        var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
+        defer { try? FileManager.default.removeItem(at: directory) }
         return ProcessResult(
             status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal,
-            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
     /// A fresh temporary directory.

@@ -22,8 +22,8 @@ import Testing
         #expect(result.stdout.contains("accuracy 1.000"))
         let (header, rows) = try metrics(in: out)
         #expect(header == "epoch,loss,accuracy,time_s")
-        #expect(rows.count == 1000)
-        #expect(rows.last?[0] == "1000")
+        #expect(rows.count == 2000)
+        #expect(rows.last?[0] == "2000")
         #expect(rows.last?[2] == "1.0")
         for file in ["config.yaml", "weights.safetensors", "summary.json"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")

@@ -80,7 +80,7 @@ struct Fields {
             let shown = YAMLNode.excerpt(key)
             if let explanation = foreign(key) {
                 decoder.report(entry.key, path(key), "\(explanation); valid keys here: \(listed)")
-            } else if let suggestion = Suggestions.didYouMean(key, among: valid) {
+            } else if let suggestion = Suggestion.didYouMean(key, in: valid) {
                 decoder.report(entry.key, path(key), "unknown key '\(shown)'", suggestion: suggestion)
             } else {
                 decoder.report(entry.key, path(key), "unknown key '\(shown)'; valid keys here: \(listed)")

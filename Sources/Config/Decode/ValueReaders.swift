@@ -112,7 +112,7 @@ extension ConfigDecoder {
         guard let text = string(node, path, expected: "\(article) \(noun) name") else { return nil }
         if options.contains(text) { return text }
         let shown = YAMLNode.excerpt(text)
-        if let suggestion = Suggestions.didYouMean(text, among: options) {
+        if let suggestion = Suggestion.didYouMean(text, in: options) {
             report(node, path, "unknown \(noun) '\(shown)'", suggestion: suggestion)
         } else {
             report(node, path, "unknown \(noun) '\(shown)'; expected one of \(options.joined(separator: ", "))")

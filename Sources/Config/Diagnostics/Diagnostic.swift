@@ -1,6 +1,6 @@
 // Where a problem is and what it is. Every module reports user errors as `Diagnostic`s so that a bad
 // config, a dangling layer input or a bad CSV cell all print the same way:
-// `configs/x.yaml:12:5: error: model.layers[0].init: unknown initializer 'he_norml' (did you mean 'he'?)`
+// `configs/x.yaml:12:5: error: model.layers[0].init: unknown initializer 'he_norml' (did you mean 'he_normal'?)`
 // followed by the source line and a caret (see DiagnosticRenderer).
 
 /// A 1-based position in a source file.
