@@ -4,11 +4,11 @@
 import PackageDescription
 
 #if arch(x86_64)
-/// Release builds on x86-64 target AVX2 + FMA (x86-64-v3: Haswell, Zen and later), which the SIMD
+/// Release builds on x86-64 target AVX2 + FMA (`-target-cpu haswell`: Intel Haswell, AMD Zen and later), which the SIMD
 /// kernels need to run at speed. Set NNRUN_PORTABLE=1 when building for an older CPU.
 let portable = Context.environment["NNRUN_PORTABLE"] == "1"
 let cpuFlags: [SwiftSetting] = portable ? [] : [
-    .unsafeFlags(["-target-cpu", "x86-64-v3"], .when(configuration: .release)),
+    .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release)),
 ]
 #else
 let cpuFlags: [SwiftSetting] = []
