@@ -16,6 +16,9 @@ public enum GraphBuilder {
     /// The compiled graph for `model`, or every problem found.
     public static func build(_ model: ModelSpec) throws(DiagnosticError) -> CompiledGraph {
         let layers = model.layers
+        guard !layers.isEmpty else {
+            throw DiagnosticError(Diagnostic(at: model.inputLocation, path: "model.layers", "the model has no layers"))
+        }
         let edges = try resolveInputs(layers)
         let order = try topologicalOrder(layers, edges: edges)
         let widths = try inferWidths(model, order: order, edges: edges)

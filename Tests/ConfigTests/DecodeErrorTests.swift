@@ -13,6 +13,13 @@ import Testing
                suggestion: "did you mean 'batch_size'?")
     }
 
+    /// A misspelled required key is one problem, not two: no "missing 'epochs'" beside "'epocs'?".
+    @Test func misspelledRequiredKeyIsReportedOnce() throws {
+        let d = try onlyDiagnostic(minimalConfig.replacing("epochs: 1", with: "epocs: 1"))
+        expect(d, line: 9, column: 3, path: "train.epocs", message: "unknown key 'epocs'",
+               suggestion: "did you mean 'epochs'?")
+    }
+
     @Test func unknownKeyWithoutCloseMatchListsValidKeys() throws {
         let d = try onlyDiagnostic("colour: red\n" + minimalConfig)
         expect(d, line: 1, column: 1, path: "colour",

@@ -10,12 +10,16 @@ import Testing
 import TestSupport
 @testable import Trainer
 
-@Suite struct CSVLoaderTests {
-    /// Writes `text` to a fresh temporary file and returns its path.
+@Suite final class CSVLoaderTests {
+    /// A fresh directory per test, removed when the test's suite instance goes away.
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nnrun-csv-\(UUID().uuidString)")
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// Writes `text` to a new file in this test's directory and returns its path.
     func write(_ text: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nnrun-csv-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let url = dir.appendingPathComponent("data.csv")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent("data-\(UUID().uuidString.prefix(8)).csv")
         try Data(text.utf8).write(to: url)
         return url.path
     }
@@ -58,7 +62,22 @@ import TestSupport
         #expect(data.features == [1, 2] && data.targets == [0, 1])
     }
 
+    /// Excel writes a UTF-8 byte-order mark; it must not become part of the first column's name.
+    @Test func byteOrderMarkIsIgnored() throws {
+        let path = try write("\u{FEFF}label,a\n1,0.5\n0,1.5\n")
+        let data = try CSVLoader.load(spec(path, label: .name("label")), encoding: .binary)
+        #expect(data.features == [0.5, 1.5] && data.targets == [1, 0])
+    }
+
     // MARK: - Errors
+
+    /// Only decimal numbers are data: `Float("0x10")` would read hex, a CSV cell must not.
+    @Test func hexadecimalCellIsNotANumber() throws {
+        let path = try write("a,label\n0x10,1\n")
+        let found = try failure(spec(path, label: .name("label")))
+        #expect(found.map(\.location) == [Config.SourceLocation(file: path, line: 2, column: 1)])
+        #expect(found.first?.message.contains("'0x10'") == true, "\(found)")
+    }
 
     @Test func nonNumericCell() throws {
         let path = try write("a,b,label\n1,2,0\n3,abc,1\n")

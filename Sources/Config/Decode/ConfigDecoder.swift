@@ -59,10 +59,15 @@ struct Fields {
     /// The key path of `key` in this mapping.
     func path(_ key: String) -> String { MappingBuilder.join(path, key) }
 
-    /// The value of `key`, or nil after reporting the key missing (at the mapping).
+    /// The value of `key`, or nil after reporting the key missing (at the mapping). When another
+    /// key looks like a misspelling of it, only that key is reported (by `checkKeys`, with the fix).
     func required(_ key: String, in decoder: ConfigDecoder, holding what: String) -> YAMLNode? {
         if let value = self[key] { return value }
-        decoder.report(node, path(key), "missing required key '\(key)' (\(what))")
+        let misspelled = entries.contains { entry in
+            guard let typed = entry.key.keyText, typed != key else { return false }
+            return Suggestion.closest(to: typed, in: [key]) != nil
+        }
+        if !misspelled { decoder.report(node, path(key), "missing required key '\(key)' (\(what))") }
         return nil
     }
 

@@ -113,11 +113,13 @@ enum CSVLoader {
 
     // MARK: - Cells
 
-    /// A finite number from a cell's text (surrounding spaces allowed), or why not.
+    /// A finite decimal number from a cell's text (surrounding spaces allowed), or why not.
     private static func number(_ text: String) -> Result<Float, CellError> {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return .failure(CellError("missing value: the cell is empty")) }
-        guard let value = Float(trimmed) else { return .failure(CellError("expected a number, found '\(trimmed.prefix(40))'")) }
+        let decimal = trimmed.unicodeScalars.allSatisfy { "0123456789+-.eE".unicodeScalars.contains($0) }
+        guard decimal || ["nan", "inf", "infinity"].contains(trimmed.lowercased().trimmingCharacters(in: ["+", "-"])),
+              let value = Float(trimmed) else { return .failure(CellError("expected a number, found '\(trimmed.prefix(40))'")) }
         guard value.isFinite else { return .failure(CellError("expected a finite number, found '\(trimmed)'")) }
         return .success(value)
     }
@@ -143,7 +145,8 @@ enum CSVLoader {
 
     /// Splits the file into records of cells; blank lines are skipped.
     static func parseRecords(_ data: Data, file: String) -> [Record] {
-        let bytes = [UInt8](data)
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte-order mark (Excel writes one)
         var records: [Record] = []
         var cells: [Cell] = []
         var field: [UInt8] = []
