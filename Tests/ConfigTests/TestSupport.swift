@@ -2,6 +2,7 @@
 // fail, a check for one diagnostic's exact position, path, message and suggestion, and a way to
 // compare configs while ignoring source locations (which depend on where the text came from).
 
+import Foundation
 import Testing
 @testable import Config
 
@@ -65,6 +66,8 @@ func withoutLocations(_ config: ExperimentConfig) -> ExperimentConfig {
         return layer
     }
     if case .csv(var csv) = config.data {
+        // Compare the file the path names: the emitter writes it absolute.
+        csv.path = URL(fileURLWithPath: csv.resolvedPath).standardizedFileURL.path
         csv.resolvedPath = ""
         copy.data = .csv(csv)
     }

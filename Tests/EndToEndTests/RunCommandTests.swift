@@ -70,6 +70,9 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let accuracy = try #require(metrics(in: out).rows.last.flatMap { Double($0[2]) })
         #expect(accuracy > 0.95)
+        // The resolved config names its data file so that it works from the run directory too.
+        let revalidated = try Nnrun.run(["validate", out.appendingPathComponent("config.yaml").path])
+        #expect(revalidated.status == 0, "\(revalidated.stderr)")
     }
 
     @Test func divergenceStopsWithExitCode1AndKeepsRows() throws {

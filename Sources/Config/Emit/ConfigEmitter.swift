@@ -1,13 +1,15 @@
 // Writes a resolved config back out as YAML: block style for the sections, one flow mapping per
 // layer, every default spelled out, keys in schema order. The result reads back (through
-// ConfigLoader.decode) as an equal config, apart from source locations and CSV paths resolved
-// against a different file.
+// ConfigLoader.decode) as an equal config, apart from source locations. A CSV path is written
+// absolute, so the resolved config works from wherever it is saved (e.g. the run directory).
+
+import Foundation
 
 /// Writes `ExperimentConfig`s as YAML.
 public enum ConfigEmitter {
     /// The fully resolved config as YAML (every default written out explicitly). Feeding it back
-    /// through ConfigLoader.decode gives an equal ExperimentConfig (except SourceLocations and
-    /// CSVSpec.resolvedPath, which depend on the file).
+    /// through ConfigLoader.decode gives an equal ExperimentConfig, except for source locations and
+    /// the CSV path, which is written as the absolute path of the file it resolved to.
     public static func yaml(_ config: ExperimentConfig) -> String {
         var lines = ["# resolved config written by nnrun"]
         lines.append("name: \(YAMLScalarWriter.string(config.name))")
@@ -35,7 +37,7 @@ public enum ConfigEmitter {
         case .csv(let csv):
             var lines = [
                 "source: csv",
-                "path: \(YAMLScalarWriter.string(csv.path))",
+                "path: \(YAMLScalarWriter.string(absolute(csv.resolvedPath)))",
                 "header: \(YAMLScalarWriter.bool(csv.header))",
                 "label: \(column(csv.label))",
             ]
@@ -102,6 +104,12 @@ public enum ConfigEmitter {
     }
 
     /// A CSV column: an index as an integer, a name as a string (quoted if it looks like a number).
+    /// `path` made absolute against the working directory, with `.` and `..` removed.
+    private static func absolute(_ path: String) -> String {
+        let base = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return URL(fileURLWithPath: base).standardizedFileURL.path
+    }
+
     private static func column(_ column: ColumnRef) -> String {
         switch column {
         case .index(let index): return String(index)
