@@ -69,6 +69,7 @@ func withoutLocations(_ config: ExperimentConfig) -> ExperimentConfig {
         // Compare the file the path names: the emitter writes it absolute.
         csv.path = URL(fileURLWithPath: csv.resolvedPath).standardizedFileURL.path
         csv.resolvedPath = ""
+        csv.locations = [:]
         copy.data = .csv(csv)
     }
     return copy

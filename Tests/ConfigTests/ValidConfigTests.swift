@@ -135,9 +135,12 @@ import Testing
             train: {loss: categorical_crossentropy, optimizer: {type: sgd, learning_rate: 0.1}, epochs: 5}
             """
         let config = try ConfigLoader.decode(yaml: yaml, file: "configs/iris.yaml")
+        let at = { (column: Int) in Config.SourceLocation(file: "configs/iris.yaml", line: 1, column: column) }
         #expect(config.data == .csv(CSVSpec(
             path: "data/iris.csv", resolvedPath: "configs/data/iris.csv", header: true, label: .name("species"),
-            features: [.index(0), .name("sepal_width"), .name("2")])))
+            features: [.index(0), .name("sepal_width"), .name("2")],
+            locations: ["data.path": at(27), "data.label": at(49), "data.features[0]": at(69),
+                        "data.features[1]": at(72), "data.features[2]": at(85)])))
     }
 
     @Test(arguments: [

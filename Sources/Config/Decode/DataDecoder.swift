@@ -43,7 +43,13 @@ extension ConfigDecoder {
             features = featureColumns(node, fields.path("features"), header: header, label: label)
         }
         guard let path, let header, let label, let features else { return nil }
-        return CSVSpec(path: path, resolvedPath: resolve(path), header: header, label: label, features: features)
+        var locations: [String: SourceLocation] = [:]
+        for key in ["path", "label"] { locations[fields.path(key)] = fields[key]?.location }
+        for (index, item) in (fields["features"]?.items ?? []).enumerated() {
+            locations["\(fields.path("features"))[\(index)]"] = item.location
+        }
+        return CSVSpec(path: path, resolvedPath: resolve(path), header: header, label: label, features: features,
+                       locations: locations)
     }
 
     /// `features`: a non-empty list of distinct columns, not including the label.

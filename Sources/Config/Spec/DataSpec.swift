@@ -21,13 +21,20 @@ public struct CSVSpec: Sendable, Equatable {
     public var label: ColumnRef
     /// The feature columns; nil means every column except the label.
     public var features: [ColumnRef]?
+    /// Where each setting is written in the config, by key path (`data.path`, `data.label`,
+    /// `data.features[1]`), so problems found while reading the file can point at the setting.
+    public var locations: [String: SourceLocation]
 
-    public init(path: String, resolvedPath: String, header: Bool, label: ColumnRef, features: [ColumnRef]?) {
+    public init(
+        path: String, resolvedPath: String, header: Bool, label: ColumnRef, features: [ColumnRef]?,
+        locations: [String: SourceLocation] = [:]
+    ) {
         self.path = path
         self.resolvedPath = resolvedPath
         self.header = header
         self.label = label
         self.features = features
+        self.locations = locations
     }
 }
 

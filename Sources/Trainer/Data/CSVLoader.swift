@@ -16,7 +16,7 @@ enum CSVLoader {
         let file = spec.resolvedPath
         guard let data = FileManager.default.contents(atPath: file) else {
             let reason = FileManager.default.fileExists(atPath: file) ? "it is not readable" : "no such file"
-            throw DiagnosticError(Diagnostic(at: nil, path: "data.path", "cannot read data file '\(file)': \(reason)"))
+            throw DiagnosticError(Diagnostic(at: spec.locations["data.path"], path: "data.path", "cannot read data file '\(file)': \(reason)"))
         }
         var records = parseRecords(data, file: file)
         guard !records.isEmpty else {
@@ -75,6 +75,7 @@ enum CSVLoader {
     ) -> (Int, [Int])? {
         let names = header?.cells.map(\.text) ?? []
         func index(of ref: ColumnRef, key: String) -> Int? {
+            let location = spec.locations[key] ?? location
             switch ref {
             case .index(let i) where i < columnCount:
                 return i

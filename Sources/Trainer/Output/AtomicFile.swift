@@ -1,5 +1,7 @@
-// Writes a file so that readers see either the old contents or the complete new ones, never a
-// torn file: write a temporary file beside the target, fsync it, rename it over the target.
+// File-system steps for run outputs, each reporting the operating system's reason on failure:
+// creating the output directory (with its parents), and writing a file so that readers see either
+// the old contents or the complete new ones, never a torn file (write a temporary file beside the
+// target, fsync it, rename it over the target).
 
 import Foundation
 #if canImport(Glibc)
@@ -32,6 +34,23 @@ public enum AtomicFile {
         if failure != 0 {
             unlink(temporary)
             throw RunFileError(path: path, errno: failure)
+        }
+    }
+}
+
+extension AtomicFile {
+    /// Creates `path` and any missing parents, like `mkdir -p`.
+    public static func createDirectory(_ path: String) throws(RunFileError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            var status = stat()
+            if stat(prefix, &status) == 0 {
+                guard status.st_mode & S_IFMT == S_IFDIR else { throw RunFileError(path: prefix, errno: ENOTDIR) }
+            } else if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw RunFileError(path: prefix, errno: errno)
+            }
+            prefix += "/"
         }
     }
 }

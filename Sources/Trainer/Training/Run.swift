@@ -23,11 +23,7 @@ public enum Run {
     public static func execute(
         _ experiment: Experiment, outputDir: String, onEpoch: (EpochRecord) -> Void = { _ in }
     ) throws(RunFileError) -> RunResult {
-        do {
-            try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
-        } catch {
-            throw RunFileError(path: outputDir, errno: EACCES)
-        }
+        try AtomicFile.createDirectory(outputDir)
         let summaryPath = "\(outputDir)/summary.json"
         if FileManager.default.fileExists(atPath: summaryPath) {
             try? FileManager.default.removeItem(atPath: summaryPath)
