@@ -63,6 +63,9 @@ public final class Network {
     public var outputGradient: UnsafeMutablePointer<Float> { grads[graph.output] }
     /// A node's output buffer after `forward`. [n, node width]
     public func value(ofNode index: Int) -> UnsafeMutablePointer<Float> { values[index] }
+    /// A node's output gradient after `backward` (dL/dz for a dense node: its activation backward runs
+    /// in place). Not computed for the data input. [n, node width]
+    public func gradient(ofNode index: Int) -> UnsafeMutablePointer<Float> { grads[index] }
 
     /// Fills the parameters with their initializers' values for `seed`.
     public func initializeParameters(seed: UInt64) {
