@@ -32,9 +32,7 @@ public struct CompiledGraph: Sendable {
         arena.update(repeating: 0, count: arenaCount)
         for slot in parameters {
             var random = RandomStream(seed: seed, path: ["init", slot.layer, slot.role])
-            Initializer.fill(
-                arena + slot.offset, count: slot.count, spec: slot.initializer,
-                fanIn: slot.fanIn, fanOut: slot.fanOut, random: &random)
+            Initializer.fill(arena + slot.offset, shape: slot.shape, plan: slot.plan, random: &random)
         }
     }
 }
@@ -86,6 +84,13 @@ public struct ParameterSlot: Sendable {
     /// Fans of the owning layer (a bias uses its layer's fans).
     public let fanIn: Int
     public let fanOut: Int
+    /// The owning layer's activation (He's gain depends on it).
+    public let activation: Activation
+
+    /// The initializer's numbers for this tensor.
+    public var plan: InitializerPlan {
+        InitializerPlan(initializer, shape: shape, fanIn: fanIn, fanOut: fanOut, activation: activation)
+    }
 
     /// `layer.role`, the name used in weight files.
     public var name: String { "\(layer).\(role)" }

@@ -199,7 +199,7 @@ import Testing
         let found = diagnostics(yaml)
         #expect(found.count == 4)
         expect(found[0], line: 5, column: 48, path: "model.layers[0].init.std",
-               message: "'std' is not an argument of the he initializer, which takes none")
+               message: "'std' is not an argument of the he initializer; valid keys here: type, mode, gain, nonlinearity, truncated")
         expect(found[1], line: 6, column: 75, path: "model.layers[1].init.std",
                message: "'std' is not an argument of the uniform distribution, which takes min and max")
         expect(found[2], line: 7, column: 88, path: "model.layers[2].init.max",

@@ -37,14 +37,14 @@ import Testing
         let layers = config.model.layers
         #expect(layers.map(\.name) == ["hidden", "dense_1", "skip", "sum", "out"])
         #expect(layers[0].kind == .dense(DenseSpec(units: 4, activation: .relu, weightInit: .he,
-                                                   biasInit: .randomNormal(mean: 0, std: 0.5))))
+                                                   biasInit: .normal(mean: 0, std: 0.5, truncated: false))))
         #expect(layers[1].kind == .dense(DenseSpec(units: 2, activation: .tanh, weightInit: .glorotUniform,
-                                                   biasInit: .randomNormal(mean: 0, std: 0.5))))
+                                                   biasInit: .normal(mean: 0, std: 0.5, truncated: false))))
         #expect(layers[2].kind == .dense(DenseSpec(units: 2, activation: .tanh, weightInit: .glorotUniform,
                                                    biasInit: .zeros)))
         #expect(layers[3].kind == .add)
         #expect(layers[4].kind == .dense(DenseSpec(units: 1, activation: .sigmoid, weightInit: .glorotUniform,
-                                                   biasInit: .randomNormal(mean: 0, std: 0.5))))
+                                                   biasInit: .normal(mean: 0, std: 0.5, truncated: false))))
         #expect(layers[0].inputs == nil)
         #expect(layers[1].location == Config.SourceLocation(file: "configs/xor_he.yaml", line: 11, column: 7))
         let sumInputs = try #require(layers[3].inputs)
@@ -71,11 +71,11 @@ import Testing
         ("{type: he}", .he),
         ("kaiming_normal", .he),
         ("zero", .zeros),
-        ("random", .randomNormal(mean: 0, std: Defaults.randomStd)),
-        ("{type: random, mean: 1, std: 2}", .randomNormal(mean: 1, std: 2)),
-        ("{type: random, distribution: uniform}", .randomUniform(min: Defaults.randomUniformMin,
-                                                               max: Defaults.randomUniformMax)),
-        ("{type: random, distribution: uniform, min: -1, max: 0.5}", .randomUniform(min: -1, max: 0.5)),
+        ("random", .normal(mean: 0, std: Defaults.randomStd, truncated: false)),
+        ("{type: random, mean: 1, std: 2}", .normal(mean: 1, std: 2, truncated: false)),
+        ("{type: random, distribution: uniform}", .uniform(min: Defaults.randomUniformMin,
+                                                         max: Defaults.randomUniformMax)),
+        ("{type: random, distribution: uniform, min: -1, max: 0.5}", .uniform(min: -1, max: 0.5)),
     ])
     func initializerSpellings(text: String, expected: InitializerSpec) throws {
         let yaml = minimalConfig.replacing("units: 1}", with: "units: 1, init: \(text)}")

@@ -2,7 +2,7 @@
 // initializer so the test can fail"): expected parameters come from the layer's fans by formulas
 // written here; the acceptance band of each statistic is 5 standard errors for the sample size; and
 // every check is shown to have power — the same check rejects the values scaled by √2 (and, for
-// uniform, a wrong bound). The reference's test-vector table pins `targetStd` and `glorotLimit`.
+// uniform, a wrong bound). The reference's test-vector table pins the plans' std and bound.
 
 import Config
 import Foundation
@@ -60,12 +60,14 @@ struct SampleCheck {
 }
 
 @Suite struct InitializerStatisticsTests {
-    /// `count` values of `spec` for a layer with the given fans, from a fixed stream.
-    static func sample(_ spec: InitializerSpec, fanIn: Int, fanOut: Int, count: Int, seed: UInt64 = 3) -> SampleCheck {
-        var random = RandomStream(seed: seed, path: ["test", spec.typeName])
+    /// `count` values of `spec` for a layer with the given fans and activation, from a fixed stream.
+    static func sample(_ spec: InitializerSpec, fanIn: Int, fanOut: Int, count: Int, seed: UInt64 = 3,
+                       activation: Activation = .linear) -> SampleCheck {
+        var random = RandomStream(seed: seed, path: ["test"])
         var buffer = [Float](repeating: 7, count: count)
+        let plan = InitializerPlan(spec, shape: [count], fanIn: fanIn, fanOut: fanOut, activation: activation)
         buffer.withUnsafeMutableBufferPointer {
-            Initializer.fill($0.baseAddress!, count: count, spec: spec, fanIn: fanIn, fanOut: fanOut, random: &random)
+            Initializer.fill($0.baseAddress!, shape: [count], plan: plan, random: &random)
         }
         return SampleCheck(values: buffer.map(Double.init))
     }
@@ -110,7 +112,7 @@ struct SampleCheck {
 
     @Test func randomNormalDefaultStd() {
         #expect(Defaults.randomStd == 0.01)
-        let w = Self.sample(.randomNormal(mean: 0, std: Defaults.randomStd), fanIn: 2, fanOut: 4, count: 20_000)
+        let w = Self.sample(.normal(mean: 0, std: Defaults.randomStd, truncated: false), fanIn: 2, fanOut: 4, count: 20_000)
         #expect(w.matchesNormal(mean: 0, std: 0.01), "std \(w.std)")
         #expect(!w.scaled(2.0.squareRoot()).matchesNormal(mean: 0, std: 0.01))
         // Keras' 0.05 and PyTorch's 1 are not what `random` means here.
@@ -118,17 +120,17 @@ struct SampleCheck {
     }
 
     @Test func randomNormalWithGivenMeanAndStd() {
-        let w = Self.sample(.randomNormal(mean: 0.25, std: 0.5), fanIn: 1000, fanOut: 1, count: 20_000)
+        let w = Self.sample(.normal(mean: 0.25, std: 0.5, truncated: false), fanIn: 1000, fanOut: 1, count: 20_000)
         #expect(w.matchesNormal(mean: 0.25, std: 0.5), "mean \(w.mean) std \(w.std)")
         #expect(!w.matchesNormal(mean: 0, std: 0.5))
         #expect(!SampleCheck(values: w.values.map { 0.25 + ($0 - 0.25) * 2.0.squareRoot() }).matchesNormal(mean: 0.25, std: 0.5))
         // Fans must not change a plain random initializer.
-        let other = Self.sample(.randomNormal(mean: 0.25, std: 0.5), fanIn: 3, fanOut: 70, count: 20_000)
+        let other = Self.sample(.normal(mean: 0.25, std: 0.5, truncated: false), fanIn: 3, fanOut: 70, count: 20_000)
         #expect(other.values == w.values)
     }
 
     @Test func randomUniformMinMax() {
-        let w = Self.sample(.randomUniform(min: -0.2, max: 0.6), fanIn: 5, fanOut: 5, count: 20_000)
+        let w = Self.sample(.uniform(min: -0.2, max: 0.6), fanIn: 5, fanOut: 5, count: 20_000)
         #expect(w.values.allSatisfy { $0 >= Double(Float(-0.2)) && $0 <= Double(Float(0.6)) })
         #expect(w.matchesUniform(Double(Float(-0.2)), Double(Float(0.6))), "mean \(w.mean) std \(w.std)")
         #expect(!w.matchesUniform(-0.4, 0.4))
@@ -148,9 +150,12 @@ struct SampleCheck {
         (784, 128, 0.0505, 0.0811, 0.0468),
     ])
     func referenceTestVectors(fanIn: Int, fanOut: Int, heStd: Double, glorotLimit: Double, glorotStd: Double) {
-        let he = Initializer.targetStd(.he, fanIn: fanIn, fanOut: fanOut)
-        let limit = Initializer.glorotLimit(fanIn: fanIn, fanOut: fanOut)
-        let glorot = Initializer.targetStd(.glorotUniform, fanIn: fanIn, fanOut: fanOut)
+        func plan(_ spec: InitializerSpec) -> InitializerPlan {
+            InitializerPlan(spec, shape: [fanOut, fanIn], fanIn: fanIn, fanOut: fanOut, activation: .relu)
+        }
+        let he = plan(.he).expectedStd
+        let limit = plan(.glorotUniform).bound ?? 0
+        let glorot = plan(.glorotUniform).expectedStd
         // Against the table (4 decimals) …
         #expect(abs(he - heStd) < 5e-5, "he \(he)")
         #expect(abs(limit - glorotLimit) < 5e-5, "limit \(limit)")
@@ -159,8 +164,7 @@ struct SampleCheck {
         #expect(isClose(he, sqrt(2 / Double(fanIn)), absolute: 0, relative: 1e-12))
         #expect(isClose(limit, sqrt(6 / Double(fanIn + fanOut)), absolute: 0, relative: 1e-12))
         #expect(isClose(glorot, sqrt(2 / Double(fanIn + fanOut)), absolute: 0, relative: 1e-12))
-        #expect(Initializer.targetStd(.zeros, fanIn: fanIn, fanOut: fanOut) == 0)
-        #expect(isClose(Initializer.targetStd(.randomUniform(min: -1, max: 3), fanIn: fanIn, fanOut: fanOut),
-                        4 / sqrt(12), absolute: 0, relative: 1e-12))
+        #expect(plan(.zeros).expectedStd == 0)
+        #expect(isClose(plan(.uniform(min: -1, max: 3)).expectedStd, 4 / sqrt(12), absolute: 0, relative: 1e-12))
     }
 }

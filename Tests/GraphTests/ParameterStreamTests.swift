@@ -9,13 +9,13 @@ import TestSupport
 @testable import Graph
 
 @Suite struct ParameterStreamTests {
-    static let smallBias = InitializerSpec.randomNormal(mean: 0, std: 0.1)
+    static let smallBias = InitializerSpec.normal(mean: 0, std: 0.1, truncated: false)
 
     static func base(hidden: InitializerSpec = .he) -> [LayerSpec] {
         [
             Fixture.dense("hidden", 8, .relu, weight: hidden, bias: smallBias),
             Fixture.dense("mid", 6, .tanh, weight: .glorotUniform, bias: smallBias),
-            Fixture.dense("out", 2, .softmax, weight: .randomUniform(min: -0.3, max: 0.3), bias: smallBias),
+            Fixture.dense("out", 2, .softmax, weight: .uniform(min: -0.3, max: 0.3), bias: smallBias),
         ]
     }
 

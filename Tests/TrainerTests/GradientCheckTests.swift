@@ -14,8 +14,8 @@ import TestSupport
     @Test(arguments: Activation.allCases)
     func hiddenActivation(_ activation: Activation) throws {
         let model = Fixture.model([3], [
-            Fixture.dense("hidden", 5, activation, bias: .randomNormal(mean: 0, std: 0.5)),
-            Fixture.dense("out", 2, bias: .randomNormal(mean: 0, std: 0.5)),
+            Fixture.dense("hidden", 5, activation, bias: .normal(mean: 0, std: 0.5, truncated: false)),
+            Fixture.dense("out", 2, bias: .normal(mean: 0, std: 0.5, truncated: false)),
         ])
         let checker = try GradientChecker(model, loss: .mse, targets: Targets.real)
         checker.checkParameters("hidden \(activation)")
@@ -24,8 +24,8 @@ import TestSupport
     @Test(arguments: Activation.allCases)
     func outputActivation(_ activation: Activation) throws {
         let model = Fixture.model([3], [
-            Fixture.dense("hidden", 4, .tanh, bias: .randomNormal(mean: 0, std: 0.5)),
-            Fixture.dense("out", 3, activation, bias: .randomNormal(mean: 0, std: 0.5)),
+            Fixture.dense("hidden", 4, .tanh, bias: .normal(mean: 0, std: 0.5, truncated: false)),
+            Fixture.dense("out", 3, activation, bias: .normal(mean: 0, std: 0.5, truncated: false)),
         ])
         let checker = try GradientChecker(model, loss: .mse, targets: Targets.real)
         #expect(!checker.loss.gradientIsPreactivation)
@@ -58,8 +58,8 @@ import TestSupport
     @Test(arguments: lossCases)
     func loss(_ c: LossCase) throws {
         let model = Fixture.model([3], [
-            Fixture.dense("hidden", 4, .tanh, bias: .randomNormal(mean: 0, std: 0.5)),
-            Fixture.dense("out", c.units, c.output, bias: .randomNormal(mean: 0, std: 0.5)),
+            Fixture.dense("hidden", 4, .tanh, bias: .normal(mean: 0, std: 0.5, truncated: false)),
+            Fixture.dense("out", c.units, c.output, bias: .normal(mean: 0, std: 0.5, truncated: false)),
         ])
         let targets: (inout RandomStream, Int, Int) -> [Float] =
             switch c.loss {
@@ -76,7 +76,7 @@ import TestSupport
     /// Binary cross-entropy with hard 0/1 labels on the fused path.
     @Test func binaryCrossentropyWithHardLabels() throws {
         let model = Fixture.model([2], [
-            Fixture.dense("hidden", 4, .relu, weight: .he, bias: .randomNormal(mean: 0, std: 0.5)),
+            Fixture.dense("hidden", 4, .relu, weight: .he, bias: .normal(mean: 0, std: 0.5, truncated: false)),
             Fixture.dense("out", 1, .sigmoid),
         ])
         let checker = try GradientChecker(model, loss: .binaryCrossentropy, n: 4) { _, n, _ in
@@ -89,7 +89,7 @@ import TestSupport
 
     /// Small DAGs over a 3-wide input, by name.
     static func dagLayers(_ name: String) -> [LayerSpec] {
-        let bias = InitializerSpec.randomNormal(mean: 0, std: 0.5)
+        let bias = InitializerSpec.normal(mean: 0, std: 0.5, truncated: false)
         switch name {
         case "add":
             return [
@@ -139,8 +139,8 @@ import TestSupport
     func internalActivationGradient(batch n: Int) throws {
         let model = Fixture.model([3], [
             Fixture.dense("embed", 3),
-            Fixture.dense("a", 4, .tanh, bias: .randomNormal(mean: 0, std: 0.5), inputs: ["embed"]),
-            Fixture.dense("b", 4, .relu, bias: .randomNormal(mean: 0, std: 0.5), inputs: ["embed"]),
+            Fixture.dense("a", 4, .tanh, bias: .normal(mean: 0, std: 0.5, truncated: false), inputs: ["embed"]),
+            Fixture.dense("b", 4, .relu, bias: .normal(mean: 0, std: 0.5, truncated: false), inputs: ["embed"]),
             Fixture.add("sum", ["a", "b"]),
             Fixture.concat("cat", ["sum", "embed"]),
             Fixture.dense("out", 3, .softmax, inputs: ["cat"]),

@@ -84,7 +84,7 @@ import TestSupport
     func xorFollowsTheReferencePath(seed: UInt64, momentum: Double, batch: Int) throws {
         let epochs = 400
         let model = Fixture.model([2], [
-            Fixture.dense("hidden", 4, .relu, weight: .he, bias: .randomNormal(mean: 0, std: 0.1)),
+            Fixture.dense("hidden", 4, .relu, weight: .he, bias: .normal(mean: 0, std: 0.1, truncated: false)),
             Fixture.dense("out", 1, .sigmoid, weight: .glorotUniform),
         ])
         let train = TrainSpec(

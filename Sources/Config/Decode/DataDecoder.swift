@@ -100,7 +100,7 @@ extension ConfigDecoder {
     }
 
     /// `path` if absolute, else relative to the directory of the config file.
-    private func resolve(_ path: String) -> String {
+    func resolve(_ path: String) -> String {
         guard !path.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return path }
         return String(file[...slash]) + path
     }

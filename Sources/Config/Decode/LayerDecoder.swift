@@ -62,7 +62,7 @@ extension ConfigDecoder {
         let activation = fields["activation"].map { self.activation($0, fields.path("activation")) }
             ?? defaults.activation
         let weightInit = fields["init"].map { initializer($0, fields.path("init")) } ?? defaults.weightInit
-        let biasInit = fields["bias_init"].map { initializer($0, fields.path("bias_init")) } ?? defaults.biasInit
+        let biasInit = fields["bias_init"].map { initializer($0, fields.path("bias_init"), forBias: true) } ?? defaults.biasInit
         guard let units, let activation, let weightInit, let biasInit, (inputs?.count ?? 1) <= 1 else {
             return nil
         }

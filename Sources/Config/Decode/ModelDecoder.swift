@@ -12,7 +12,7 @@ struct LayerDefaults {
 
 extension ConfigDecoder {
     /// The keys of `model`, in schema order.
-    static let modelKeys = ["input", "defaults", "layers"]
+    static let modelKeys = ["input", "init_from", "defaults", "layers"]
     /// The keys of `model.defaults`.
     static let layerDefaultKeys = ["activation", "init", "bias_init"]
     /// Largest input dimension, input size and layer width accepted.
@@ -27,8 +27,13 @@ extension ConfigDecoder {
         let defaults = fields["defaults"].map { layerDefaults($0, fields.path("defaults")) } ?? LayerDefaults()
         let layers = fields.required("layers", in: self, holding: "a list of layers")
             .flatMap { self.layers($0, fields.path("layers"), defaults: defaults ?? LayerDefaults()) }
-        guard let inputNode, let input, defaults != nil, let layers else { return nil }
-        return ModelSpec(input: input, layers: layers, inputLocation: inputNode.location)
+        var initFrom: TransferSpec?? = .some(nil)
+        if let node = fields["init_from"] {
+            initFrom = nonEmptyString(node, fields.path("init_from"), expected: "a safetensors file path")
+                .map { TransferSpec(path: $0, resolvedPath: resolve($0), tensor: nil) }
+        }
+        guard let inputNode, let input, defaults != nil, let layers, let initFrom else { return nil }
+        return ModelSpec(input: input, layers: layers, inputLocation: inputNode.location, initFrom: initFrom)
     }
 
     /// `model.input`: a non-empty list of positive dimensions.
@@ -70,7 +75,7 @@ extension ConfigDecoder {
         let activation = fields["activation"].map { self.activation($0, fields.path("activation")) }
             ?? standard.activation
         let weightInit = fields["init"].map { initializer($0, fields.path("init")) } ?? standard.weightInit
-        let biasInit = fields["bias_init"].map { initializer($0, fields.path("bias_init")) } ?? standard.biasInit
+        let biasInit = fields["bias_init"].map { initializer($0, fields.path("bias_init"), forBias: true) } ?? standard.biasInit
         guard let activation, let weightInit, let biasInit else { return nil }
         return LayerDefaults(activation: activation, weightInit: weightInit, biasInit: biasInit)
     }

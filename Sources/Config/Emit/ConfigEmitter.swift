@@ -18,6 +18,9 @@ public enum ConfigEmitter {
         lines += data(config.data).map { "  " + $0 }
         lines.append("model:")
         lines.append("  input: \(flowList(config.model.input.map(String.init)))")
+        if let source = config.model.initFrom {
+            lines.append("  init_from: \(YAMLScalarWriter.string(absolute(source.resolvedPath)))")
+        }
         lines.append("  layers:")
         lines += config.model.layers.map { "    - " + layer($0) }
         lines.append("train:")
@@ -85,31 +88,31 @@ public enum ConfigEmitter {
 
     // MARK: - Values
 
-    /// An initializer: its name when it has no arguments, else a flow mapping.
+    /// An initializer: its name when it has no arguments, else a flow mapping with `type` first.
     private static func initializer(_ spec: InitializerSpec) -> String {
-        switch spec {
-        case .zeros, .he, .glorotUniform:
-            return spec.typeName
-        case .randomNormal(let mean, let std):
-            return flowMapping([
-                ("type", spec.typeName), ("distribution", "normal"),
-                ("mean", YAMLScalarWriter.double(mean)), ("std", YAMLScalarWriter.double(std)),
-            ])
-        case .randomUniform(let min, let max):
-            return flowMapping([
-                ("type", spec.typeName), ("distribution", "uniform"),
-                ("min", YAMLScalarWriter.double(min)), ("max", YAMLScalarWriter.double(max)),
-            ])
+        let (name, arguments) = spec.configForm
+        guard !arguments.isEmpty else { return name }
+        return flowMapping([("type", name)] + arguments.map { ($0.key, value($0.value)) })
+    }
+
+    private static func value(_ value: ConfigValue) -> String {
+        switch value {
+        case .number(let number):
+            return number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : YAMLScalarWriter.double(number)
+        case .word(let word): return word
+        case .text(let text): return YAMLScalarWriter.string(text)
+        case .path(let path): return YAMLScalarWriter.string(absolute(path))
+        case .initializer(let spec): return initializer(spec)
         }
     }
 
-    /// A CSV column: an index as an integer, a name as a string (quoted if it looks like a number).
     /// `path` made absolute against the working directory, with `.` and `..` removed.
     private static func absolute(_ path: String) -> String {
         let base = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return URL(fileURLWithPath: base).standardizedFileURL.path
     }
 
+    /// A CSV column: an index as an integer, a name as a string (quoted if it looks like a number).
     private static func column(_ column: ColumnRef) -> String {
         switch column {
         case .index(let index): return String(index)

@@ -30,8 +30,12 @@ public enum Defaults {
     public static let weightInit = InitializerSpec.glorotUniform
     public static let biasInit = InitializerSpec.zeros
     public static let randomStd = 0.01
+    /// `random_normal` and `truncated_normal` std, and `random_uniform` bounds: Keras' defaults.
+    public static let kerasStd = 0.05
     public static let randomUniformMin = -0.05
     public static let randomUniformMax = 0.05
+    public static let lsuvTolerance = 0.05
+    public static let lsuvMaxIterations = 10
     public static let momentum = 0.0
     public static let batchSize = 32
     public static let shuffle = true

@@ -8,11 +8,15 @@ public struct ModelSpec: Sendable, Equatable {
     public var layers: [LayerSpec]
     /// Where `model.input` is written, for shape errors.
     public var inputLocation: SourceLocation
+    /// `model.init_from`: a safetensors file whose tensors replace the initial values of every
+    /// parameter with the same name (`layer.weight`, `layer.bias`); nil when not given.
+    public var initFrom: TransferSpec?
 
-    public init(input: [Int], layers: [LayerSpec], inputLocation: SourceLocation) {
+    public init(input: [Int], layers: [LayerSpec], inputLocation: SourceLocation, initFrom: TransferSpec? = nil) {
         self.input = input
         self.layers = layers
         self.inputLocation = inputLocation
+        self.initFrom = initFrom
     }
 }
 

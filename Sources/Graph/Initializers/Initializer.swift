@@ -1,50 +1,34 @@
-// Fills a parameter tensor with its initializer's starting values. Formulas (fi = fan_in,
-// fo = fan_out, from the layer, never from the buffer's shape):
-//   zeros                0
-//   random (normal)      N(mean, std²), std 0.01 unless given
-//   random (uniform)     U(min, max)
-//   he                   N(0, 2/fi)                 (He et al. 2015; PyTorch kaiming_normal_)
-//   glorot_uniform       U(±√(6/(fi+fo)))           (Glorot & Bengio 2010; Keras' Dense default)
-// Values are drawn in Double and rounded to Float once.
+// Draws a tensor's initial values from its `InitializerPlan`. Values are drawn in Double from the
+// tensor's own random stream and rounded to Float once. Truncated normals re-draw outside ±2σ.
 
 import Config
 
-/// Initializer formulas applied to one parameter tensor.
+/// Fills parameter tensors.
 public enum Initializer {
-    /// The standard deviation the initializer aims for, given the fans (for reports and tests).
-    public static func targetStd(_ spec: InitializerSpec, fanIn: Int, fanOut: Int) -> Double {
-        switch spec {
-        case .zeros: return 0
-        case .randomNormal(_, let std): return std
-        case .randomUniform(let lo, let hi): return (hi - lo) / 12.0.squareRoot()
-        case .he: return (2.0 / Double(fanIn)).squareRoot()
-        case .glorotUniform: return glorotLimit(fanIn: fanIn, fanOut: fanOut) / 3.0.squareRoot()
-        }
-    }
-
-    /// The Glorot-uniform bound √(6/(fi+fo)).
-    public static func glorotLimit(fanIn: Int, fanOut: Int) -> Double {
-        (6.0 / Double(fanIn + fanOut)).squareRoot()
-    }
-
-    /// Writes `count` initial values for `spec` into `values`, drawing from `random`.
+    /// Writes the `shape.reduce(1, *)` initial values of `plan` into `values`.
     public static func fill(
-        _ values: UnsafeMutablePointer<Float>, count: Int, spec: InitializerSpec,
-        fanIn: Int, fanOut: Int, random: inout RandomStream
+        _ values: UnsafeMutablePointer<Float>, shape: [Int], plan: InitializerPlan, random: inout RandomStream
     ) {
-        switch spec {
-        case .zeros:
-            values.update(repeating: 0, count: count)
-        case .randomNormal(let mean, let std):
-            for i in 0..<count { values[i] = Float(mean + std * random.nextNormal()) }
-        case .randomUniform(let lo, let hi):
+        let count = shape.reduce(1, *)
+        switch plan.draw {
+        case .constant(let value):
+            values.update(repeating: Float(value), count: count)
+        case .normal(let mean, let std, let truncated):
+            for i in 0..<count {
+                var z = random.nextNormal()
+                while truncated && abs(z) > 2 { z = random.nextNormal() }
+                values[i] = Float(mean + std * z)
+            }
+        case .uniform(let lo, let hi):
             for i in 0..<count { values[i] = Float(lo + (hi - lo) * random.nextUniform()) }
-        case .he:
-            let std = targetStd(spec, fanIn: fanIn, fanOut: fanOut)
-            for i in 0..<count { values[i] = Float(std * random.nextNormal()) }
-        case .glorotUniform:
-            let limit = glorotLimit(fanIn: fanIn, fanOut: fanOut)
-            for i in 0..<count { values[i] = Float(limit * (2 * random.nextUniform() - 1)) }
+        case .orthogonal(let gain):
+            let rows = shape.first ?? 1
+            let matrix = Orthogonal.matrix(rows: rows, columns: count / max(rows, 1), random: &random)
+            for i in 0..<count { values[i] = Float(gain * matrix[i]) }
+        case .identity(let gain):
+            values.update(repeating: 0, count: count)
+            let n = shape.first ?? 1
+            for i in 0..<min(n, count / max(n, 1)) { values[i * (count / n) + i] = Float(gain) }
         }
     }
 }

@@ -16,6 +16,13 @@ enum DenseLayer {
                 suggestion: "merge them first with an 'add' or 'concat' layer"))
             return nil
         }
+        if case .identity = spec.weightInit, spec.units != inputs[0].width {
+            problems.append(Diagnostic(
+                at: layer.location, path: "layer '\(layer.name)'",
+                "the identity initializer needs a square weight, but it is [\(spec.units), \(inputs[0].width)]",
+                suggestion: "set units to \(inputs[0].width), or use orthogonal"))
+            return nil
+        }
         return spec.units
     }
 
@@ -26,11 +33,11 @@ enum DenseLayer {
         let weight = ParameterSlot(
             layer: layer, role: "weight", shape: [spec.units, inFeatures], offset: offset,
             count: spec.units * inFeatures, initializer: spec.weightInit,
-            fanIn: inFeatures, fanOut: spec.units)
+            fanIn: inFeatures, fanOut: spec.units, activation: spec.activation)
         offset = aligned(offset + weight.count)
         let bias = ParameterSlot(
             layer: layer, role: "bias", shape: [spec.units], offset: offset, count: spec.units,
-            initializer: spec.biasInit, fanIn: inFeatures, fanOut: spec.units)
+            initializer: spec.biasInit, fanIn: inFeatures, fanOut: spec.units, activation: spec.activation)
         offset = aligned(offset + bias.count)
         return (weight, bias)
     }
