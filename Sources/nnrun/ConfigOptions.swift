@@ -22,7 +22,12 @@ struct ConfigOptions: ParsableArguments {
             var config = try ConfigLoader.load(path: self.config)
             if let seed { config.seed = seed }
             if let out { config.output.dir = out }
-            return try Experiment(config)
+            let experiment = try Experiment(config)
+            if !experiment.warnings.isEmpty {
+                var renderer = DiagnosticRenderer()
+                Console.error(renderer.render(DiagnosticError(experiment.warnings)))
+            }
+            return experiment
         } catch {
             var renderer = DiagnosticRenderer()
             Console.error(renderer.render(error))

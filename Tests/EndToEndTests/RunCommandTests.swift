@@ -34,6 +34,8 @@ import Testing
         let out = try Nnrun.temporaryDirectory()
         let result = try Nnrun.run(["configs/xor_zeros.yaml", "--out", out.path, "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("configs/xor_zeros.yaml:12:7: warning: layer 'hidden'"), "\(result.stderr)")
+        #expect(result.stderr.contains("identical weights"))
         let (_, rows) = try metrics(in: out)
         let accuracy = try #require(rows.last.flatMap { Double($0[2]) })
         #expect(accuracy < 1.0)

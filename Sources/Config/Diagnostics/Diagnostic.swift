@@ -27,6 +27,11 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 
 /// One problem found in user input.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// An error stops the command (exit code 2); a warning is printed and the command goes on.
+    public enum Severity: String, Sendable, Hashable {
+        case error, warning
+    }
+
     /// Where it is; nil when the problem has no place in a file (e.g. an empty file name).
     public var location: SourceLocation?
     /// The key path in the config, e.g. `model.layers[2].init`; empty when not about a key.
@@ -35,19 +40,22 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// A fix, e.g. `did you mean 'he'?`; nil when there is none.
     public var suggestion: String?
+    public var severity: Severity
 
-    public init(at location: SourceLocation?, path: String = "", _ message: String, suggestion: String? = nil) {
+    public init(at location: SourceLocation?, path: String = "", _ message: String, suggestion: String? = nil,
+                severity: Severity = .error) {
         self.location = location
         self.path = path
         self.message = message
         self.suggestion = suggestion
+        self.severity = severity
     }
 
     /// The one-line form without the source excerpt: `file:line:col: error: path: message (suggestion)`.
     public var description: String {
         var text = ""
         if let location { text += "\(location): " }
-        text += "error: "
+        text += "\(severity.rawValue): "
         if !path.isEmpty { text += "\(path): " }
         text += message
         if let suggestion { text += " (\(suggestion))" }

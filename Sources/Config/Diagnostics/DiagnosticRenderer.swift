@@ -24,8 +24,10 @@ public struct DiagnosticRenderer {
             }
         }
         let count = error.diagnostics.count
-        if count > limit { out.append("… and \(count - limit) more errors") }
-        out.append(count == 1 ? "1 error" : "\(count) errors")
+        if count > limit { out.append("… and \(count - limit) more") }
+        let errors = error.diagnostics.filter { $0.severity == .error }.count
+        let counts = [(errors, "error"), (count - errors, "warning")].filter { $0.0 > 0 }
+        out.append(counts.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }.joined(separator: ", "))
         return out.joined(separator: "\n")
     }
 

@@ -10,6 +10,8 @@ public struct Experiment: Sendable {
     public let config: ExperimentConfig
     public let graph: CompiledGraph
     public let data: Dataset
+    /// Problems that do not stop a run (e.g. the symmetry lint), to print before it starts.
+    public let warnings: [Diagnostic]
 
     /// Builds the graph and loads the data for `config`.
     public init(_ config: ExperimentConfig) throws(DiagnosticError) {
@@ -36,6 +38,7 @@ public struct Experiment: Sendable {
         self.config = config
         self.graph = graph
         self.data = data
+        warnings = GraphLint.warnings(graph)
     }
 
     /// A network for this experiment with initialized parameters, sized for the config's batches.
