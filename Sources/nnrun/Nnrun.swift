@@ -12,7 +12,7 @@ struct Nnrun: ParsableCommand {
             2 bad config, bad data file or bad arguments.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, InitCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 

@@ -12,17 +12,20 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    @Option(help: ArgumentHelp("Output directory (overrides `output.dir`).", valueName: "dir"))
+    var out: String?
+
     @Flag(name: .shortAndLong, help: "Print only the summary line.")
     var quiet = false
 
     func run() throws {
-        let experiment = try options.loadExperiment()
+        let (experiment, network) = try options.prepare(outputDir: out, quiet: quiet)
         let config = experiment.config
         let epochs = config.train.epochs
         let every = max(1, epochs / 10)
         let result: RunResult
         do {
-            result = try Run.execute(experiment, outputDir: config.output.dir) { record in
+            result = try Run.execute(experiment, network: network, outputDir: config.output.dir) { record in
                 guard !quiet, record.epoch % every == 0 || record.epoch == 1 else { return }
                 let width = String(epochs).count
                 let epochText = String(record.epoch).leftPadded(to: width)

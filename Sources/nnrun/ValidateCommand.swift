@@ -1,5 +1,5 @@
 // `nnrun validate CONFIG`: everything `run` checks before training — the YAML, the schema, the
-// graph, the data file — without training or writing anything.
+// graph, the data file, the files tensors are copied from — without training or writing anything.
 
 import ArgumentParser
 import Config
@@ -13,7 +13,7 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        let experiment = try options.loadExperiment()
+        let (experiment, _) = try options.prepare()
         let graph = experiment.graph
         Console.out("\(options.config): ok — \(graph.nodes.count - 1) layers, \(graph.parameterCount) parameters, \(experiment.data.count) samples")
     }

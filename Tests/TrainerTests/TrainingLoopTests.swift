@@ -37,7 +37,7 @@ import TestSupport
 
     static func train(_ config: ExperimentConfig) throws -> Trained {
         let experiment = try Experiment(config)
-        let network = experiment.makeNetwork()
+        let (network, _) = try experiment.makeNetwork()
         let loop = TrainingLoop(network: network, data: experiment.data, train: config.train, seed: config.seed)
         var records: [EpochRecord] = []
         let outcome = loop.run { records.append($0) }
@@ -48,7 +48,7 @@ import TestSupport
         let experiment = try Experiment(Self.xorConfig())
         #expect(experiment.data.features == [0, 0, 0, 1, 1, 0, 1, 1])
         #expect(experiment.data.targets == [0, 1, 1, 0])
-        #expect(experiment.makeNetwork().batchCapacity == 4)
+        #expect(try experiment.makeNetwork().0.batchCapacity == 4)
     }
 
     /// He + Glorot solves XOR for most seeds. Not for every seed: with only 4 ReLU units, some

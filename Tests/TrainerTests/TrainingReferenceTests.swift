@@ -93,7 +93,7 @@ import TestSupport
         let config = ExperimentConfig(name: "xor_ref", seed: seed, data: .xor, model: model, train: train,
                                       output: OutputSpec(dir: "runs/xor_ref"))
         let experiment = try Experiment(config)
-        let network = experiment.makeNetwork()
+        let (network, _) = try experiment.makeNetwork()
         let start = Self.parameters(network)
         #expect(start.w1.contains { $0 != 0 } && start.b1.contains { $0 != 0 })
 

@@ -40,11 +40,4 @@ public struct Experiment: Sendable {
         self.data = data
         warnings = GraphLint.warnings(graph)
     }
-
-    /// A network for this experiment with initialized parameters, sized for the config's batches.
-    public func makeNetwork() -> Network {
-        let network = Network(graph: graph, batchCapacity: min(config.train.batchSize, data.count))
-        network.initializeParameters(seed: config.seed)
-        return network
-    }
 }

@@ -19,9 +19,10 @@ public struct RunResult: Sendable {
 
 /// Trains an experiment into an output directory.
 public enum Run {
-    /// Trains `experiment`, writing its files under `outputDir`; `onEpoch` sees every epoch.
+    /// Trains `network` (made by `experiment.makeNetwork()`), writing its files under `outputDir`;
+    /// `onEpoch` sees every epoch.
     public static func execute(
-        _ experiment: Experiment, outputDir: String, onEpoch: (EpochRecord) -> Void = { _ in }
+        _ experiment: Experiment, network: Network, outputDir: String, onEpoch: (EpochRecord) -> Void = { _ in }
     ) throws(RunFileError) -> RunResult {
         try AtomicFile.createDirectory(outputDir)
         let summaryPath = "\(outputDir)/summary.json"
@@ -31,7 +32,6 @@ public enum Run {
         try AtomicFile.write(Data(ConfigEmitter.yaml(experiment.config).utf8), to: "\(outputDir)/config.yaml")
         let metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv")
 
-        let network = experiment.makeNetwork()
         let loop = TrainingLoop(network: network, data: experiment.data, train: experiment.config.train, seed: experiment.config.seed)
         var last: EpochRecord?
         var best: EpochRecord?

@@ -1,0 +1,72 @@
+// Layer-sequential unit-variance initialization (Mishkin & Matas, "All you need is a good init",
+// 2016). After the base initializer, for each layer with `init: {type: lsuv}` in topological order:
+// run the network forward on one batch of training data, measure the variance of the layer's
+// pre-activations `z = x Wᵀ + b`, and divide W by √Var(z), until |Var(z) − 1| ≤ tolerance or the
+// iteration limit. Earlier layers are fixed first, so each layer sees its final input.
+
+import Config
+import Foundation
+import Graph
+
+/// What LSUV did to one layer.
+public struct LSUVStep: Sendable, Equatable {
+    public let layer: String
+    public let iterations: Int
+    /// Var(z) before any rescaling and after the last one.
+    public let initialVariance: Double
+    public let finalVariance: Double
+    public let converged: Bool
+}
+
+enum LSUV {
+    /// Rescales every LSUV layer of `network`, whose input already holds a batch of `n` samples.
+    static func apply(to network: Network, batch n: Int) -> [LSUVStep] {
+        let graph = network.graph
+        var steps: [LSUVStep] = []
+        var scratch: [Float] = []
+        for (index, node) in graph.nodes.enumerated() {
+            guard case .dense(let dense) = node.op,
+                  case .lsuv(let spec) = graph.parameters[dense.weight].initializer else { continue }
+            let weight = graph.parameters[dense.weight], bias = graph.parameters[dense.bias]
+            scratch = [Float](repeating: 0, count: n * dense.units)
+            let w = network.parameters.base + weight.offset
+            var variance = 0.0, initial = 0.0, iterations = 0
+            while true {
+                network.forward(batch: n)
+                scratch.withUnsafeMutableBufferPointer { z in
+                    Gemm.linearForward(x: network.value(ofNode: node.inputs[0]), w: w, b: network.parameters.base + bias.offset,
+                                       y: z.baseAddress!, n: n, inF: dense.inFeatures, outF: dense.units)
+                }
+                variance = Statistics.of(scratch).variance
+                if iterations == 0 { initial = variance }
+                guard abs(variance - 1) > spec.tolerance, iterations < spec.maxIterations, variance > 0 else { break }
+                let scale = Float(1 / variance.squareRoot())
+                for i in 0..<weight.count { w[i] *= scale }
+                iterations += 1
+            }
+            steps.append(LSUVStep(layer: node.name, iterations: iterations, initialVariance: initial,
+                                  finalVariance: variance, converged: abs(variance - 1) <= spec.tolerance))
+        }
+        return steps
+    }
+}
+
+/// Mean and standard deviation of a set of values, accumulated in Double.
+struct Statistics {
+    let mean: Double
+    let variance: Double
+    var std: Double { variance.squareRoot() }
+
+    static func of(_ values: UnsafeBufferPointer<Float>) -> Statistics {
+        guard !values.isEmpty else { return Statistics(mean: 0, variance: 0) }
+        var sum = 0.0, squares = 0.0
+        for v in values { sum += Double(v) }
+        let mean = sum / Double(values.count)
+        for v in values { squares += (Double(v) - mean) * (Double(v) - mean) }
+        return Statistics(mean: mean, variance: squares / Double(values.count))
+    }
+
+    static func of(_ values: [Float]) -> Statistics {
+        values.withUnsafeBufferPointer { of($0) }
+    }
+}

@@ -1,0 +1,64 @@
+// Transfer initialization: tensors copied from safetensors files after the ordinary initializers
+// ran. Per tensor, `init: {type: from, path, tensor}` copies one named tensor (by default the one
+// with the parameter's own name); model-wide, `model.init_from: file` copies every parameter whose
+// name (`layer.weight`, `layer.bias`) the file has. Shapes must match exactly. The report says which
+// parameters were copied, from where, and which were freshly initialized.
+
+import Config
+import Graph
+
+enum ParameterTransfer {
+    /// Copies what the config asks for into `arena`; returns one report line per parameter.
+    static func apply(_ graph: CompiledGraph, model: ModelSpec, into arena: UnsafeMutablePointer<Float>)
+        throws(DiagnosticError) -> [String]
+    {
+        let explicit = graph.parameters.contains { if case .transfer = $0.initializer { true } else { false } }
+        guard explicit || model.initFrom != nil else { return [] }
+        var files: [String: SafetensorsFile] = [:]
+        var problems: [Diagnostic] = []
+        var lines: [String] = []
+        for slot in graph.parameters {
+            let location = graph.nodes.first { $0.name == slot.layer }?.location
+            let key = slot.role == "weight" ? "init" : "bias_init"
+            let source: (path: String, tensor: String, required: Bool)
+            if case .transfer(let spec) = slot.initializer {
+                source = (spec.resolvedPath, spec.tensor ?? slot.name, true)
+            } else if let model = model.initFrom {
+                source = (model.resolvedPath, slot.name, false)
+            } else {
+                lines.append("\(slot.name): \(slot.initializer.configForm.name)")
+                continue
+            }
+            do throws(SafetensorsError) {
+                if files[source.path] == nil { files[source.path] = try SafetensorsFile(path: source.path) }
+                guard let file = files[source.path] else { continue }
+                guard let tensor = file.tensors[source.tensor] else {
+                    if source.required {
+                        problems.append(Diagnostic(
+                            at: location, path: "layer '\(slot.layer)'.\(key)",
+                            "'\(source.path)' has no tensor named '\(source.tensor)'",
+                            suggestion: Suggestion.didYouMean(source.tensor, in: file.tensors.keys.sorted())))
+                    } else {
+                        lines.append("\(slot.name): \(slot.initializer.configForm.name) (not in \(source.path))")
+                    }
+                    continue
+                }
+                guard tensor.shape == slot.shape else {
+                    problems.append(Diagnostic(
+                        at: location, path: source.required ? "layer '\(slot.layer)'.\(key)" : "model.init_from",
+                        "cannot copy '\(source.tensor)' with shape \(tensor.shape) from '\(source.path)' into '\(slot.name)' with shape \(slot.shape)"))
+                    continue
+                }
+                let values = try file.floats(source.tensor)
+                (arena + slot.offset).update(from: values, count: slot.count)
+                lines.append("\(slot.name): copied from \(source.path)\(source.tensor == slot.name ? "" : " [\(source.tensor)]")")
+            } catch {
+                problems.append(Diagnostic(
+                    at: location, path: source.required ? "layer '\(slot.layer)'.\(key)" : "model.init_from",
+                    "cannot read \(error)"))
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+        return lines
+    }
+}
