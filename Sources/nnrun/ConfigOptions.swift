@@ -1,27 +1,50 @@
-// What the commands that read a config share: the config argument, the seed override,
-// and preparing it — config → experiment (graph, data) → network with its starting parameters —
-// printing every diagnostic with its source line (exit code 2 on errors) and what transfer or LSUV
-// initialization did.
+// What the commands that read a config share: the config argument, the overrides (`--set`,
+// --seed), the memory limit, and preparing it — config → experiment (graph, data) → network with
+// its starting parameters — printing every diagnostic with its source line (exit code 2 on errors),
+// warnings such as the symmetry lint, and what transfer or LSUV initialization did.
 
 import ArgumentParser
 import Config
+import Graph
 import Trainer
 
 struct ConfigOptions: ParsableArguments {
     @Argument(help: "The experiment config file (YAML).")
     var config: String
 
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a config value, e.g. --set train.optimizer.learning_rate=0.1 --set model.layers[0].init=he (repeatable; the value is YAML).",
+        valueName: "path=value"))
+    var overrides: [String] = []
+
     @Option(help: "Seed for weights and shuffling (overrides the config's `seed`).")
     var seed: UInt64?
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Refuse a config whose estimated memory is over this size, e.g. 4GiB or 512MiB (default: 80% of physical memory).",
+        valueName: "size"))
+    var maxMemory: String?
+
+    func validate() throws {
+        if let maxMemory, MemoryLimit.parse(maxMemory) == nil {
+            throw ValidationError("--max-memory: expected a size like 4GiB, 512MiB or 2GB, found '\(maxMemory)'")
+        }
+    }
+
+    /// The limit from --max-memory, or the default.
+    var memoryLimit: MemoryLimit {
+        guard let maxMemory, let bytes = MemoryLimit.parse(maxMemory) else { return .default }
+        return MemoryLimit(bytes: bytes, source: "--max-memory \(maxMemory)")
+    }
+
     /// The config with overrides applied, compiled and with its data loaded; on any problem prints
-    /// the diagnostics and throws exit code 2.
+    /// the diagnostics and throws exit code 2. Warnings are printed and do not stop it.
     func loadExperiment(outputDir: String? = nil) throws(ExitCode) -> Experiment {
         do throws(DiagnosticError) {
-            var config = try ConfigLoader.load(path: self.config)
+            var config = try ConfigLoader.load(path: self.config, overrides: overrides)
             if let seed { config.seed = seed }
             if let outputDir { config.output.dir = outputDir }
-            let experiment = try Experiment(config)
+            let experiment = try Experiment(config, memoryLimit: memoryLimit)
             if !experiment.warnings.isEmpty {
                 var renderer = DiagnosticRenderer()
                 Console.error(renderer.render(DiagnosticError(experiment.warnings)))

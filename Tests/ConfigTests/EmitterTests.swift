@@ -17,7 +17,7 @@ import Testing
             model:
               input: [2]
               layers:
-                - {name: dense_0, type: dense, units: 1, activation: linear, init: glorot_uniform, bias_init: zeros}
+              - {name: dense_0, type: dense, units: 1, activation: linear, init: glorot_uniform, bias_init: zeros}
             train:
               loss: mse
               optimizer: {type: sgd, learning_rate: 0.1, momentum: 0.0}
@@ -79,14 +79,29 @@ import Testing
         #expect(CoreSchema.resolve(text) == .float(value), "\(text)")
     }
 
-    @Test func stringsAreQuotedOnlyWhenNeeded() {
+    /// The text libyaml writes for `key: <string>`, without the trailing newline.
+    private func emitted(_ text: String) -> String {
+        String(LibYAMLEmitter.emit(.mapping([("k", ConfigEmitter.string(text))], flow: false)).dropLast())
+    }
+
+    @Test func stringsAreQuotedOnlyWhenNeeded() throws {
         let plain = ["relu", "runs/xor_he", "data/a-b.csv", "v1.2", "_x"]
-        for text in plain { #expect(YAMLScalarWriter.string(text) == text) }
+        for text in plain { #expect(emitted(text) == "k: \(text)") }
         let quoted = [
             ("12", "\"12\""), ("true", "\"true\""), ("no", "\"no\""), ("~", "\"~\""), ("", "\"\""),
             (".inf", "\".inf\""), ("-x", "\"-x\""), ("a b", "\"a b\""), ("a: b", "\"a: b\""),
-            ("say \"hi\"\\", "\"say \\\"hi\\\"\\\\\""), ("line\nbreak\u{7}", "\"line\\nbreak\\x07\""),
+            ("say \"hi\"\\", "\"say \\\"hi\\\"\\\\\""), ("line\nbreak\u{7}", "\"line\\nbreak\\a\""),
         ]
-        for (text, expected) in quoted { #expect(YAMLScalarWriter.string(text) == expected) }
+        for (text, expected) in quoted { #expect(emitted(text) == "k: \(expected)") }
+    }
+
+    /// Whatever a string holds, libyaml's output reads back as the same string.
+    @Test(arguments: ["ü€ 😀", "\u{0}nul", "tab\there", "\u{2028}\u{2029}\u{85}\u{FEFF}", "#x", "&a *b !c",
+                      "'single'", "  lead", "trail  ", "- item", "? q", "{a}", "[b]", "a\r\nb", "\u{7F}\u{9F}", "%yaml"])
+    func awkwardStringsReadBack(text: String) throws {
+        let yaml = emitted(text)
+        let root = try YAMLReader.read(Array(yaml.utf8), file: "s.yaml").root
+        let value = try #require(root.entries?.first?.value.scalar)
+        #expect(value.value == .string(text), "\(yaml)")
     }
 }

@@ -1,12 +1,13 @@
 // The `data` section: `source: xor` (no other keys) or `source: csv` with a path, a header flag, a
 // label column and optional feature columns. Columns are header names or 0-based indices; a relative
-// CSV path is resolved against the directory of the config file that names it.
+// CSV path is resolved against the directory of the config file that names it (the base file, when
+// it comes from an `extends` chain; the working directory, when it comes from `--set`).
 
 extension ConfigDecoder {
     /// The data source names.
     private static let sources = ["xor", "csv"]
     /// The keys of a CSV source; an xor source takes only `source`.
-    private static let csvKeys = ["source", "path", "header", "label", "features"]
+    static let csvKeys = ["source", "path", "header", "label", "features"]
 
     /// The data source, or nil after reporting.
     func data(_ node: YAMLNode, path: String) -> DataSpec? {
@@ -48,7 +49,7 @@ extension ConfigDecoder {
         for (index, item) in (fields["features"]?.items ?? []).enumerated() {
             locations["\(fields.path("features"))[\(index)]"] = item.location
         }
-        return CSVSpec(path: path, resolvedPath: resolve(path), header: header, label: label, features: features,
+        return CSVSpec(path: path, resolvedPath: resolve(path, writtenAt: fields["path"]?.location), header: header, label: label, features: features,
                        locations: locations)
     }
 
@@ -99,8 +100,9 @@ extension ConfigDecoder {
         return .name(name)
     }
 
-    /// `path` if absolute, else relative to the directory of the config file.
-    func resolve(_ path: String) -> String {
+    /// `path` if absolute, else relative to the directory of the config file it is written in.
+    func resolve(_ path: String, writtenAt location: SourceLocation?) -> String {
+        let file = location.map { $0.isCommandLine ? "" : $0.file } ?? self.file
         guard !path.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return path }
         return String(file[...slash]) + path
     }

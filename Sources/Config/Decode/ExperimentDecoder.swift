@@ -5,6 +5,8 @@
 extension ConfigDecoder {
     /// The top-level keys in schema order.
     static let topKeys = ["name", "seed", "data", "model", "train", "output"]
+    /// The keys of `output`.
+    static let outputKeys = ["dir"]
 
     /// The whole config, or nil when any problem was reported.
     func experiment(_ root: YAMLNode) -> ExperimentConfig? {
@@ -38,7 +40,7 @@ extension ConfigDecoder {
     /// `output`: `{dir: path}`, the directory defaulting to `runs/<name>`.
     private func output(_ node: YAMLNode, name: String?) -> OutputSpec? {
         guard let fields = Fields(node, path: "output", in: self) else { return nil }
-        fields.checkKeys(["dir"], in: self)
+        fields.checkKeys(Self.outputKeys, in: self)
         guard let dirNode = fields["dir"] else {
             return OutputSpec(dir: Defaults.outputDir(name: name ?? Names.fallback))
         }

@@ -179,7 +179,7 @@ private struct InitializerArguments {
         let file = decoder.nonEmptyString(pathNode, key("path"), expected: "a file path")
         let tensor = node("tensor").map { decoder.nonEmptyString($0, key("tensor"), expected: "a tensor name") }
         guard let file, let tensor else { return nil }
-        return .transfer(TransferSpec(path: file, resolvedPath: decoder.resolve(file), tensor: tensor))
+        return .transfer(TransferSpec(path: file, resolvedPath: decoder.resolve(file, writtenAt: pathNode.location), tensor: tensor))
     }
 
     // MARK: - Arguments

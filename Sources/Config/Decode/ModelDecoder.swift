@@ -30,7 +30,7 @@ extension ConfigDecoder {
         var initFrom: TransferSpec?? = .some(nil)
         if let node = fields["init_from"] {
             initFrom = nonEmptyString(node, fields.path("init_from"), expected: "a safetensors file path")
-                .map { TransferSpec(path: $0, resolvedPath: resolve($0), tensor: nil) }
+                .map { TransferSpec(path: $0, resolvedPath: resolve($0, writtenAt: node.location), tensor: nil) }
         }
         guard let inputNode, let input, defaults != nil, let layers, let initFrom else { return nil }
         return ModelSpec(input: input, layers: layers, inputLocation: inputNode.location, initFrom: initFrom)

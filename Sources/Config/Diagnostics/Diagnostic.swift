@@ -1,27 +1,34 @@
 // Where a problem is and what it is. Every module reports user errors as `Diagnostic`s so that a bad
 // config, a dangling layer input or a bad CSV cell all print the same way:
 // `configs/x.yaml:12:5: error: model.layers[0].init: unknown initializer 'he_norml' (did you mean 'he_normal'?)`
-// followed by the source line and a caret (see DiagnosticRenderer).
+// followed by the source line and a caret (see DiagnosticRenderer). A value given on the command
+// line (`--set path=value`) has a location too: the override's text stands in for the file name.
 
-/// A 1-based position in a source file.
+/// A 1-based position in a source file, or in a command-line override.
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// The path as the user gave it (or as resolved relative to the including config).
+    /// The path as the user gave it (or as resolved relative to the including config); for a
+    /// command-line override, the override as typed: `--set model.layers[0].init=he`.
     public let file: String
     /// 1-based line number.
     public let line: Int
-    /// 1-based column number, counted in Unicode scalars.
+    /// 1-based column number, counted in Unicode scalars (within `file` for an override).
     public let column: Int
+    /// Whether the position is in a `--set` override rather than in a file.
+    public let isCommandLine: Bool
 
-    public init(file: String, line: Int, column: Int) {
+    public init(file: String, line: Int, column: Int, isCommandLine: Bool = false) {
         self.file = file
         self.line = line
         self.column = column
+        self.isCommandLine = isCommandLine
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    /// `file:line:column`, or the override's text for a command-line location.
+    public var description: String { isCommandLine ? file : "\(file):\(line):\(column)" }
 
+    /// Files in name order, then command-line overrides; by line and column within each.
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
-        (a.file, a.line, a.column) < (b.file, b.line, b.column)
+        (a.isCommandLine ? 1 : 0, a.file, a.line, a.column) < (b.isCommandLine ? 1 : 0, b.file, b.line, b.column)
     }
 }
 

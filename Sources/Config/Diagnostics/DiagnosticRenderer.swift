@@ -1,6 +1,7 @@
 // Prints diagnostics the way compilers do: the one-line `file:line:col: error: …` form, then the
 // offending source line and a caret under the column. Source text comes from the files the config
 // loader read (kept in memory) or, for other files such as CSV data, is read from disk on demand.
+// A problem in a `--set` override shows the override itself with the caret under the bad part.
 
 import Foundation
 
@@ -33,13 +34,7 @@ public struct DiagnosticRenderer {
 
     /// The source line at `location` and a caret under its column, or nil if the line is unknown.
     mutating func excerpt(at location: SourceLocation) -> String? {
-        if sources[location.file] == nil {
-            guard let data = FileManager.default.contents(atPath: location.file), data.count <= 64 << 20 else {
-                return nil
-            }
-            sources[location.file] = Self.lines(String(decoding: data, as: UTF8.self))
-        }
-        guard let lines = sources[location.file], location.line >= 1, location.line <= lines.count else {
+        guard let lines = lines(of: location), location.line >= 1, location.line <= lines.count else {
             return nil
         }
         let line = lines[location.line - 1]
@@ -47,6 +42,18 @@ public struct DiagnosticRenderer {
         if shown.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" }) { return nil }
         let pad = String(repeating: " ", count: max(0, min(location.column - 1, shown.count)))
         return "    \(shown)\n    \(pad)^"
+    }
+
+    /// The lines of the file `location` is in (the override itself for a command-line location).
+    private mutating func lines(of location: SourceLocation) -> [Substring]? {
+        if location.isCommandLine { return Self.lines(location.file) }
+        if sources[location.file] == nil {
+            guard let data = FileManager.default.contents(atPath: location.file), data.count <= 64 << 20 else {
+                return nil
+            }
+            sources[location.file] = Self.lines(String(decoding: data, as: UTF8.self))
+        }
+        return sources[location.file]
     }
 
     private static func lines(_ text: String) -> [Substring] {

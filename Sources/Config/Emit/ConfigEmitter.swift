@@ -1,130 +1,131 @@
-// Writes a resolved config back out as YAML: block style for the sections, one flow mapping per
-// layer, every default spelled out, keys in schema order. The result reads back (through
-// ConfigLoader.decode) as an equal config, apart from source locations. A CSV path is written
-// absolute, so the resolved config works from wherever it is saved (e.g. the run directory).
+// Writes a resolved config back out as YAML through libyaml's emitter: block style for the
+// sections, one flow mapping per layer, every default spelled out, keys in schema order. The result
+// reads back (through ConfigLoader.decode) as an equal config, apart from source locations. A CSV
+// path is written absolute, so the resolved config works from wherever it is saved (e.g. the run
+// directory). This file decides what to write and in which style; LibYAMLEmitter.swift writes it.
 
 import Foundation
 
 /// Writes `ExperimentConfig`s as YAML.
 public enum ConfigEmitter {
+    /// The line that opens every resolved config (libyaml's emitter writes no comments).
+    static let header = "# resolved config written by nnrun\n"
+
     /// The fully resolved config as YAML (every default written out explicitly). Feeding it back
     /// through ConfigLoader.decode gives an equal ExperimentConfig, except for source locations and
     /// the CSV path, which is written as the absolute path of the file it resolved to.
     public static func yaml(_ config: ExperimentConfig) -> String {
-        var lines = ["# resolved config written by nnrun"]
-        lines.append("name: \(YAMLScalarWriter.string(config.name))")
-        lines.append("seed: \(config.seed)")
-        lines.append("data:")
-        lines += data(config.data).map { "  " + $0 }
-        lines.append("model:")
-        lines.append("  input: \(flowList(config.model.input.map(String.init)))")
-        if let source = config.model.initFrom {
-            lines.append("  init_from: \(YAMLScalarWriter.string(absolute(source.resolvedPath)))")
-        }
-        lines.append("  layers:")
-        lines += config.model.layers.map { "    - " + layer($0) }
-        lines.append("train:")
-        lines += train(config.train).map { "  " + $0 }
-        lines.append("output:")
-        lines.append("  dir: \(YAMLScalarWriter.string(config.output.dir))")
-        return lines.joined(separator: "\n") + "\n"
+        let document = EmitNode.mapping([
+            ("name", string(config.name)),
+            ("seed", .plain(String(config.seed))),
+            ("data", data(config.data)),
+            ("model", .mapping(
+                [("input", .sequence(config.model.input.map { .plain(String($0)) }, flow: true))]
+                    + (config.model.initFrom.map { [("init_from", string(absolute($0.resolvedPath)))] } ?? [])
+                    + [("layers", .sequence(config.model.layers.map(layer), flow: false))],
+                flow: false)),
+            ("train", train(config.train)),
+            ("output", .mapping([("dir", string(config.output.dir))], flow: false)),
+        ], flow: false)
+        return header + LibYAMLEmitter.emit(document)
     }
 
     // MARK: - Sections
 
-    /// The lines of the data section's body.
-    private static func data(_ data: DataSpec) -> [String] {
+    /// The data section.
+    private static func data(_ data: DataSpec) -> EmitNode {
         switch data {
         case .xor:
-            return ["source: xor"]
+            return .mapping([("source", .plain("xor"))], flow: false)
         case .csv(let csv):
-            var lines = [
-                "source: csv",
-                "path: \(YAMLScalarWriter.string(absolute(csv.resolvedPath)))",
-                "header: \(YAMLScalarWriter.bool(csv.header))",
-                "label: \(column(csv.label))",
+            var pairs: [(key: String, value: EmitNode)] = [
+                ("source", .plain("csv")),
+                ("path", string(absolute(csv.resolvedPath))),
+                ("header", bool(csv.header)),
+                ("label", column(csv.label)),
             ]
-            if let features = csv.features { lines.append("features: \(flowList(features.map(column)))") }
-            return lines
+            if let features = csv.features { pairs.append(("features", .sequence(features.map(column), flow: true))) }
+            return .mapping(pairs, flow: false)
         }
     }
 
     /// One layer as a flow mapping, keys in schema order.
-    private static func layer(_ layer: LayerSpec) -> String {
-        var pairs = [("name", YAMLScalarWriter.string(layer.name)), ("type", layer.kind.typeName)]
+    private static func layer(_ layer: LayerSpec) -> EmitNode {
+        var pairs: [(key: String, value: EmitNode)] = [("name", string(layer.name)), ("type", .plain(layer.kind.typeName))]
         if let inputs = layer.inputs {
-            pairs.append(("inputs", flowList(inputs.map { YAMLScalarWriter.string($0.name) })))
+            pairs.append(("inputs", .sequence(inputs.map { string($0.name) }, flow: true)))
         }
         if case .dense(let dense) = layer.kind {
             pairs += [
-                ("units", String(dense.units)),
-                ("activation", dense.activation.rawValue),
+                ("units", .plain(String(dense.units))),
+                ("activation", .plain(dense.activation.rawValue)),
                 ("init", initializer(dense.weightInit)),
                 ("bias_init", initializer(dense.biasInit)),
             ]
         }
-        return flowMapping(pairs)
+        return .mapping(pairs, flow: true)
     }
 
-    /// The lines of the train section's body.
-    private static func train(_ train: TrainSpec) -> [String] {
-        let optimizer: String
+    /// The train section.
+    private static func train(_ train: TrainSpec) -> EmitNode {
+        let optimizer: EmitNode
         switch train.optimizer {
         case .sgd(let sgd):
-            optimizer = flowMapping([
-                ("type", train.optimizer.typeName),
-                ("learning_rate", YAMLScalarWriter.double(sgd.learningRate)),
-                ("momentum", YAMLScalarWriter.double(sgd.momentum)),
-            ])
+            optimizer = .mapping([
+                ("type", .plain(train.optimizer.typeName)),
+                ("learning_rate", double(sgd.learningRate)),
+                ("momentum", double(sgd.momentum)),
+            ], flow: true)
         }
-        return [
-            "loss: \(train.loss.rawValue)",
-            "optimizer: \(optimizer)",
-            "epochs: \(train.epochs)",
-            "batch_size: \(train.batchSize)",
-            "shuffle: \(YAMLScalarWriter.bool(train.shuffle))",
-        ]
+        return .mapping([
+            ("loss", .plain(train.loss.rawValue)),
+            ("optimizer", optimizer),
+            ("epochs", .plain(String(train.epochs))),
+            ("batch_size", .plain(String(train.batchSize))),
+            ("shuffle", bool(train.shuffle)),
+        ], flow: false)
     }
 
     // MARK: - Values
 
     /// An initializer: its name when it has no arguments, else a flow mapping with `type` first.
-    private static func initializer(_ spec: InitializerSpec) -> String {
+    private static func initializer(_ spec: InitializerSpec) -> EmitNode {
         let (name, arguments) = spec.configForm
-        guard !arguments.isEmpty else { return name }
-        return flowMapping([("type", name)] + arguments.map { ($0.key, value($0.value)) })
+        guard !arguments.isEmpty else { return .plain(name) }
+        return .mapping([("type", .plain(name))] + arguments.map { ($0.key, value($0.value)) }, flow: true)
     }
 
-    private static func value(_ value: ConfigValue) -> String {
+    private static func value(_ value: ConfigValue) -> EmitNode {
         switch value {
         case .number(let number):
-            return number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : YAMLScalarWriter.double(number)
-        case .word(let word): return word
-        case .text(let text): return YAMLScalarWriter.string(text)
-        case .path(let path): return YAMLScalarWriter.string(absolute(path))
+            return .plain(number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : YAMLScalarWriter.double(number))
+        case .word(let word): return .plain(word)
+        case .text(let text): return string(text)
+        case .path(let path): return string(absolute(path))
         case .initializer(let spec): return initializer(spec)
         }
     }
+
+    /// A CSV column: an index as an integer, a name as a string.
+    private static func column(_ column: ColumnRef) -> EmitNode {
+        switch column {
+        case .index(let index): return .plain(String(index))
+        case .name(let name): return string(name)
+        }
+    }
+
+    /// A string: plain when it reads back as the same string, else double-quoted.
+    static func string(_ text: String) -> EmitNode {
+        .scalar(text, quoted: !YAMLScalarWriter.isSafePlain(text))
+    }
+
+    private static func double(_ value: Double) -> EmitNode { .plain(YAMLScalarWriter.double(value)) }
+
+    private static func bool(_ value: Bool) -> EmitNode { .plain(value ? "true" : "false") }
 
     /// `path` made absolute against the working directory, with `.` and `..` removed.
     private static func absolute(_ path: String) -> String {
         let base = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return URL(fileURLWithPath: base).standardizedFileURL.path
-    }
-
-    /// A CSV column: an index as an integer, a name as a string (quoted if it looks like a number).
-    private static func column(_ column: ColumnRef) -> String {
-        switch column {
-        case .index(let index): return String(index)
-        case .name(let name): return YAMLScalarWriter.string(name)
-        }
-    }
-
-    private static func flowList(_ items: [String]) -> String {
-        "[" + items.joined(separator: ", ") + "]"
-    }
-
-    private static func flowMapping(_ pairs: [(String, String)]) -> String {
-        "{" + pairs.map { "\($0): \($1)" }.joined(separator: ", ") + "}"
     }
 }

@@ -1,35 +1,46 @@
-// The public entry points: read a config file (refusing unreadable files and files over 4 MiB before
-// any parsing), parse it into a YAML tree, decode and validate it, and throw every problem found as
-// one `DiagnosticError`. File reading uses the C library directly so the error names the OS reason.
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+// The public entry points: read a config file (refusing unreadable files and files over 4 MiB
+// before any parsing), parse it and every file it extends into one merged YAML tree, apply the
+// `--set` overrides to that tree, then decode and validate it, throwing every problem found as one
+// `DiagnosticError`. Problems with the overrides are reported together with the file's problems.
 
 /// Loads experiment configs from YAML.
 public enum ConfigLoader {
-    /// Largest config file accepted, in bytes.
-    static let maxFileSize = 4 << 20
-
-    /// Reads, parses, decodes and validates the config file at `path` (path kept as given in locations).
-    public static func load(path: String) throws(DiagnosticError) -> ExperimentConfig {
-        try decode(bytes: readFile(path), file: path)
+    /// Reads, merges, overrides, decodes and validates the config file at `path` (path kept as given
+    /// in locations). `overrides` are `--set` texts, `path=value`, applied in order.
+    public static func load(
+        path: String, overrides: [String] = [], files: ConfigFiles = .disk
+    ) throws(DiagnosticError) -> ExperimentConfig {
+        let bytes: [UInt8]
+        switch files.contents(of: path) {
+        case .success(let read): bytes = read
+        case .failure(.unreadable(let reason)):
+            throw DiagnosticError(Diagnostic(at: nil, "cannot read config file '\(path)': \(reason)"))
+        case .failure(.tooLarge):
+            throw tooLarge(path)
+        }
+        return try decode(bytes: bytes, file: path, overrides: overrides, files: files)
     }
 
-    /// The same from text in memory; `file` is used in locations and to resolve relative data paths.
-    public static func decode(yaml: String, file: String) throws(DiagnosticError) -> ExperimentConfig {
-        try decode(bytes: Array(yaml.utf8), file: file)
+    /// The same from text in memory; `file` is used in locations and to resolve relative paths.
+    public static func decode(
+        yaml: String, file: String, overrides: [String] = [], files: ConfigFiles = .disk
+    ) throws(DiagnosticError) -> ExperimentConfig {
+        try decode(bytes: Array(yaml.utf8), file: file, overrides: overrides, files: files)
     }
 
-    /// Parses and decodes config bytes.
-    static func decode(bytes: [UInt8], file: String) throws(DiagnosticError) -> ExperimentConfig {
-        guard bytes.count <= maxFileSize else { throw tooLarge(file) }
-        let (root, readerDiagnostics) = try YAMLReader.read(bytes, file: file)
-        let decoder = ConfigDecoder(file: file, diagnostics: readerDiagnostics)
+    /// Parses, merges, overrides and decodes config bytes.
+    static func decode(
+        bytes: [UInt8], file: String, overrides: [String] = [], files: ConfigFiles = .disk
+    ) throws(DiagnosticError) -> ExperimentConfig {
+        guard bytes.count <= ConfigFiles.maxFileSize else { throw tooLarge(file) }
+        var resolver = ExtendsResolver(files: files)
+        var root = try resolver.resolve(bytes, file: file)
+        var problems = resolver.diagnostics
+        for text in overrides {
+            guard let override = Override.parse(text, diagnostics: &problems) else { continue }
+            if let problem = override.apply(to: &root) { problems.append(problem) }
+        }
+        let decoder = ConfigDecoder(file: file, diagnostics: problems)
         let config = decoder.experiment(root)
         guard let config, decoder.diagnostics.isEmpty else {
             let diagnostics = decoder.diagnostics.isEmpty
@@ -40,41 +51,9 @@ public enum ConfigLoader {
         return config
     }
 
-    // MARK: - Files
-
-    /// The file's bytes, refusing files over `maxFileSize` before reading them whole.
-    static func readFile(_ path: String) throws(DiagnosticError) -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw unreadable(path) }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0, Int(info.st_size) > maxFileSize {
-            throw tooLarge(path)
-        }
-        // Read at most one byte past the limit, so pipes and special files are capped too.
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while bytes.count <= maxFileSize {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw unreadable(path)
-            }
-            if count == 0 { return bytes }
-            bytes += chunk.prefix(count)
-        }
-        throw tooLarge(path)
-    }
-
-    /// "cannot read config file 'x': <OS reason>", from `errno`.
-    private static func unreadable(_ path: String) -> DiagnosticError {
-        let reason = String(cString: strerror(errno))
-        return DiagnosticError(Diagnostic(at: nil, "cannot read config file '\(path)': \(reason)"))
-    }
-
     /// "config file 'x' is larger than 4 MiB …", without a location: the file is never parsed.
     private static func tooLarge(_ path: String) -> DiagnosticError {
         DiagnosticError(Diagnostic(
-            at: nil, "config file '\(path)' is larger than \(maxFileSize >> 20) MiB, the limit for config files"))
+            at: nil, "config file '\(path)' is larger than \(ConfigFiles.maxFileSize >> 20) MiB, the limit for config files"))
     }
 }

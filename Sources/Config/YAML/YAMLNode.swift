@@ -80,6 +80,23 @@ struct YAMLNode {
         }
     }
 
+    /// The subtree with every location (keys' too) passed through `transform`.
+    func relocated(_ transform: (SourceLocation) -> SourceLocation) -> YAMLNode {
+        var copy = self
+        copy.location = transform(location)
+        switch kind {
+        case .scalar:
+            break
+        case .sequence(let items):
+            copy.kind = .sequence(items.map { $0.relocated(transform) })
+        case .mapping(let entries):
+            copy.kind = .mapping(entries.map {
+                YAMLEntry(key: $0.key.relocated(transform), value: $0.value.relocated(transform))
+            })
+        }
+        return copy
+    }
+
     /// The text shortened to 40 characters with control characters escaped, for messages.
     static func excerpt(_ text: String) -> String {
         var out = ""

@@ -203,8 +203,13 @@ enum YAMLReader {
         "config file is empty; expected a mapping with keys name, seed, data, model, train, output"
 
     /// The root node and the problems that did not stop reading (duplicate keys, bad tags …).
-    static func read(_ bytes: [UInt8], file: String) throws(DiagnosticError) -> (root: YAMLNode, diagnostics: [Diagnostic]) {
+    /// An empty document is an error, or a null scalar when `emptyIsNull` (a `--set` value).
+    static func read(
+        _ bytes: [UInt8], file: String, emptyIsNull: Bool = false
+    ) throws(DiagnosticError) -> (root: YAMLNode, diagnostics: [Diagnostic]) {
         let start = SourceLocation(file: file, line: 1, column: 1)
+        let null = YAMLNode(kind: .scalar(YAMLScalar(text: "", style: .plain)), location: start, size: 1, height: 0)
+        if bytes.isEmpty, emptyIsNull { return (null, []) }
         guard !bytes.isEmpty else { throw DiagnosticError(Diagnostic(at: start, emptyMessage)) }
         var builder = YAMLTreeBuilder()
         do {
@@ -215,6 +220,7 @@ enum YAMLReader {
             throw DiagnosticError(builder.diagnostics + error.diagnostics)
         }
         guard let root = builder.root, !isEmptyDocument(root) else {
+            if emptyIsNull { return (builder.root ?? null, builder.diagnostics) }
             throw DiagnosticError(builder.diagnostics + [Diagnostic(at: start, emptyMessage)])
         }
         return (root, builder.diagnostics)
