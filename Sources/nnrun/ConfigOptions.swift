@@ -1,4 +1,4 @@
-// What `run` and `validate` share: the config argument, the overrides (--seed, --out), and loading
+// What `run` and `validate` share: the config argument, the overrides (--seed, --out, --threads), and loading
 // a config into a ready `Experiment`, printing every diagnostic with its source line on failure.
 
 import ArgumentParser
@@ -15,6 +15,17 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Output directory (overrides `output.dir`).", valueName: "dir"))
     var out: String?
 
+    @Option(help: ArgumentHelp(
+        "Threads for the kernels (overrides `train.threads`; default every core). Results do not depend on it.",
+        valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, !(1...1024).contains(threads) {
+            throw ValidationError("--threads must be from 1 to 1024, found \(threads)")
+        }
+    }
+
     /// The config with overrides applied, compiled and with its data loaded; on any problem prints
     /// the diagnostics and throws exit code 2.
     func loadExperiment() throws(ExitCode) -> Experiment {
@@ -22,6 +33,7 @@ struct ConfigOptions: ParsableArguments {
             var config = try ConfigLoader.load(path: self.config)
             if let seed { config.seed = seed }
             if let out { config.output.dir = out }
+            if let threads { config.train.threads = threads }
             return try Experiment(config)
         } catch {
             var renderer = DiagnosticRenderer()

@@ -1,5 +1,5 @@
 // The root command: `nnrun CONFIG` is `nnrun run CONFIG`; `nnrun validate CONFIG` checks without
-// training. Exit codes are named here once.
+// training; `nnrun bench` measures kernel and training speed. Exit codes are named here once.
 
 import ArgumentParser
 
@@ -12,7 +12,7 @@ struct Nnrun: ParsableCommand {
             2 bad config, bad data file or bad arguments.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 

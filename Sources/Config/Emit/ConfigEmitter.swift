@@ -74,13 +74,16 @@ public enum ConfigEmitter {
                 ("momentum", YAMLScalarWriter.double(sgd.momentum)),
             ])
         }
-        return [
+        var lines = [
             "loss: \(train.loss.rawValue)",
             "optimizer: \(optimizer)",
             "epochs: \(train.epochs)",
             "batch_size: \(train.batchSize)",
             "shuffle: \(YAMLScalarWriter.bool(train.shuffle))",
         ]
+        // `threads` is written only when set: its default (every core) depends on the machine.
+        if let threads = train.threads { lines.append("threads: \(threads)") }
+        return lines
     }
 
     // MARK: - Values

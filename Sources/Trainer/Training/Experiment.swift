@@ -3,6 +3,7 @@
 // matches `model.input`. All of these are user errors, reported as diagnostics (exit code 2).
 
 import Config
+import Foundation
 import Graph
 
 /// A config with its compiled graph and loaded data, ready to train.
@@ -40,8 +41,14 @@ public struct Experiment: Sendable {
 
     /// A network for this experiment with initialized parameters, sized for the config's batches.
     public func makeNetwork() -> Network {
-        let network = Network(graph: graph, batchCapacity: min(config.train.batchSize, data.count))
+        let network = Network(
+            graph: graph, batchCapacity: min(config.train.batchSize, data.count), threads: Self.threads(config.train))
         network.initializeParameters(seed: config.seed)
         return network
+    }
+
+    /// `train.threads`, or every core the process may use when the config leaves it out.
+    public static func threads(_ train: TrainSpec) -> Int {
+        train.threads ?? ProcessInfo.processInfo.activeProcessorCount
     }
 }
