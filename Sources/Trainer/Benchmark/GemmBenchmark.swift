@@ -18,7 +18,13 @@ public struct GemmShape: Sendable {
     /// Square sizes, then the MLP's products.
     public static let standard: [GemmShape] = [64, 128, 256, 512, 1024, 2048].map {
         GemmShape(name: "\($0)³", m: $0, n: $0, k: $0, aTransposed: false, bTransposed: false)
-    } + mlp(batch: 128, widths: [784, 256, 256, 10])
+    } + mlp(batch: 128, widths: [784, 256, 256, 10]) + deep
+
+    /// The three products of one layer of the 50 × 256 network at batch 256.
+    public static let deep = mlp(batch: 256, widths: [256, 256, 256]).suffix(3).map {
+        GemmShape(name: "deep" + $0.name.dropFirst(2), m: $0.m, n: $0.n, k: $0.k,
+                  aTransposed: $0.aTransposed, bTransposed: $0.bTransposed)
+    }
 
     /// Forward, weight-gradient and input-gradient products of every layer of an MLP.
     public static func mlp(batch: Int, widths: [Int]) -> [GemmShape] {

@@ -1,9 +1,12 @@
 // A persistent pool of worker threads for fork/join parallelism inside one op. Threads are created
 // once (with the network) and live until the pool is released; a job is a C function pointer plus a
-// context pointer, so dispatching allocates nothing. Part `t` of a job always runs on thread `t`
-// (the caller is thread 0), which with a fixed partition makes results independent of timing.
-// Idle workers spin briefly on an atomic generation counter, then sleep on a condition variable.
-// Every worker owns a 64-byte-aligned scratch block (GEMM packing buffers), allocated here once.
+// context pointer, so dispatching allocates nothing. A job is a fixed list of parts; the caller and
+// the workers claim parts from an atomic counter, so when the host preempts a worker the caller just
+// does more parts instead of waiting. Which thread runs a part never changes what the part computes,
+// so with a fixed partition results are independent of timing and thread count. Idle workers spin
+// briefly on an atomic generation counter, then sleep on a condition variable. Every thread owns a
+// 64-byte-aligned scratch block (GEMM packing buffers), allocated here once; a part gets the
+// running thread's scratch.
 
 import Synchronization
 #if canImport(Glibc)
@@ -16,8 +19,8 @@ import Darwin
 
 /// A fixed set of threads that run the parts of one job at a time.
 public final class WorkerPool: @unchecked Sendable {
-    /// One part of a job: `(context, part)`.
-    public typealias Task = @convention(c) (UnsafeMutableRawPointer, Int) -> Void
+    /// One part of a job: `(context, part, thread)`; `thread` indexes the running thread's scratch.
+    public typealias Task = @convention(c) (UnsafeMutableRawPointer, Int, Int) -> Void
 
     /// Threads taking part in a job, the caller included (at least 1).
     public let threadCount: Int
@@ -65,14 +68,13 @@ public final class WorkerPool: @unchecked Sendable {
     /// Threads that actually run parts (fewer than `threadCount` only if a thread failed to start).
     public var activeThreads: Int { state.workers + 1 }
 
-    /// Runs `task(context, p)` for every part `p` in `0..<parts` (`parts ≤ activeThreads`), part 0
-    /// on the calling thread and part `p` on worker `p`; returns when all parts are done.
+    /// Runs `task(context, p, thread)` for every part `p` in `0..<parts`, on the calling thread and
+    /// any workers that are free; returns when all parts are done.
     public func run(parts: Int, context: UnsafeMutableRawPointer, _ task: Task) {
         if parts <= 1 || state.workers == 0 {
-            for part in 0..<max(parts, 1) { task(context, part) }
+            for part in 0..<parts { task(context, part, 0) }
             return
         }
-        precondition(parts <= state.workers + 1)
         state.dispatch(parts: parts, context: context, task: task)
     }
 }
@@ -97,7 +99,9 @@ private final class PoolState: @unchecked Sendable {
 
     let job = UnsafeMutablePointer<Job>.allocate(capacity: 1)
     let generation = Atomic<Int>(0)
-    let remaining = Atomic<Int>(0)
+    /// `generation << 32 | next unclaimed part` of the current job.
+    let claim = Atomic<Int>(0)
+    let done = Atomic<Int>(0)
     let sleepers = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
     let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -119,19 +123,38 @@ private final class PoolState: @unchecked Sendable {
     }
 
     func dispatch(parts: Int, context: UnsafeMutableRawPointer, task: WorkerPool.Task) {
+        let next = generation.load(ordering: .relaxed) + 1
         job.pointee = Job(task: task, context: context, parts: parts)
-        remaining.store(workers, ordering: .relaxed)
-        generation.add(1, ordering: .sequentiallyConsistent)
+        done.store(0, ordering: .relaxed)
+        claim.store(next << 32, ordering: .releasing)
+        generation.store(next, ordering: .sequentiallyConsistent)
         if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
             pthread_mutex_lock(mutex)
             pthread_cond_broadcast(condition)
             pthread_mutex_unlock(mutex)
         }
-        task(context, 0)
+        runParts(generation: next, thread: 0)
         var spins = 0
-        while remaining.load(ordering: .acquiring) > 0 {
+        while done.load(ordering: .acquiring) < parts {
             spins += 1
-            if spins > 20_000 { sched_yield() }
+            if spins > 2_000 { sched_yield() }
+        }
+    }
+
+    /// Claims and runs parts of job `generation` until none is left (or the job is over).
+    func runParts(generation: Int, thread: Int) {
+        while true {
+            // Reading the job before claiming is safe: a successful claim of part i < parts proves
+            // the job was not complete, and a new job is written only after completion.
+            let current = job.pointee
+            let word = claim.load(ordering: .acquiring)
+            guard word >> 32 == generation else { return }
+            let part = word & 0xFFFF_FFFF
+            guard part < current.parts else { return }
+            guard claim.compareExchange(expected: word, desired: word + 1, ordering: .acquiringAndReleasing).exchanged
+            else { continue }
+            if let task = current.task, let context = current.context { task(context, part, thread) }
+            done.add(1, ordering: .releasing)
         }
     }
 
@@ -143,7 +166,7 @@ private final class PoolState: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
-    /// A worker's loop: wait for a new generation, run its part, report done.
+    /// A worker's loop: wait for a new generation, run parts while any are left.
     func work(index: Int) {
         var seen = 0
         while true {
@@ -160,11 +183,7 @@ private final class PoolState: @unchecked Sendable {
             }
             seen = generation.load(ordering: .acquiring)
             if stopping.load(ordering: .acquiring) { return }
-            let current = job.pointee
-            if index < current.parts, let task = current.task, let context = current.context {
-                task(context, index)
-            }
-            remaining.subtract(1, ordering: .releasing)
+            runParts(generation: seen, thread: index)
         }
     }
 }

@@ -2,8 +2,8 @@
 // `y = act(x Wᵀ + b)` (bias and relu/leaky relu fused into the GEMM epilogue), weight gradient
 // `dW (+)= dZᵀ x` with `db (+)= Σ_rows dZ`, and input gradient `dX (+)= dZ W`. A product splits
 // into contiguous column ranges (whole 16-column panels) or row ranges (whole 6-row panels), one
-// per thread, never along K, so every element is computed by one thread in one fixed order and
-// results are bitwise the same for any thread count. Products below `parallelMACs` stay on the
+// part per thread, never along K, so every element is computed by one thread in one fixed order and
+// results are bitwise the same for any thread count (and whichever thread runs a part). Products below `parallelMACs` stay on the
 // calling thread; products below `packedMACs` use the scalar twins in GemmReference.swift.
 
 import Config
@@ -106,11 +106,11 @@ enum Gemm {
         }
         var job = Job(problem: p, parts: parts, splitColumns: splitColumns, scratch: pool.scratch)
         withUnsafeMutablePointer(to: &job) { pointer in
-            pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part in
+            pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, thread in
                 let job = raw.assumingMemoryBound(to: Gemm.Job.self)
                 let (rows, cols) = job.pointee.ranges(part: part)
                 if !rows.isEmpty && !cols.isEmpty {
-                    PackedGemm.compute(job.pointee.problem, rows: rows, cols: cols, scratch: job.pointee.scratch[part])
+                    PackedGemm.compute(job.pointee.problem, rows: rows, cols: cols, scratch: job.pointee.scratch[thread])
                 }
             }
         }

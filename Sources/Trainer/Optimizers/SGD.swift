@@ -32,7 +32,7 @@ public final class SGD {
         }
         job.parts = pool.activeThreads
         withUnsafeMutablePointer(to: &job) { pointer in
-            pool.run(parts: pointer.pointee.parts, context: UnsafeMutableRawPointer(pointer)) { raw, part in
+            pool.run(parts: pointer.pointee.parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
                 let job = raw.assumingMemoryBound(to: SGD.Job.self).pointee
                 let blocks = (job.count + 15) / 16
                 let lo = min(job.count, blocks * part / job.parts * 16)
