@@ -1,5 +1,5 @@
 // What the commands that read a config share: the config argument, the overrides (`--set`,
-// --seed), the memory limit, and preparing it — config → experiment (graph, data) → network with
+// --seed, --threads), the memory limit, and preparing it — config → experiment (graph, data) → network with
 // its starting parameters — printing every diagnostic with its source line (exit code 2 on errors),
 // warnings such as the symmetry lint, and what transfer or LSUV initialization did.
 
@@ -25,16 +25,25 @@ struct ConfigOptions: ParsableArguments {
         valueName: "size"))
     var maxMemory: String?
 
-    func validate() throws {
-        if let maxMemory, MemoryLimit.parse(maxMemory) == nil {
-            throw ValidationError("--max-memory: expected a size like 4GiB, 512MiB or 2GB, found '\(maxMemory)'")
-        }
-    }
 
     /// The limit from --max-memory, or the default.
     var memoryLimit: MemoryLimit {
         guard let maxMemory, let bytes = MemoryLimit.parse(maxMemory) else { return .default }
         return MemoryLimit(bytes: bytes, source: "--max-memory \(maxMemory)")
+    }
+
+    @Option(help: ArgumentHelp(
+        "Threads for the kernels (overrides `train.threads`; default every core). Results do not depend on it.",
+        valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if let maxMemory, MemoryLimit.parse(maxMemory) == nil {
+            throw ValidationError("--max-memory: expected a size like 4GiB, 512MiB or 2GB, found '\(maxMemory)'")
+        }
+        if let threads, !(1...1024).contains(threads) {
+            throw ValidationError("--threads must be from 1 to 1024, found \(threads)")
+        }
     }
 
     /// The config with overrides applied, compiled and with its data loaded; on any problem prints
@@ -44,6 +53,7 @@ struct ConfigOptions: ParsableArguments {
             var config = try ConfigLoader.load(path: self.config, overrides: overrides)
             if let seed { config.seed = seed }
             if let outputDir { config.output.dir = outputDir }
+            if let threads { config.train.threads = threads }
             let experiment = try Experiment(config, memoryLimit: memoryLimit)
             if !experiment.warnings.isEmpty {
                 var renderer = DiagnosticRenderer()

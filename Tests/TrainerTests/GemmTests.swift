@@ -1,5 +1,5 @@
-// The dense-layer matrix kernels against naive triple loops evaluated in Double here: forward
-// `y = x Wᵀ + b`, weight gradient `dW += dZᵀ x` with `db += Σ_rows dZ`, and input gradient
+// The scalar reference dense-layer kernels (GemmReference) against naive triple loops evaluated in
+// Double here: forward `y = x Wᵀ + b`, weight gradient `dW += dZᵀ x` with `db += Σ_rows dZ`, and input gradient
 // `dX += dZ W`, with W stored [out, in] row-major. Every (n, in, out) in 1…9 is covered, plus odd
 // shapes; gradient buffers start non-zero to check that the kernels accumulate. Tolerances scale
 // with Σ|terms| of each dot product, the bound on Float32 summation error.
@@ -58,7 +58,7 @@ import Testing
                 yRef[r * outF + o] = sum; yScale[r * outF + o] = scale
             }
         }
-        Gemm.linearForward(x: x, w: w, b: b, y: &y, n: n, inF: inF, outF: outF)
+        GemmReference.linearForward(x: x, w: w, b: b, y: &y, n: n, inF: inF, outF: outF)
         expectNear(y, yRef, yScale, "forward", s)
 
         // dW[o, i] = dw0 + Σ_r dz[r, o] x[r, i];  db[o] = db0 + Σ_r dz[r, o].
@@ -75,7 +75,7 @@ import Testing
                 }
             }
         }
-        Gemm.linearWeightGradient(dz: dz, x: x, dw: &dw, db: &db, n: n, inF: inF, outF: outF)
+        GemmReference.linearWeightGradient(dz: dz, x: x, dw: &dw, db: &db, n: n, inF: inF, outF: outF)
         expectNear(dw, dwRef, dwScale, "weight gradient", s)
         expectNear(db, dbRef, dbScale, "bias gradient", s)
 
@@ -90,7 +90,7 @@ import Testing
                 }
             }
         }
-        Gemm.linearInputGradient(dz: dz, w: w, dx: &dx, n: n, inF: inF, outF: outF)
+        GemmReference.linearInputGradient(dz: dz, w: w, dx: &dx, n: n, inF: inF, outF: outF)
         expectNear(dx, dxRef, dxScale, "input gradient", s)
     }
 
@@ -111,7 +111,7 @@ import Testing
         w[2 * inF + 1] = 1  // w[o = 2, i = 1]
         let b: [Float] = [0, 0, 0, 0.5]
         var y = [Float](repeating: .nan, count: n * outF)
-        Gemm.linearForward(x: x, w: w, b: b, y: &y, n: n, inF: inF, outF: outF)
+        GemmReference.linearForward(x: x, w: w, b: b, y: &y, n: n, inF: inF, outF: outF)
         #expect(y == [0, 0, 2, 0.5, 0, 0, 5, 0.5])
     }
 }

@@ -3,7 +3,8 @@
 // runs forward → `LossFunction.evaluate` → backward, and compares every parameter gradient with
 // (L(p + h) − L(p − h)) / 2h of the batch-mean loss, in Float32-robust terms: h = 5e-3, accepted
 // within 1e-3 + 2e-2·max(|analytic|, |numeric|). ReLU kinks are avoided by construction: seeds are
-// tried until every relu/leaky_relu pre-activation is at least `kinkMargin` away from 0.
+// tried until every relu/leaky_relu pre-activation is at least `kinkMargin` away from 0. The network
+// is forced onto the packed SIMD kernels even for these tiny products, so the fast path is checked.
 
 import Config
 import Testing
@@ -40,6 +41,7 @@ struct GradientChecker {
         if case .dense(let out) = graph.nodes[graph.output].op { activation = out.activation }
         self.loss = LossFunction(loss, outputActivation: outputActivation ?? activation)
         network = Network(graph: graph, batchCapacity: n)
+        network.forcePackedKernels = true  // check the fast path, not only the scalar twins
         network.outputGradientIsPreactivation = self.loss.gradientIsPreactivation
         let linear = Network(graph: try GraphBuilder.build(Fixture.linearized(model)), batchCapacity: n)
         var chosen: UInt64?

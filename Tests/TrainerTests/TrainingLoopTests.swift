@@ -2,7 +2,8 @@
 // seeds' XOR experiment: He + Glorot with BCE and SGD solves it; all-zero weights cannot (every
 // hidden unit stays identical, the symmetry the seeds describe); the same config and seed twice
 // gives bit-identical metrics and weights; and a huge learning rate is reported as `.diverged`
-// with only finite epochs recorded before it.
+// with only finite epochs recorded before it. A network big enough to run its products on several
+// threads trains to the same bits with one thread and with two.
 
 import Config
 import Testing
@@ -113,5 +114,30 @@ import TestSupport
         #expect(run.records.count == epoch - 1, "records \(run.records.count) before epoch \(epoch)")
         #expect(run.records.allSatisfy { $0.loss.isFinite && $0.accuracy.isFinite })
         #expect(run.records.map(\.epoch) == Array(1..<epoch))
+    }
+
+    @Test func oneAndTwoThreadsTrainToTheSameBits() throws {
+        let model = Fixture.model([32], [
+            Fixture.dense("h1", 96, .relu, weight: .he),
+            Fixture.dense("h2", 80, .leakyReLU, weight: .he),
+            Fixture.dense("out", 3, .softmax),
+        ])
+        let graph = try GraphBuilder.build(model)
+        let data = TrainingBenchmark.synthetic(graph: graph, count: 300)  // batches 128, 128, 44
+        let train = TrainSpec(
+            loss: .categoricalCrossentropy, optimizer: .sgd(SGDSpec(learningRate: 0.05, momentum: 0.9)),
+            epochs: 3, batchSize: 128, shuffle: true)
+        var runs: [(losses: [UInt64], accuracies: [Double], weights: [UInt32])] = []
+        for threads in [1, 2] {
+            let network = Network(graph: graph, batchCapacity: 128, threads: threads)
+            #expect(network.pool.activeThreads == threads)
+            network.initializeParameters(seed: 5)
+            var records: [EpochRecord] = []
+            #expect(TrainingLoop(network: network, data: data, train: train, seed: 5).run { records.append($0) } == .completed)
+            runs.append((records.map(\.loss.bitPattern), records.map(\.accuracy), network.parameters.values().map(\.bitPattern)))
+        }
+        #expect(runs[0].losses == runs[1].losses)
+        #expect(runs[0].accuracies == runs[1].accuracies)
+        #expect(runs[0].weights == runs[1].weights)
     }
 }

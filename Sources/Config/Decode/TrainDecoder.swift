@@ -1,16 +1,18 @@
-// The `train` section: the loss, the optimizer (a mapping with `type` and its hyperparameters) and
-// the schedule (`epochs`, `batch_size`, `shuffle`). Only SGD exists so far; its learning rate must be
-// a positive finite number and its momentum lie in [0, 1).
+// The `train` section: the loss, the optimizer (a mapping with `type` and its hyperparameters), the
+// schedule (`epochs`, `batch_size`, `shuffle`) and `threads` (optional; default every core). Only
+// SGD exists so far; its learning rate must be a positive finite number and its momentum lie in [0, 1).
 
 extension ConfigDecoder {
     /// The keys of `train`, in schema order.
-    static let trainKeys = ["loss", "optimizer", "epochs", "batch_size", "shuffle"]
+    static let trainKeys = ["loss", "optimizer", "epochs", "batch_size", "shuffle", "threads"]
     /// The keys of an SGD optimizer, in schema order.
     static let sgdKeys = ["type", "learning_rate", "momentum"]
     /// Most epochs accepted.
     static let maxEpochs = 10_000_000
     /// Largest batch size accepted.
     static let maxBatchSize = 1 << 24
+    /// Most threads accepted.
+    static let maxThreads = 1024
 
     /// The train section, or nil after reporting.
     func train(_ node: YAMLNode, path: String) -> TrainSpec? {
@@ -30,9 +32,14 @@ extension ConfigDecoder {
                 in: 1...Self.maxBatchSize)
         } ?? Defaults.batchSize
         let shuffle = fields["shuffle"].map { bool($0, fields.path("shuffle")) } ?? Defaults.shuffle
+        let threads: Int?? = fields["threads"].map {
+            int($0, fields.path("threads"), expected: "a thread count from 1 to \(Self.maxThreads)", in: 1...Self.maxThreads)
+        }
 
         guard let loss, let optimizer, let epochs, let batchSize, let shuffle else { return nil }
-        return TrainSpec(loss: loss, optimizer: optimizer, epochs: epochs, batchSize: batchSize, shuffle: shuffle)
+        if case .some(.none) = threads { return nil }
+        return TrainSpec(loss: loss, optimizer: optimizer, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
+                         threads: threads ?? nil)
     }
 
     /// `optimizer`: a mapping with `type` and hyperparameters; a bare name is an error with a hint.

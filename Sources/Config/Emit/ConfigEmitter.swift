@@ -77,13 +77,16 @@ public enum ConfigEmitter {
                 ("momentum", double(sgd.momentum)),
             ], flow: true)
         }
-        return .mapping([
+        var pairs: [(String, EmitNode)] = [
             ("loss", .plain(train.loss.rawValue)),
             ("optimizer", optimizer),
             ("epochs", .plain(String(train.epochs))),
             ("batch_size", .plain(String(train.batchSize))),
             ("shuffle", bool(train.shuffle)),
-        ], flow: false)
+        ]
+        // `threads` is written only when set: its default (every core) depends on the machine.
+        if let threads = train.threads { pairs.append(("threads", .plain(String(threads)))) }
+        return .mapping(pairs, flow: false)
     }
 
     // MARK: - Values

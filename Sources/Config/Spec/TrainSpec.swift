@@ -10,13 +10,16 @@ public struct TrainSpec: Sendable, Equatable {
     public var batchSize: Int
     /// Whether sample order is reshuffled (seeded) every epoch.
     public var shuffle: Bool
+    /// Threads for the kernels; nil means every core. Results are bit-identical for any count.
+    public var threads: Int?
 
-    public init(loss: Loss, optimizer: OptimizerSpec, epochs: Int, batchSize: Int, shuffle: Bool) {
+    public init(loss: Loss, optimizer: OptimizerSpec, epochs: Int, batchSize: Int, shuffle: Bool, threads: Int? = nil) {
         self.loss = loss
         self.optimizer = optimizer
         self.epochs = epochs
         self.batchSize = batchSize
         self.shuffle = shuffle
+        self.threads = threads
     }
 }
 

@@ -1,7 +1,9 @@
-// Runs a compiled graph: owns the parameter and gradient arenas (same offsets) and one activation
-// arena holding every node's output and output-gradient buffers for a fixed batch capacity. All
-// memory and every per-node pointer list is made here, once; `forward` and `backward` then walk
-// the nodes in topological order (reverse for backward) without allocating.
+// Runs a compiled graph: owns the parameter and gradient arenas (same offsets), one activation
+// arena holding every node's output and output-gradient buffers for a fixed batch capacity, and the
+// worker pool with its GEMM scratch. All memory and every per-node step (raw pointers and sizes) is
+// made here, once; `forward` and `backward` then walk the steps in topological order (reverse for
+// backward) without allocating. The plan also records which gradient buffers have a single dense
+// writer: that layer overwrites the buffer, and only the others are zeroed before backward.
 
 import Config
 import Graph
@@ -15,28 +17,42 @@ public final class Network {
     public let gradients: ParameterArena
     /// Largest batch the buffers hold.
     public let batchCapacity: Int
+    /// The threads every op of this network runs on.
+    public let pool: WorkerPool
     /// When true, the loss writes dL/dz (pre-activation) into the output gradient, and the output
     /// layer's activation backward is skipped (sigmoid + BCE, softmax + CE).
     public var outputGradientIsPreactivation = false
+    /// Use the packed SIMD kernels even for tiny products (tests run gradient checks through them).
+    var forcePackedKernels = false
+
+    /// What one node does, with its buffers resolved.
+    private enum Step {
+        case input
+        case dense(DenseStep)
+        case add(inputs: [UnsafeMutablePointer<Float>], y: UnsafeMutablePointer<Float>,
+                 dy: UnsafeMutablePointer<Float>, dxs: [UnsafeMutablePointer<Float>?], width: Int)
+        case concat(inputs: [UnsafeMutablePointer<Float>], widths: [Int], y: UnsafeMutablePointer<Float>,
+                    dy: UnsafeMutablePointer<Float>, dxs: [UnsafeMutablePointer<Float>?])
+    }
 
     private let activations: ParameterArena
     private let values: [UnsafeMutablePointer<Float>]
     private let grads: [UnsafeMutablePointer<Float>]
-    /// Per node: its inputs' value pointers, gradient pointers (nil for the data input), widths.
-    private let inputValues: [[UnsafeMutablePointer<Float>]]
-    private let inputGrads: [[UnsafeMutablePointer<Float>?]]
-    private let inputWidths: [[Int]]
-    /// Floats of gradient buffers before the output's (zeroed before each backward pass).
-    private let innerGradientCount: Int
+    private let steps: [Step]
+    /// Nodes whose output gradient is accumulated into, so it is zeroed before each backward pass.
+    private let zeroedGradients: [(pointer: UnsafeMutablePointer<Float>, width: Int)]
 
-    /// Plans memory for `graph` at `batchCapacity` samples per step; parameters start at zero.
-    public init(graph: CompiledGraph, batchCapacity: Int) {
+    /// Plans memory for `graph` at `batchCapacity` samples per step on `threads` threads; parameters
+    /// start at zero.
+    public init(graph: CompiledGraph, batchCapacity: Int, threads: Int = 1) {
         precondition(batchCapacity > 0)
         self.graph = graph
         self.batchCapacity = batchCapacity
+        pool = WorkerPool(threads: threads)
         parameters = ParameterArena(count: graph.arenaCount)
         gradients = ParameterArena(count: graph.arenaCount)
-        let sizes = graph.nodes.map { ($0.width * batchCapacity + 15) & ~15 }
+        let nodes = graph.nodes
+        let sizes = nodes.map { ($0.width * batchCapacity + 15) & ~15 }
         let valueTotal = sizes.reduce(0, +)
         activations = ParameterArena(count: 2 * valueTotal)
         var valuePointers: [UnsafeMutablePointer<Float>] = []
@@ -49,10 +65,44 @@ public final class Network {
         }
         values = valuePointers
         grads = gradPointers
-        innerGradientCount = offset - sizes[sizes.count - 1]
-        inputValues = graph.nodes.map { $0.inputs.map { valuePointers[$0] } }
-        inputGrads = graph.nodes.map { $0.inputs.map { $0 == 0 ? nil : gradPointers[$0] } }
-        inputWidths = graph.nodes.map { node in node.inputs.map { graph.nodes[$0].width } }
+
+        // Writers of each node's gradient: one entry per (consumer, input slot).
+        var writers = [[Int]](repeating: [], count: nodes.count)
+        for (index, node) in nodes.enumerated() { for input in node.inputs { writers[input].append(index) } }
+        func soleDenseWriter(_ input: Int, _ consumer: Int) -> Bool {
+            writers[input] == [consumer]
+        }
+        let p = parameters.base, g = gradients.base
+        steps = nodes.enumerated().map { index, node in
+            let inputValues = node.inputs.map { valuePointers[$0] }
+            let inputGrads = node.inputs.map { $0 == 0 ? nil : gradPointers[$0] }
+            switch node.op {
+            case .input:
+                return .input
+            case .dense(let dense):
+                let w = graph.parameters[dense.weight].offset, b = graph.parameters[dense.bias].offset
+                return .dense(DenseStep(
+                    x: inputValues[0], y: valuePointers[index], dy: gradPointers[index], dx: inputGrads[0],
+                    w: p + w, b: p + b, dw: g + w, db: g + b, inF: dense.inFeatures, outF: dense.units,
+                    activation: dense.activation,
+                    accumulateInputGradient: !soleDenseWriter(node.inputs[0], index)))
+            case .add:
+                return .add(inputs: inputValues, y: valuePointers[index], dy: gradPointers[index], dxs: inputGrads,
+                            width: node.width)
+            case .concat:
+                return .concat(inputs: inputValues, widths: node.inputs.map { nodes[$0].width }, y: valuePointers[index],
+                               dy: gradPointers[index], dxs: inputGrads)
+            }
+        }
+        var zeroed: [(pointer: UnsafeMutablePointer<Float>, width: Int)] = []
+        for index in 1..<max(1, nodes.count - 1) {
+            let single = writers[index].count == 1 && {
+                if case .dense = nodes[writers[index][0]].op { return true }
+                return false
+            }()
+            if !single { zeroed.append((gradPointers[index], nodes[index].width)) }
+        }
+        zeroedGradients = zeroed
     }
 
     /// The data input buffer. [batchCapacity, input width]
@@ -75,46 +125,46 @@ public final class Network {
     /// Computes every node's output for the `n` samples in `input`.
     public func forward(batch n: Int) {
         precondition(n > 0 && n <= batchCapacity)
-        let nodes = graph.nodes
-        for index in 1..<nodes.count {
-            let node = nodes[index]
-            switch node.op {
-            case .input:
-                break
-            case .dense(let dense):
-                DenseOp.forward(
-                    dense, x: inputValues[index][0], parameters: parameters.base,
-                    slots: (graph.parameters[dense.weight], graph.parameters[dense.bias]), y: values[index], n: n)
-            case .add:
-                AddOp.forward(inputValues[index], y: values[index], count: n * node.width)
-            case .concat:
-                ConcatOp.forward(inputValues[index], widths: inputWidths[index], y: values[index], n: n)
+        let pool = self.pool, forcePacked = forcePackedKernels
+        steps.withUnsafeBufferPointer { steps in
+            for step in steps {
+                switch step {
+                case .input:
+                    break
+                case .dense(let s):
+                    DenseOp.forward(s, n: n, pool: pool, forcePacked: forcePacked)
+                case .add(let inputs, let y, _, _, let width):
+                    AddOp.forward(inputs, y: y, count: n * width)
+                case .concat(let inputs, let widths, let y, _, _):
+                    ConcatOp.forward(inputs, widths: widths, y: y, n: n)
+                }
             }
         }
     }
 
-    /// Accumulates parameter gradients from `outputGradient` (which the loss has filled) back
-    /// through the graph. Inner activation gradients are cleared first; parameter gradients are not
-    /// (zero them with `gradients.zero()` before the step's first backward pass).
-    public func backward(batch n: Int) {
+    /// Computes parameter gradients from `outputGradient` (which the loss has filled) back through
+    /// the graph. With `accumulateParameterGradients` (the default) they are added to `gradients`
+    /// (zero them with `gradients.zero()` before the step's first backward pass); without it they
+    /// overwrite `gradients`, which is the same as zeroing first, without the extra pass.
+    public func backward(batch n: Int, accumulateParameterGradients: Bool = true) {
         precondition(n > 0 && n <= batchCapacity)
-        grads[0].update(repeating: 0, count: innerGradientCount)
-        let nodes = graph.nodes
-        for index in stride(from: nodes.count - 1, to: 0, by: -1) {
-            let node = nodes[index]
-            switch node.op {
-            case .input:
-                break
-            case .dense(let dense):
-                DenseOp.backward(
-                    dense, x: inputValues[index][0], y: values[index], dy: grads[index], dx: inputGrads[index][0],
-                    gradientIsPreactivation: index == graph.output && outputGradientIsPreactivation,
-                    parameters: parameters.base, gradients: gradients.base,
-                    slots: (graph.parameters[dense.weight], graph.parameters[dense.bias]), n: n)
-            case .add:
-                AddOp.backward(dy: grads[index], dxs: inputGrads[index], count: n * node.width)
-            case .concat:
-                ConcatOp.backward(dy: grads[index], dxs: inputGrads[index], widths: inputWidths[index], n: n)
+        for (pointer, width) in zeroedGradients { pointer.update(repeating: 0, count: n * width) }
+        let pool = self.pool, forcePacked = forcePackedKernels
+        let output = graph.output, preactivation = outputGradientIsPreactivation
+        steps.withUnsafeBufferPointer { steps in
+            for index in stride(from: steps.count - 1, to: 0, by: -1) {
+                switch steps[index] {
+                case .input:
+                    break
+                case .dense(let s):
+                    DenseOp.backward(
+                        s, n: n, gradientIsPreactivation: index == output && preactivation,
+                        accumulateParameters: accumulateParameterGradients, pool: pool, forcePacked: forcePacked)
+                case .add(_, _, let dy, let dxs, let width):
+                    AddOp.backward(dy: dy, dxs: dxs, count: n * width)
+                case .concat(_, let widths, _, let dy, let dxs):
+                    ConcatOp.backward(dy: dy, dxs: dxs, widths: widths, n: n)
+                }
             }
         }
     }

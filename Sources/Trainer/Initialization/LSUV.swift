@@ -35,7 +35,8 @@ enum LSUV {
                 network.forward(batch: n)
                 scratch.withUnsafeMutableBufferPointer { z in
                     Gemm.linearForward(x: network.value(ofNode: node.inputs[0]), w: w, b: network.parameters.base + bias.offset,
-                                       y: z.baseAddress!, n: n, inF: dense.inFeatures, outF: dense.units)
+                                       y: z.baseAddress!, n: n, inF: dense.inFeatures, outF: dense.units,
+                                       activation: .linear, pool: network.pool)
                 }
                 variance = Statistics.of(scratch).variance
                 if iterations == 0 { initial = variance }

@@ -31,7 +31,8 @@ public struct InitializationReport: Sendable {
 extension Experiment {
     /// A network for this experiment, sized for the config's batches, with its starting parameters.
     public func makeNetwork() throws(DiagnosticError) -> (Network, InitializationReport) {
-        let network = Network(graph: graph, batchCapacity: min(config.train.batchSize, data.count))
+        let network = Network(
+            graph: graph, batchCapacity: min(config.train.batchSize, data.count), threads: Self.threads(config.train))
         network.initializeParameters(seed: config.seed)
         let transfers = try ParameterTransfer.apply(graph, model: config.model, into: network.parameters.base)
         var lsuv: [LSUVStep] = []

@@ -1,58 +1,117 @@
-// Matrix products for dense layers, as plain loops over raw pointers in a cache-friendly order (the
-// innermost loop walks contiguous memory). These are the scalar reference kernels; a later change
-// adds packed SIMD versions and keeps these as their twins in tests. Weight layout is `[out, in]`
-// row-major everywhere. Shapes are in each signature's comment.
+// The dense layer's three products on the packed SIMD GEMM, with the thread partition: forward
+// `y = act(x Wᵀ + b)` (bias and relu/leaky relu fused into the GEMM epilogue), weight gradient
+// `dW (+)= dZᵀ x` with `db (+)= Σ_rows dZ`, and input gradient `dX (+)= dZ W`. A product splits
+// into contiguous column ranges (whole 16-column panels) or row ranges (whole 6-row panels), one
+// part per thread, never along K, so every element is computed by one thread in one fixed order and
+// results are bitwise the same for any thread count (and whichever thread runs a part). Products below `parallelMACs` stay on the
+// calling thread; products below `packedMACs` use the scalar twins in GemmReference.swift.
+
+import Config
 
 enum Gemm {
-    /// Forward: `y = x Wᵀ + b`.
+    /// Multiply-accumulates below which a product is not worth packing.
+    static let packedMACs = 2_048
+    /// Multiply-accumulates below which a product stays on the calling thread.
+    static let parallelMACs = 1 << 17
+
+    // MARK: - Dense products
+
+    /// Forward: `y = act(x Wᵀ + b)`.
     /// x: [n, inF]  w: [outF, inF]  b: [outF]  y: [n, outF]
     static func linearForward(
-        x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>,
-        y: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int
+        x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+        n: Int, inF: Int, outF: Int, activation: Activation, pool: WorkerPool, forcePacked: Bool = false
     ) {
-        for r in 0..<n {
-            let xRow = x + r * inF
-            let yRow = y + r * outF
-            for o in 0..<outF {
-                let wRow = w + o * inF
-                var sum: Float = 0
-                for i in 0..<inF { sum += xRow[i] * wRow[i] }
-                yRow[o] = sum + b[o]
-            }
+        let fused = FusedActivation(activation)
+        if !forcePacked && n * inF * outF < packedMACs {
+            GemmReference.linearForward(x: x, w: w, b: b, y: y, n: n, inF: inF, outF: outF)
+            ActivationOp.forward(activation, y, rows: n, width: outF)
+            return
         }
+        multiply(GemmProblem(
+            m: n, n: outF, k: inF, a: x, lda: inF, aTransposed: false, b: w, ldb: inF, bTransposed: true,
+            c: y, ldc: outF, accumulate: false, bias: b, activation: fused ?? .none), pool: pool)
+        if fused == nil { ActivationOp.forward(activation, y, rows: n, width: outF) }
     }
 
-    /// Weight gradient: `dW += dZᵀ x`, and bias gradient `db += Σ_rows dZ`.
+    /// Weight gradient: `dW (+)= dZᵀ x` and bias gradient `db (+)= Σ_rows dZ` (`+=` when `accumulate`).
     /// dz: [n, outF]  x: [n, inF]  dw: [outF, inF]  db: [outF]
     static func linearWeightGradient(
-        dz: UnsafePointer<Float>, x: UnsafePointer<Float>,
-        dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int
+        dz: UnsafePointer<Float>, x: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
+        db: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int, accumulate: Bool, pool: WorkerPool,
+        forcePacked: Bool = false
     ) {
-        for r in 0..<n {
-            let xRow = x + r * inF
-            let dzRow = dz + r * outF
-            for o in 0..<outF {
-                let g = dzRow[o]
-                db[o] += g
-                let dwRow = dw + o * inF
-                for i in 0..<inF { dwRow[i] += g * xRow[i] }
+        if !forcePacked && n * inF * outF < packedMACs {
+            if !accumulate {
+                dw.update(repeating: 0, count: outF * inF)
+                db.update(repeating: 0, count: outF)
             }
+            GemmReference.linearWeightGradient(dz: dz, x: x, dw: dw, db: db, n: n, inF: inF, outF: outF)
+            return
+        }
+        multiply(GemmProblem(
+            m: outF, n: inF, k: n, a: dz, lda: outF, aTransposed: true, b: x, ldb: inF, bTransposed: false,
+            c: dw, ldc: inF, accumulate: accumulate, bias: nil, activation: .none), pool: pool)
+        Elementwise.columnSums(dz, rows: n, width: outF, into: db, accumulate: accumulate)
+    }
+
+    /// Input gradient: `dX (+)= dZ W` (`+=` when `accumulate`).
+    /// dz: [n, outF]  w: [outF, inF]  dx: [n, inF]
+    static func linearInputGradient(
+        dz: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
+        n: Int, inF: Int, outF: Int, accumulate: Bool, pool: WorkerPool, forcePacked: Bool = false
+    ) {
+        if !forcePacked && n * inF * outF < packedMACs {
+            if !accumulate { dx.update(repeating: 0, count: n * inF) }
+            GemmReference.linearInputGradient(dz: dz, w: w, dx: dx, n: n, inF: inF, outF: outF)
+            return
+        }
+        multiply(GemmProblem(
+            m: n, n: inF, k: outF, a: dz, lda: outF, aTransposed: false, b: w, ldb: inF, bTransposed: false,
+            c: dx, ldc: inF, accumulate: accumulate, bias: nil, activation: .none), pool: pool)
+    }
+
+    // MARK: - Partition
+
+    /// A product split over threads: part `t` computes its own rows or columns of C.
+    struct Job {
+        var problem: GemmProblem
+        var parts: Int
+        var splitColumns: Bool
+        var scratch: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
+
+        /// The rows and columns of C that part `t` computes: whole micro-panels, in order.
+        func ranges(part t: Int) -> (rows: Range<Int>, cols: Range<Int>) {
+            let p = problem
+            if splitColumns {
+                let panels = (p.n + GemmTile.nr - 1) / GemmTile.nr
+                let lo = min(p.n, panels * t / parts * GemmTile.nr), hi = min(p.n, panels * (t + 1) / parts * GemmTile.nr)
+                return (0..<p.m, lo..<hi)
+            }
+            let panels = (p.m + GemmTile.mr - 1) / GemmTile.mr
+            let lo = min(p.m, panels * t / parts * GemmTile.mr), hi = min(p.m, panels * (t + 1) / parts * GemmTile.mr)
+            return (lo..<hi, 0..<p.n)
         }
     }
 
-    /// Input gradient: `dX += dZ W`.
-    /// dz: [n, outF]  w: [outF, inF]  dx: [n, inF]
-    static func linearInputGradient(
-        dz: UnsafePointer<Float>, w: UnsafePointer<Float>,
-        dx: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int
-    ) {
-        for r in 0..<n {
-            let dxRow = dx + r * inF
-            let dzRow = dz + r * outF
-            for o in 0..<outF {
-                let g = dzRow[o]
-                let wRow = w + o * inF
-                for i in 0..<inF { dxRow[i] += g * wRow[i] }
+    /// Runs `p` on up to all of `pool`'s threads (one if the product is small).
+    static func multiply(_ p: GemmProblem, pool: WorkerPool) {
+        precondition(p.m > 0 && p.n > 0 && p.k > 0)
+        let splitColumns = p.n >= p.m
+        let panels = splitColumns ? (p.n + GemmTile.nr - 1) / GemmTile.nr : (p.m + GemmTile.mr - 1) / GemmTile.mr
+        let parts = p.m * p.n * p.k < parallelMACs ? 1 : min(pool.activeThreads, panels)
+        if parts <= 1 {
+            PackedGemm.compute(p, rows: 0..<p.m, cols: 0..<p.n, scratch: pool.scratch[0])
+            return
+        }
+        var job = Job(problem: p, parts: parts, splitColumns: splitColumns, scratch: pool.scratch)
+        withUnsafeMutablePointer(to: &job) { pointer in
+            pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, thread in
+                let job = raw.assumingMemoryBound(to: Gemm.Job.self)
+                let (rows, cols) = job.pointee.ranges(part: part)
+                if !rows.isEmpty && !cols.isEmpty {
+                    PackedGemm.compute(job.pointee.problem, rows: rows, cols: cols, scratch: job.pointee.scratch[thread])
+                }
             }
         }
     }

@@ -2,6 +2,8 @@
 // pre-activations; backward turns dL/dy into dL/dz in place using only the outputs y (every
 // derivative here can be written in y: relu' = [y > 0], σ' = y(1−y), tanh' = 1−y², softmax's
 // Jacobian-vector product `y ⊙ (g − ⟨g, y⟩)` row by row), so no pre-activation copy is kept.
+// relu and leaky relu run vectorized (Elementwise.rectify); for dense layers their forward is
+// normally fused into the GEMM epilogue instead. sigmoid and tanh keep libm's expf/tanhf.
 
 import Config
 import Foundation
@@ -15,9 +17,9 @@ enum ActivationOp {
         case .linear:
             break
         case .relu:
-            for i in 0..<count where v[i] < 0 { v[i] = 0 }
+            Elementwise.rectify(v, count: count, leaky: false)
         case .leakyReLU:
-            for i in 0..<count where v[i] < 0 { v[i] *= Activation.leakySlope }
+            Elementwise.rectify(v, count: count, leaky: true)
         case .sigmoid:
             for i in 0..<count { v[i] = 1 / (1 + expf(-v[i])) }
         case .tanh:
@@ -38,9 +40,9 @@ enum ActivationOp {
         case .linear:
             break
         case .relu:
-            for i in 0..<count where y[i] <= 0 { g[i] = 0 }
+            Elementwise.rectifyBackward(y: y, g: g, count: count, leaky: false)
         case .leakyReLU:
-            for i in 0..<count where y[i] <= 0 { g[i] *= Activation.leakySlope }
+            Elementwise.rectifyBackward(y: y, g: g, count: count, leaky: true)
         case .sigmoid:
             for i in 0..<count { g[i] *= y[i] * (1 - y[i]) }
         case .tanh:

@@ -1,41 +1,51 @@
 // The dense layer's arithmetic, forward then backward. Forward: `y = act(x Wᵀ + b)`, written
-// straight into the layer's output buffer. Backward: first dL/dy → dL/dz through the activation (in
-// place; skipped when the loss already gave dL/dz, as for sigmoid + binary cross-entropy), then
-// `dW += dZᵀ x`, `db += Σ dZ` and, unless the input is the data, `dX += dZ W`. Gradients
-// accumulate, because a layer's input may feed several layers.
+// straight into the layer's output buffer, with the bias and relu/leaky relu fused into the GEMM
+// epilogue. Backward: first dL/dy → dL/dz through the activation (in place; skipped when the loss
+// already gave dL/dz, as for sigmoid + binary cross-entropy), then `dW (+)= dZᵀ x`, `db (+)= Σ dZ`
+// and, unless the input is the data, `dX (+)= dZ W`. Gradients accumulate where a buffer has
+// several writers (an input feeding several layers); the network's plan says when a product may
+// overwrite instead, which saves zeroing the buffer first.
 
 import Config
 import Graph
 
+/// One dense node's buffers and sizes, resolved to raw pointers once when the network is planned.
+struct DenseStep {
+    /// x: [n, inF]  y: [n, outF]  dy: [n, outF]  dx: [n, inF] or nil for the data input
+    let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+    let dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?
+    /// w: [outF, inF]  b: [outF], and their gradients at the same offsets
+    let w: UnsafePointer<Float>, b: UnsafePointer<Float>
+    let dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>
+    let inF: Int, outF: Int
+    let activation: Activation
+    /// Whether `dx` has other writers, so this layer must add to it rather than overwrite it.
+    let accumulateInputGradient: Bool
+}
+
 enum DenseOp {
-    /// x: [n, in]  w: [units, in]  b: [units]  y: [n, units]
-    static func forward(
-        _ layer: DenseNode, x: UnsafePointer<Float>, parameters: UnsafePointer<Float>,
-        slots: (weight: ParameterSlot, bias: ParameterSlot), y: UnsafeMutablePointer<Float>, n: Int
-    ) {
+    static func forward(_ s: DenseStep, n: Int, pool: WorkerPool, forcePacked: Bool) {
         Gemm.linearForward(
-            x: x, w: parameters + slots.weight.offset, b: parameters + slots.bias.offset, y: y,
-            n: n, inF: layer.inFeatures, outF: layer.units)
-        ActivationOp.forward(layer.activation, y, rows: n, width: layer.units)
+            x: s.x, w: s.w, b: s.b, y: s.y, n: n, inF: s.inF, outF: s.outF, activation: s.activation,
+            pool: pool, forcePacked: forcePacked)
     }
 
-    /// y: [n, units] (forward output)  dy: [n, units] (dL/dy, or dL/dz when `gradientIsPreactivation`;
-    /// overwritten with dL/dz)  x: [n, in]  dx: [n, in] or nil when no input gradient is needed
+    /// `gradientIsPreactivation`: `dy` already holds dL/dz. `accumulateParameters`: add to dW and db
+    /// (otherwise overwrite them).
     static func backward(
-        _ layer: DenseNode, x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
-        dx: UnsafeMutablePointer<Float>?, gradientIsPreactivation: Bool,
-        parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
-        slots: (weight: ParameterSlot, bias: ParameterSlot), n: Int
+        _ s: DenseStep, n: Int, gradientIsPreactivation: Bool, accumulateParameters: Bool, pool: WorkerPool,
+        forcePacked: Bool
     ) {
         if !gradientIsPreactivation {
-            ActivationOp.backward(layer.activation, y: y, g: dy, rows: n, width: layer.units)
+            ActivationOp.backward(s.activation, y: s.y, g: s.dy, rows: n, width: s.outF)
         }
         Gemm.linearWeightGradient(
-            dz: dy, x: x, dw: gradients + slots.weight.offset, db: gradients + slots.bias.offset,
-            n: n, inF: layer.inFeatures, outF: layer.units)
-        if let dx {
+            dz: s.dy, x: s.x, dw: s.dw, db: s.db, n: n, inF: s.inF, outF: s.outF,
+            accumulate: accumulateParameters, pool: pool, forcePacked: forcePacked)
+        if let dx = s.dx {
             Gemm.linearInputGradient(
-                dz: dy, w: parameters + slots.weight.offset, dx: dx, n: n, inF: layer.inFeatures, outF: layer.units)
+                dz: s.dy, w: s.w, dx: dx, n: n, inF: s.inF, outF: s.outF,
+                accumulate: s.accumulateInputGradient, pool: pool, forcePacked: forcePacked)
         }
     }
 }

@@ -6,16 +6,12 @@ enum AddOp {
     /// xs: k buffers of [n, width]  y: [n, width]
     static func forward(_ xs: [UnsafeMutablePointer<Float>], y: UnsafeMutablePointer<Float>, count: Int) {
         y.update(from: xs[0], count: count)
-        for x in xs.dropFirst() {
-            for i in 0..<count { y[i] += x[i] }
-        }
+        for x in xs.dropFirst() { Elementwise.add(x, into: y, count: count) }
     }
 
     /// dy: [n, width]  dxs: k buffers of [n, width] (nil where no gradient is needed)
     static func backward(dy: UnsafePointer<Float>, dxs: [UnsafeMutablePointer<Float>?], count: Int) {
-        for case let dx? in dxs {
-            for i in 0..<count { dx[i] += dy[i] }
-        }
+        for case let dx? in dxs { Elementwise.add(dy, into: dx, count: count) }
     }
 }
 
@@ -36,10 +32,7 @@ enum ConcatOp {
         var column = 0
         for (dx, width) in zip(dxs, widths) {
             if let dx {
-                for r in 0..<n {
-                    let source = dy + r * total + column, target = dx + r * width
-                    for j in 0..<width { target[j] += source[j] }
-                }
+                for r in 0..<n { Elementwise.add(dy + r * total + column, into: dx + r * width, count: width) }
             }
             column += width
         }

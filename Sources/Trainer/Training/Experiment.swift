@@ -5,6 +5,7 @@
 // alone (one sample per batch) before the data is read, then with the real batch and the data.
 
 import Config
+import Foundation
 import Graph
 
 /// A config with its compiled graph and loaded data, ready to train.
@@ -63,5 +64,10 @@ public struct Experiment: Sendable {
             "the run needs an estimated \(estimate.breakdown), more than the limit of "
                 + "\(MemoryEstimate.format(limit.bytes)) (\(limit.source)); layer '\(node.name)' needs the most",
             suggestion: "use fewer or smaller layers or a smaller train.batch_size, or raise the limit with --max-memory"))
+    }
+
+    /// `train.threads`, or every core the process may use when the config leaves it out.
+    public static func threads(_ train: TrainSpec) -> Int {
+        train.threads ?? ProcessInfo.processInfo.activeProcessorCount
     }
 }

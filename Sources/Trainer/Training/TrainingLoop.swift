@@ -1,6 +1,7 @@
 // The training loop. Everything it touches — network buffers, gradient arena, optimizer state, the
 // sample order and the batch targets — is allocated in `init`; an epoch only reads and writes that
-// memory. One step: next batch → forward → loss → zero grads → backward → update → record.
+// memory. One step: next batch → forward → loss → backward (overwriting the gradients, which zeroes
+// them in the same pass) → update → record.
 
 import Config
 import Foundation
@@ -74,9 +75,10 @@ public final class TrainingLoop {
                 correct += batchTargets.withUnsafeBufferPointer { t in
                     LossFunction.correctCount(y: network.output, t: t.baseAddress!, n: n, k: data.targetWidth)
                 }
-                network.gradients.zero()
-                network.backward(batch: n)
-                optimizer.step(parameters: network.parameters.base, gradients: network.gradients.base, count: network.graph.arenaCount)
+                network.backward(batch: n, accumulateParameterGradients: false)  // overwrites: zero + accumulate in one
+                optimizer.step(
+                    parameters: network.parameters.base, gradients: network.gradients.base,
+                    count: network.graph.arenaCount, pool: network.pool)
                 lossSum += batchLoss
             }
             let elapsed = ContinuousClock.now - start

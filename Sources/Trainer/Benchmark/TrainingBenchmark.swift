@@ -1,0 +1,101 @@
+// Training throughput for `nnrun bench`, through the same Network and TrainingLoop that `nnrun run`
+// uses, on synthetic data: a 784-256-256-10 ReLU MLP with softmax + cross-entropy at batch 128
+// (samples/s), 50 dense ReLU layers of 256 at batch 256 with mse (ms per SGD step), and the XOR
+// 2-4-1 net at full batch (10,000 epochs). Thread counts are measured alternately, and the median
+// of the rounds is reported.
+
+import Config
+import Foundation
+import Graph
+
+/// One end-to-end training benchmark.
+public struct TrainingCase: Sendable {
+    public let name: String
+    /// What `value` measures: "samples/s", "ms/step" or "ms/10k epochs".
+    public let unit: String
+    let model: ModelSpec
+    let train: TrainSpec
+    let samples: Int
+    let xor: Bool
+    /// Epochs per timed run.
+    let epochs: Int
+
+    public static let standard: [TrainingCase] = [mlp, deep, xorCase]
+
+    static let mlp = TrainingCase(
+        name: "MLP 784-256-256-10 relu, batch 128", unit: "samples/s",
+        model: model(input: 784, widths: [256, 256, 10], hidden: .relu, output: .softmax),
+        train: spec(.categoricalCrossentropy, lr: 0.01, batch: 128, epochs: 1), samples: 128 * 16, xor: false, epochs: 4)
+
+    static let deep = TrainingCase(
+        name: "50 × 256 relu, batch 256, one SGD step", unit: "ms/step",
+        model: model(input: 256, widths: Array(repeating: 256, count: 50), hidden: .relu, output: .linear),
+        train: spec(.mse, lr: 1e-4, batch: 256, epochs: 1), samples: 256, xor: false, epochs: 10)
+
+    static let xorCase = TrainingCase(
+        name: "XOR 2-4-1, full batch, 10,000 epochs", unit: "ms/10k epochs",
+        model: model(input: 2, widths: [4, 1], hidden: .leakyReLU, output: .sigmoid),
+        train: spec(.binaryCrossentropy, lr: 0.5, batch: 4, epochs: 1, momentum: 0.9), samples: 4, xor: true,
+        epochs: 10_000)
+
+    static func model(input: Int, widths: [Int], hidden: Activation, output: Activation) -> ModelSpec {
+        let here = SourceLocation(file: "bench", line: 1, column: 1)
+        let layers = widths.enumerated().map { index, width in
+            let last = index == widths.count - 1
+            let dense = DenseSpec(units: width, activation: last ? output : hidden,
+                                  weightInit: last ? .glorotUniform : .he, biasInit: .zeros)
+            return LayerSpec(name: "dense_\(index)", kind: .dense(dense), inputs: nil, location: here)
+        }
+        return ModelSpec(input: [input], layers: layers, inputLocation: here)
+    }
+
+    static func spec(_ loss: Loss, lr: Double, batch: Int, epochs: Int, momentum: Double = 0) -> TrainSpec {
+        TrainSpec(loss: loss, optimizer: .sgd(SGDSpec(learningRate: lr, momentum: momentum)),
+                  epochs: epochs, batchSize: batch, shuffle: true)
+    }
+}
+
+/// Runs training cases.
+public enum TrainingBenchmark {
+    /// The case's figure for each thread count (median of `rounds` alternating rounds).
+    public static func measure(_ c: TrainingCase, threads: [Int], rounds: Int) throws -> [Double] {
+        let graph = try GraphBuilder.build(c.model)
+        let data = c.xor ? BuiltinData.xor(encoding: .binary) : synthetic(graph: graph, count: c.samples)
+        var train = c.train
+        train.epochs = c.epochs
+        let networks = threads.map { Network(graph: graph, batchCapacity: min(train.batchSize, data.count), threads: $0) }
+        var samples = [[Double]](repeating: [], count: threads.count)
+        for round in 0...rounds {
+            for (index, network) in networks.enumerated() {
+                network.initializeParameters(seed: 1)
+                let loop = TrainingLoop(network: network, data: data, train: train, seed: 1)
+                let start = ContinuousClock.now
+                let outcome = loop.run { _ in }
+                let seconds = (ContinuousClock.now - start).seconds
+                guard outcome == .completed else { continue }
+                if round == 0 { continue }  // warm-up
+                let steps = Double(c.epochs) * Double((data.count + train.batchSize - 1) / train.batchSize)
+                switch c.unit {
+                case "samples/s": samples[index].append(Double(c.epochs * data.count) / seconds)
+                case "ms/step": samples[index].append(seconds * 1000 / steps)
+                default: samples[index].append(seconds * 1000 * 10_000 / Double(c.epochs))
+                }
+            }
+        }
+        return samples.map(GemmBenchmark.median)
+    }
+
+    /// Features uniform in [0, 1); targets one-hot classes (or, for a same-width output, uniform values).
+    static func synthetic(graph: CompiledGraph, count: Int) -> Dataset {
+        let inputWidth = graph.nodes[0].width, outputWidth = graph.nodes[graph.output].width
+        var random = RandomStream(seed: 7, path: ["bench", "data"])
+        let features = (0..<(count * inputWidth)).map { _ in Float(random.nextUniform()) }
+        var targets = [Float](repeating: 0, count: count * outputWidth)
+        if outputWidth == inputWidth {
+            for i in targets.indices { targets[i] = Float(random.nextUniform()) }
+        } else {
+            for r in 0..<count { targets[r * outputWidth + random.nextIndex(below: outputWidth)] = 1 }
+        }
+        return Dataset(features: features, targets: targets, count: count, featureWidth: inputWidth, targetWidth: outputWidth)
+    }
+}

@@ -1,0 +1,131 @@
+// The GEMM's register-blocked inner kernel: a 6×16 tile of C held in twelve `SIMD8<Float>`
+// accumulators, updated by one broadcast-FMA step per k from a packed A micro-panel (6 values per
+// k) and a packed B micro-panel (16 values per k). The epilogue adds the tile to C or overwrites
+// it, and on the last K block adds the bias and applies relu / leaky relu while the tile is still
+// in registers. Edge tiles go through a 6×16 scratch tile with the same SIMD epilogue, so every
+// element of C gets exactly the same operations wherever its tile falls (bitwise reproducible).
+
+import Config
+
+/// Compile-time tile and block sizes (constants, not globals: the loops specialize on them).
+enum GemmTile {
+    /// Rows of C per micro-tile.
+    static let mr = 6
+    /// Columns of C per micro-tile (two SIMD8 vectors).
+    static let nr = 16
+    /// Depth of one packed block (A micro-panel 6 KiB, B micro-panel 16 KiB: both fit in L1).
+    static let kc = 256
+    /// Rows of A packed at a time (a 144 × 256 block is 144 KiB, resident in L2).
+    static let mc = 144
+    /// Columns of B packed at a time (a 256 × 2048 block is 2 MiB, in L3).
+    static let nc = 2048
+    /// Floats of scratch per thread: packed A, packed B, two 6×16 tiles and a padded bias row.
+    static let scratchFloats = mc * kc + kc * nc + 2 * mr * nr + nr + 64
+}
+
+/// What the epilogue applies on the last K block, besides the bias.
+enum FusedActivation: UInt8 {
+    case none, relu, leakyReLU
+
+    init?(_ activation: Activation) {
+        switch activation {
+        case .linear: self = .none
+        case .relu: self = .relu
+        case .leakyReLU: self = .leakyReLU
+        default: return nil
+        }
+    }
+}
+
+enum MicroKernel {
+    /// `C[0..<rows, 0..<cols] (+)= A·B` for one tile, with the epilogue described in the header.
+    /// a: [kc, 6] packed  b: [kc, 16] packed  c: [rows, cols] with row stride ldc
+    /// bias: [cols] or nil  tile: 2·96 + 16 floats of scratch
+    @inline(__always)
+    static func run(
+        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+        rows: Int, cols: Int, add: Bool, bias: UnsafePointer<Float>?, activation: FusedActivation,
+        tile: UnsafeMutablePointer<Float>
+    ) {
+        typealias V = SIMD8<Float>
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        var ap = UnsafeRawPointer(a), bp = UnsafeRawPointer(b)
+        for _ in 0..<kc {
+            let b0 = bp.loadUnaligned(as: V.self)
+            let b1 = bp.loadUnaligned(fromByteOffset: 32, as: V.self)
+            let a0 = V(repeating: ap.load(as: Float.self))
+            c00 = c00.addingProduct(a0, b0); c01 = c01.addingProduct(a0, b1)
+            let a1 = V(repeating: ap.load(fromByteOffset: 4, as: Float.self))
+            c10 = c10.addingProduct(a1, b0); c11 = c11.addingProduct(a1, b1)
+            let a2 = V(repeating: ap.load(fromByteOffset: 8, as: Float.self))
+            c20 = c20.addingProduct(a2, b0); c21 = c21.addingProduct(a2, b1)
+            let a3 = V(repeating: ap.load(fromByteOffset: 12, as: Float.self))
+            c30 = c30.addingProduct(a3, b0); c31 = c31.addingProduct(a3, b1)
+            let a4 = V(repeating: ap.load(fromByteOffset: 16, as: Float.self))
+            c40 = c40.addingProduct(a4, b0); c41 = c41.addingProduct(a4, b1)
+            let a5 = V(repeating: ap.load(fromByteOffset: 20, as: Float.self))
+            c50 = c50.addingProduct(a5, b0); c51 = c51.addingProduct(a5, b1)
+            ap += 24
+            bp += 64
+        }
+        if rows == 6 && cols == 16 {
+            finish(c00, c01, c, add: add, bias: bias, activation: activation)
+            finish(c10, c11, c + ldc, add: add, bias: bias, activation: activation)
+            finish(c20, c21, c + 2 * ldc, add: add, bias: bias, activation: activation)
+            finish(c30, c31, c + 3 * ldc, add: add, bias: bias, activation: activation)
+            finish(c40, c41, c + 4 * ldc, add: add, bias: bias, activation: activation)
+            finish(c50, c51, c + 5 * ldc, add: add, bias: bias, activation: activation)
+            return
+        }
+        // Edge tile: stage C's valid part (zeros elsewhere) and the bias in scratch, run the same
+        // epilogue there, copy the valid part back.
+        let staged = tile, biasRow = tile + 96
+        staged.update(repeating: 0, count: 96)
+        biasRow.update(repeating: 0, count: 16)
+        if add {
+            for r in 0..<rows { (staged + 16 * r).update(from: c + r * ldc, count: cols) }
+        }
+        if let bias { biasRow.update(from: bias, count: cols) }
+        let stagedBias: UnsafePointer<Float>? = bias == nil ? nil : UnsafePointer(biasRow)
+        finish(c00, c01, staged, add: add, bias: stagedBias, activation: activation)
+        finish(c10, c11, staged + 16, add: add, bias: stagedBias, activation: activation)
+        finish(c20, c21, staged + 32, add: add, bias: stagedBias, activation: activation)
+        finish(c30, c31, staged + 48, add: add, bias: stagedBias, activation: activation)
+        finish(c40, c41, staged + 64, add: add, bias: stagedBias, activation: activation)
+        finish(c50, c51, staged + 80, add: add, bias: stagedBias, activation: activation)
+        for r in 0..<rows { (c + r * ldc).update(from: staged + 16 * r, count: cols) }
+    }
+
+    /// One row of the tile: `v (+ old) (+ bias)`, then the activation, stored to `row[0..<16]`.
+    @inline(__always)
+    static func finish(
+        _ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ row: UnsafeMutablePointer<Float>,
+        add: Bool, bias: UnsafePointer<Float>?, activation: FusedActivation
+    ) {
+        typealias V = SIMD8<Float>
+        let raw = UnsafeMutableRawPointer(row)
+        var r0 = v0, r1 = v1
+        if add {
+            r0 += raw.loadUnaligned(as: V.self)
+            r1 += raw.loadUnaligned(fromByteOffset: 32, as: V.self)
+        }
+        if let bias {
+            let rb = UnsafeRawPointer(bias)
+            r0 += rb.loadUnaligned(as: V.self)
+            r1 += rb.loadUnaligned(fromByteOffset: 32, as: V.self)
+        }
+        switch activation {
+        case .none:
+            break
+        case .relu:
+            r0.replace(with: 0, where: r0 .< 0)
+            r1.replace(with: 0, where: r1 .< 0)
+        case .leakyReLU:
+            r0.replace(with: r0 * Activation.leakySlope, where: r0 .< 0)
+            r1.replace(with: r1 * Activation.leakySlope, where: r1 .< 0)
+        }
+        raw.storeBytes(of: r0, as: V.self)
+        raw.storeBytes(of: r1, toByteOffset: 32, as: V.self)
+    }
+}

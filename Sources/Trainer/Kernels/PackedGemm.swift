@@ -1,0 +1,181 @@
+// The blocked GEMM driver, BLIS-style: for each NC-column block of C and each KC-deep slice of K,
+// pack B's slice into 16-column micro-panels (kept in L3/L2), then for each MC-row block pack A's
+// slice into 6-row micro-panels (kept in L2), and sweep the 6×16 micro-kernel over the block. Both
+// operands may be stored transposed; packing absorbs the difference, so one kernel serves every
+// product dense layers need. Each element of C is summed over K in the same fixed order (KC blocks
+// in sequence, k ascending inside a block) whichever rows and columns a thread is given.
+
+/// One product `C[m, n] (+)= A[m, k] · B[k, n]`, with an optional bias and activation epilogue.
+struct GemmProblem {
+    var m: Int, n: Int, k: Int
+    /// `A[i, p]` is `a[p·lda + i]` when `aTransposed`, else `a[i·lda + p]`.
+    var a: UnsafePointer<Float>, lda: Int, aTransposed: Bool
+    /// `B[p, j]` is `b[j·ldb + p]` when `bTransposed`, else `b[p·ldb + j]`.
+    var b: UnsafePointer<Float>, ldb: Int, bTransposed: Bool
+    /// C is row-major with row stride `ldc`.
+    var c: UnsafeMutablePointer<Float>, ldc: Int
+    /// Add to C instead of overwriting it.
+    var accumulate: Bool
+    /// Added per column of C after the full sum: [n], or nil.
+    var bias: UnsafePointer<Float>?
+    var activation: FusedActivation
+}
+
+enum PackedGemm {
+    /// Computes the block `rows × cols` of `p`'s C, using `scratch` (`GemmTile.scratchFloats` floats).
+    static func compute(_ p: GemmProblem, rows: Range<Int>, cols: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+        let aPack = scratch
+        let bPack = scratch + GemmTile.mc * GemmTile.kc
+        let tile = bPack + GemmTile.kc * GemmTile.nc
+        var jc = cols.lowerBound
+        while jc < cols.upperBound {
+            let nc = min(GemmTile.nc, cols.upperBound - jc)
+            var pc = 0
+            while pc < p.k {
+                let kc = min(GemmTile.kc, p.k - pc)
+                packB(p, k0: pc, kc: kc, j0: jc, nc: nc, into: bPack)
+                let last = pc + kc == p.k
+                let add = p.accumulate || pc > 0
+                let activation = last ? p.activation : .none
+                var ic = rows.lowerBound
+                while ic < rows.upperBound {
+                    let mc = min(GemmTile.mc, rows.upperBound - ic)
+                    packA(p, i0: ic, mc: mc, k0: pc, kc: kc, into: aPack)
+                    var jr = 0
+                    while jr < nc {
+                        let width = min(GemmTile.nr, nc - jr)
+                        var bias: UnsafePointer<Float>? = nil
+                        if last, let b = p.bias { bias = b + jc + jr }
+                        let cBase = p.c + ic * p.ldc + jc + jr
+                        var ir = 0
+                        while ir < mc {
+                            MicroKernel.run(
+                                kc: kc, a: aPack + ir * kc, b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc,
+                                rows: min(GemmTile.mr, mc - ir), cols: width, add: add, bias: bias,
+                                activation: activation, tile: tile)
+                            ir += GemmTile.mr
+                        }
+                        jr += GemmTile.nr
+                    }
+                    ic += mc
+                }
+                pc += kc
+            }
+            jc += nc
+        }
+    }
+
+    // MARK: - Packing
+
+    /// Packs `A[i0 ..< i0+mc, k0 ..< k0+kc]` as 6-row micro-panels: `dst[panel·kc·6 + k·6 + r]`,
+    /// rows past `mc` zero.
+    @inline(__always)
+    static func packA(_ p: GemmProblem, i0: Int, mc: Int, k0: Int, kc: Int, into dst: UnsafeMutablePointer<Float>) {
+        let lda = p.lda
+        var panel = 0
+        while panel < mc {
+            let rows = min(GemmTile.mr, mc - panel)
+            var out = dst + panel * kc
+            if p.aTransposed {
+                var src = p.a + k0 * lda + i0 + panel
+                if rows == 6 {
+                    for _ in 0..<kc {
+                        out[0] = src[0]; out[1] = src[1]; out[2] = src[2]
+                        out[3] = src[3]; out[4] = src[4]; out[5] = src[5]
+                        out += 6; src += lda
+                    }
+                } else {
+                    for _ in 0..<kc {
+                        for r in 0..<6 { out[r] = r < rows ? src[r] : 0 }
+                        out += 6; src += lda
+                    }
+                }
+            } else {
+                let src = p.a + (i0 + panel) * lda + k0
+                if rows == 6 {
+                    let r0 = src, r1 = src + lda, r2 = src + 2 * lda
+                    let r3 = src + 3 * lda, r4 = src + 4 * lda, r5 = src + 5 * lda
+                    for k in 0..<kc {
+                        out[0] = r0[k]; out[1] = r1[k]; out[2] = r2[k]
+                        out[3] = r3[k]; out[4] = r4[k]; out[5] = r5[k]
+                        out += 6
+                    }
+                } else {
+                    for k in 0..<kc {
+                        for r in 0..<6 { out[r] = r < rows ? src[r * lda + k] : 0 }
+                        out += 6
+                    }
+                }
+            }
+            panel += GemmTile.mr
+        }
+    }
+
+    /// Packs `B[k0 ..< k0+kc, j0 ..< j0+nc]` as 16-column micro-panels: `dst[panel·kc·16 + k·16 + c]`,
+    /// columns past `nc` zero.
+    @inline(__always)
+    static func packB(_ p: GemmProblem, k0: Int, kc: Int, j0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        let ldb = p.ldb
+        var panel = 0
+        while panel < nc {
+            let cols = min(GemmTile.nr, nc - panel)
+            let out = dst + panel * kc
+            if p.bTransposed {
+                // B[k, j] = b[j·ldb + k]: each column is a contiguous row of b. Transpose 8×8 blocks.
+                let src = p.b + (j0 + panel) * ldb + k0
+                if cols == 16 {
+                    var k = 0
+                    while k + 8 <= kc {
+                        transpose8x8(src + k, ldb, out + k * 16, 16)
+                        transpose8x8(src + 8 * ldb + k, ldb, out + k * 16 + 8, 16)
+                        k += 8
+                    }
+                    while k < kc {
+                        for c in 0..<16 { out[k * 16 + c] = src[c * ldb + k] }
+                        k += 1
+                    }
+                } else {
+                    for k in 0..<kc {
+                        for c in 0..<16 { out[k * 16 + c] = c < cols ? src[c * ldb + k] : 0 }
+                    }
+                }
+            } else {
+                var src = p.b + k0 * ldb + j0 + panel
+                var o = UnsafeMutableRawPointer(out)
+                if cols == 16 {
+                    for _ in 0..<kc {
+                        let s = UnsafeRawPointer(src)
+                        o.storeBytes(of: s.loadUnaligned(as: V.self), as: V.self)
+                        o.storeBytes(of: s.loadUnaligned(fromByteOffset: 32, as: V.self), toByteOffset: 32, as: V.self)
+                        o += 64; src += ldb
+                    }
+                } else {
+                    for k in 0..<kc {
+                        for c in 0..<16 { out[k * 16 + c] = c < cols ? src[c] : 0 }
+                        src += ldb
+                    }
+                }
+            }
+            panel += GemmTile.nr
+        }
+    }
+
+    /// `dst[k·ldd + c] = src[c·lds + k]` for c, k in 0..<8.
+    @inline(__always)
+    static func transpose8x8(_ src: UnsafePointer<Float>, _ lds: Int, _ dst: UnsafeMutablePointer<Float>, _ ldd: Int) {
+        typealias V = SIMD8<Float>
+        let r0 = UnsafeRawPointer(src).loadUnaligned(as: V.self)
+        let r1 = UnsafeRawPointer(src + lds).loadUnaligned(as: V.self)
+        let r2 = UnsafeRawPointer(src + 2 * lds).loadUnaligned(as: V.self)
+        let r3 = UnsafeRawPointer(src + 3 * lds).loadUnaligned(as: V.self)
+        let r4 = UnsafeRawPointer(src + 4 * lds).loadUnaligned(as: V.self)
+        let r5 = UnsafeRawPointer(src + 5 * lds).loadUnaligned(as: V.self)
+        let r6 = UnsafeRawPointer(src + 6 * lds).loadUnaligned(as: V.self)
+        let r7 = UnsafeRawPointer(src + 7 * lds).loadUnaligned(as: V.self)
+        for k in 0..<8 {
+            let column = V(r0[k], r1[k], r2[k], r3[k], r4[k], r5[k], r6[k], r7[k])
+            UnsafeMutableRawPointer(dst + k * ldd).storeBytes(of: column, as: V.self)
+        }
+    }
+}

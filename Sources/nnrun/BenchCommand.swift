@@ -1,0 +1,87 @@
+// `nnrun bench`: measures this machine — GEMM GFLOP/s (squares 64…2048 and the MLP's products) and
+// training throughput through the trainer's own executor — for one thread and for every core,
+// alternating thread counts within each round. Prints a table, or JSON for
+// scripts/bench_numpy.py. Only a release build gives meaningful numbers; a debug build says so.
+
+import ArgumentParser
+import Foundation
+import Trainer
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Measure GEMM and training speed on this machine (use a release build).")
+
+    @Option(name: .customLong("threads"), parsing: .upToNextOption,
+            help: ArgumentHelp("Thread counts to compare (default: 1 and every core).", valueName: "n"))
+    var threadCounts: [Int] = []
+
+    @Option(help: "What to measure: all, gemm or train.")
+    var only: Part = .all
+
+    @Option(help: "Alternating rounds per measurement (the median is reported).")
+    var rounds = 5
+
+    @Option(help: "Seconds per GEMM measurement.")
+    var seconds = 0.1
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    enum Part: String, ExpressibleByArgument { case all, gemm, train }
+
+    func validate() throws {
+        guard threadCounts.allSatisfy({ (1...1024).contains($0) }) else { throw ValidationError("--threads takes counts from 1 to 1024") }
+        guard (1...1000).contains(rounds) else { throw ValidationError("--rounds must be from 1 to 1000") }
+        guard seconds > 0 && seconds <= 60 else { throw ValidationError("--seconds must be in (0, 60]") }
+    }
+
+    func run() throws {
+        if _isDebugAssertConfiguration() {
+            Console.error("warning: this is a debug build; numbers are meaningless. Use: swift run -c release nnrun bench")
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let threads = threadCounts.isEmpty ? Array(Set([1, cores])).sorted() : threadCounts
+        let header = "threads: " + threads.map(String.init).joined(separator: ", ") + "; median of \(rounds) alternating rounds"
+        var gemmRows: [[String: Any]] = []
+        var trainRows: [[String: Any]] = []
+        if !json { Console.out("nnrun bench — \(cores) cores; \(header)") }
+        if only != .train {
+            let pools = threads.map { WorkerPool(threads: $0) }
+            if !json { Console.out("\nGEMM GFLOP/s" + threads.map { "  \(String($0).leftPadded(to: 4))t" }.joined()) }
+            for shape in GemmShape.standard {
+                let values = GemmBenchmark.measure(shape, pools: pools, rounds: rounds, seconds: seconds)
+                gemmRows.append([
+                    "name": shape.name, "m": shape.m, "n": shape.n, "k": shape.k, "numpy": shape.numpy,
+                    "gflops": Dictionary(uniqueKeysWithValues: zip(threads.map(String.init), values)),
+                ])
+                if !json {
+                    let label = "\(shape.name) (\(shape.m)×\(shape.k)·\(shape.k)×\(shape.n))"
+                    Console.out(label.padding(toLength: 40, withPad: " ", startingAt: 0)
+                        + values.map { Console.number($0, digits: 1).leftPadded(to: 7) }.joined())
+                }
+            }
+        }
+        if only != .gemm {
+            if !json { Console.out("\nTraining (same executor as nnrun run)") }
+            for c in TrainingCase.standard {
+                let values = try TrainingBenchmark.measure(c, threads: threads, rounds: rounds)
+                trainRows.append([
+                    "name": c.name, "unit": c.unit,
+                    "value": Dictionary(uniqueKeysWithValues: zip(threads.map(String.init), values)),
+                ])
+                if !json {
+                    Console.out("\(c.name) [\(c.unit)]".padding(toLength: 56, withPad: " ", startingAt: 0)
+                        + zip(threads, values).map { "  \($0)t: \(Console.number($1, digits: $1 > 1000 ? 0 : 2))" }.joined())
+                }
+            }
+        }
+        if json {
+            let object: [String: Any] = [
+                "cores": cores, "threads": threads, "debug": _isDebugAssertConfiguration(),
+                "gemm": gemmRows, "training": trainRows,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            Console.out(String(decoding: data, as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,103 @@
+// The packed SIMD kernels (Gemm) against their scalar twins (GemmReference) for all three dense
+// products — forward `x·Wᵀ` (B transposed) with bias and fused relu/leaky relu, weight gradient
+// `dZᵀ·x` (A transposed) and input gradient `dZ·W` — both accumulating and overwriting. Shapes: every
+// size 1…33 on the diagonal and against primes, a grid around the 6×16 tile edges, and shapes that
+// cross the KC, MC and NC block edges. Then: two threads give the same bits as one.
+
+import Config
+import Testing
+@testable import Trainer
+
+@Suite struct PackedGemmTests {
+    typealias Shape = GemmTests.Shape
+
+    static let edges = [1, 5, 6, 7, 16, 17, 33]
+    static let shapes: [Shape] =
+        (1...33).map { Shape(n: $0, inF: $0, outF: $0) }
+        + (1...33).map { Shape(n: $0, inF: 31, outF: 13) }
+        + (1...33).map { Shape(n: 29, inF: $0, outF: 7) }
+        + (1...33).map { Shape(n: 11, inF: 3, outF: $0) }
+        + edges.flatMap { n in edges.flatMap { i in edges.map { o in Shape(n: n, inF: i, outF: o) } } }
+    static let blockEdges: [Shape] = [
+        Shape(n: 7, inF: 300, outF: 20),    // K > KC in the forward product
+        Shape(n: 263, inF: 9, outF: 17),    // K > KC in the weight gradient, M > MC forward
+        Shape(n: 3, inF: 5, outF: 2_053),   // N > NC forward, K > KC input gradient
+        Shape(n: 151, inF: 37, outF: 521),  // primes everywhere
+    ]
+
+    /// Relative agreement with the twin, scaled by Σ|terms| like GemmTests.
+    static func expectClose(_ a: [Float], _ b: [Float], scale: Float, _ what: String, _ s: Shape) {
+        for i in a.indices where abs(a[i] - b[i]) > 2e-5 * scale + 1e-6 {
+            Issue.record("\(what) \(s.testDescription) [\(i)]: packed \(a[i]) vs reference \(b[i])")
+            return
+        }
+    }
+
+    static func check(_ s: Shape, pool: WorkerPool, activation: Activation = .linear, accumulate: Bool) {
+        let (n, inF, outF) = (s.n, s.inF, s.outF)
+        let x = GemmTests.values(n * inF, salt: 1), w = GemmTests.values(outF * inF, salt: 2)
+        let b = GemmTests.values(outF, salt: 3), dz = GemmTests.values(n * outF, salt: 4)
+        let start = GemmTests.values(max(outF * inF, n * inF), salt: 5)
+        // Inputs lie in [−2, 2): each dot product's Σ|terms| is at most 4·K (+ 2 for bias or start).
+        var y = [Float](repeating: .nan, count: n * outF), yRef = y
+        Gemm.linearForward(x: x, w: w, b: b, y: &y, n: n, inF: inF, outF: outF, activation: activation,
+                           pool: pool, forcePacked: true)
+        GemmReference.linearForward(x: x, w: w, b: b, y: &yRef, n: n, inF: inF, outF: outF)
+        ActivationOp.forward(activation, &yRef, rows: n, width: outF)
+        expectClose(y, yRef, scale: Float(4 * inF + 2), "forward \(activation)", s)
+
+        var dw = accumulate ? Array(start[0..<(outF * inF)]) : [Float](repeating: .nan, count: outF * inF)
+        var db = accumulate ? Array(start[0..<outF]) : [Float](repeating: .nan, count: outF)
+        var dwRef = accumulate ? dw : [Float](repeating: 0, count: outF * inF)
+        var dbRef = accumulate ? db : [Float](repeating: 0, count: outF)
+        Gemm.linearWeightGradient(dz: dz, x: x, dw: &dw, db: &db, n: n, inF: inF, outF: outF,
+                                  accumulate: accumulate, pool: pool, forcePacked: true)
+        GemmReference.linearWeightGradient(dz: dz, x: x, dw: &dwRef, db: &dbRef, n: n, inF: inF, outF: outF)
+        expectClose(dw, dwRef, scale: Float(4 * n + 2), "weight gradient", s)
+        expectClose(db, dbRef, scale: Float(2 * n + 2), "bias gradient", s)
+
+        var dx = accumulate ? Array(start[0..<(n * inF)]) : [Float](repeating: .nan, count: n * inF)
+        var dxRef = accumulate ? dx : [Float](repeating: 0, count: n * inF)
+        Gemm.linearInputGradient(dz: dz, w: w, dx: &dx, n: n, inF: inF, outF: outF,
+                                 accumulate: accumulate, pool: pool, forcePacked: true)
+        GemmReference.linearInputGradient(dz: dz, w: w, dx: &dxRef, n: n, inF: inF, outF: outF)
+        expectClose(dx, dxRef, scale: Float(4 * outF + 2), "input gradient", s)
+    }
+
+    @Test func everySmallShapeMatchesTheScalarTwin() {
+        let pool = WorkerPool(threads: 1)
+        for (index, shape) in Self.shapes.enumerated() {
+            let activation: Activation = [.linear, .relu, .leakyReLU, .sigmoid][index % 4]
+            Self.check(shape, pool: pool, activation: activation, accumulate: index % 2 == 0)
+        }
+    }
+
+    @Test(arguments: blockEdges)
+    func blockEdgesMatchTheScalarTwin(_ shape: Shape) {
+        let pool = WorkerPool(threads: 2)
+        Self.check(shape, pool: pool, activation: .relu, accumulate: false)
+        Self.check(shape, pool: pool, activation: .leakyReLU, accumulate: true)
+    }
+
+    /// Products above the parallel threshold, split by rows and by columns: one and two threads agree
+    /// bit for bit.
+    @Test(arguments: [Shape(n: 130, inF: 70, outF: 40), Shape(n: 20, inF: 300, outF: 90), Shape(n: 97, inF: 61, outF: 200)])
+    func twoThreadsGiveTheSameBitsAsOne(_ s: Shape) {
+        let (n, inF, outF) = (s.n, s.inF, s.outF)
+        #expect(n * inF * outF >= Gemm.parallelMACs)
+        let x = GemmTests.values(n * inF, salt: 1), w = GemmTests.values(outF * inF, salt: 2)
+        let b = GemmTests.values(outF, salt: 3), dz = GemmTests.values(n * outF, salt: 4)
+        var results: [[UInt32]] = []
+        for threads in [1, 2] {
+            let pool = WorkerPool(threads: threads)
+            var y = [Float](repeating: 0, count: n * outF)
+            var dw = [Float](repeating: 0, count: outF * inF), db = [Float](repeating: 0, count: outF)
+            var dx = [Float](repeating: 0, count: n * inF)
+            Gemm.linearForward(x: x, w: w, b: b, y: &y, n: n, inF: inF, outF: outF, activation: .relu, pool: pool)
+            Gemm.linearWeightGradient(dz: dz, x: x, dw: &dw, db: &db, n: n, inF: inF, outF: outF, accumulate: true, pool: pool)
+            Gemm.linearInputGradient(dz: dz, w: w, dx: &dx, n: n, inF: inF, outF: outF, accumulate: false, pool: pool)
+            results.append((y + dw + db + dx).map(\.bitPattern))
+        }
+        #expect(results[0] == results[1])
+    }
+}
