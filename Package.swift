@@ -4,15 +4,19 @@
 import PackageDescription
 
 #if arch(x86_64)
-/// Release builds on x86-64 target AVX2 + FMA (`-target-cpu haswell`: Intel Haswell, AMD Zen and later), which the SIMD
-/// kernels need to run at speed. Set NNRUN_PORTABLE=1 when building for an older CPU.
+/// On x86-64 every target, debug and release alike, is built for AVX2 + FMA (`-target-cpu haswell`:
+/// Intel Haswell, AMD Zen and later), which the SIMD kernels need to run at speed; one CPU level for
+/// all modules also keeps SIMD values' calling convention the same across module boundaries.
+/// Set NNRUN_PORTABLE=1 to build for an older CPU.
 let portable = Context.environment["NNRUN_PORTABLE"] == "1"
-let cpuFlags: [SwiftSetting] = portable ? [] : [
-    .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release)),
-]
+let cpuFlags: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "haswell"])]
 #else
 let cpuFlags: [SwiftSetting] = []
 #endif
+
+/// Graph and Trainer are numeric code: optimized in debug builds too, so `swift test` runs the real
+/// kernels at a useful speed (results are bit-identical to -Onone: no fast-math).
+let numericFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "nnrun",
@@ -28,9 +32,9 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        .target(name: "Config", dependencies: ["CYAML"]),
-        .target(name: "Graph", dependencies: ["Config"], swiftSettings: cpuFlags),
-        .target(name: "Trainer", dependencies: ["Graph"], swiftSettings: cpuFlags),
+        .target(name: "Config", dependencies: ["CYAML"], swiftSettings: cpuFlags),
+        .target(name: "Graph", dependencies: ["Config"], swiftSettings: numericFlags),
+        .target(name: "Trainer", dependencies: ["Graph"], swiftSettings: numericFlags),
         .executableTarget(
             name: "nnrun",
             dependencies: [
@@ -39,10 +43,10 @@ let package = Package(
             ],
             swiftSettings: cpuFlags
         ),
-        .target(name: "TestSupport", dependencies: ["Trainer"], path: "Tests/TestSupport"),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
-        .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["Trainer"], path: "Tests/TestSupport", swiftSettings: cpuFlags),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "TestSupport"], swiftSettings: cpuFlags),
     ]
 )

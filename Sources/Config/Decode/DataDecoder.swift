@@ -1,13 +1,15 @@
-// The `data` section: `source: xor` (no other keys) or `source: csv` with a path, a header flag, a
-// label column and optional feature columns. Columns are header names or 0-based indices; a relative
+// The `data` section: `source: xor` (no other keys), `source: gaussian` with its sizes, or
+// `source: csv` with a path, a header flag, a label column and optional feature columns. Columns are header names or 0-based indices; a relative
 // CSV path is resolved against the directory of the config file that names it (the base file, when
 // it comes from an `extends` chain; the working directory, when it comes from `--set`).
 
 extension ConfigDecoder {
     /// The data source names.
-    private static let sources = ["xor", "csv"]
+    private static let sources = ["xor", "gaussian", "csv"]
     /// The keys of a CSV source; an xor source takes only `source`.
     static let csvKeys = ["source", "path", "header", "label", "features"]
+    /// The keys of a gaussian source.
+    static let gaussianKeys = ["source", "samples", "features", "classes"]
 
     /// The data source, or nil after reporting.
     func data(_ node: YAMLNode, path: String) -> DataSpec? {
@@ -25,10 +27,32 @@ extension ConfigDecoder {
                 Self.csvKeys.contains(key) ? "'\(key)' is not a key of the xor data source, which has no settings" : nil
             }
             return .xor
+        case "gaussian"?:
+            fields.checkKeys(Self.gaussianKeys, in: self)
+            return gaussian(fields).map(DataSpec.gaussian)
         default:
             fields.checkKeys(Self.csvKeys, in: self)
             return nil
         }
+    }
+
+    /// The gaussian source's sizes; at most 2^26 values in all.
+    private func gaussian(_ fields: Fields) -> GaussianSpec? {
+        let limit = 1 << 24
+        let samples = fields["samples"].map {
+            int($0, fields.path("samples"), expected: "an integer from 1 to \(limit)", in: 1...limit)
+        } ?? Defaults.gaussianSamples
+        let features = fields.required("features", in: self, holding: "the number of input features, e.g. 256")
+            .flatMap { int($0, fields.path("features"), expected: "an integer from 1 to \(limit)", in: 1...limit) }
+        let classes = fields["classes"].map {
+            int($0, fields.path("classes"), expected: "an integer from 2 to 65536", in: 2...65536)
+        } ?? Defaults.gaussianClasses
+        guard let samples, let features, let classes else { return nil }
+        guard samples * features <= 1 << 26 else {
+            report(fields.node, fields.path("samples"), "samples × features is \(samples * features), more than the limit of \(1 << 26)")
+            return nil
+        }
+        return GaussianSpec(samples: samples, features: features, classes: classes)
     }
 
     /// The CSV source's settings.

@@ -37,6 +37,11 @@ public enum ConfigEmitter {
         switch data {
         case .xor:
             return .mapping([("source", .plain("xor"))], flow: false)
+        case .gaussian(let gaussian):
+            return .mapping([
+                ("source", .plain("gaussian")), ("samples", .plain(String(gaussian.samples))),
+                ("features", .plain(String(gaussian.features))), ("classes", .plain(String(gaussian.classes))),
+            ], flow: false)
         case .csv(let csv):
             var pairs: [(key: String, value: EmitNode)] = [
                 ("source", .plain("csv")),

@@ -7,6 +7,22 @@ public enum DataSpec: Sendable, Equatable {
     case xor
     /// A CSV file with numeric cells.
     case csv(CSVSpec)
+    /// `samples` points drawn from N(0, I) in `features` dimensions with uniformly random labels in
+    /// `0..<classes` (seeded): data with no structure, to measure signal propagation at any width.
+    case gaussian(GaussianSpec)
+}
+
+/// The `gaussian` source's sizes.
+public struct GaussianSpec: Sendable, Equatable {
+    public var samples: Int
+    public var features: Int
+    public var classes: Int
+
+    public init(samples: Int, features: Int, classes: Int) {
+        self.samples = samples
+        self.features = features
+        self.classes = classes
+    }
 }
 
 /// A CSV data file: one sample per row, one label column and some feature columns.

@@ -40,6 +40,8 @@ public enum Defaults {
     public static let batchSize = 32
     public static let shuffle = true
     public static let csvHeader = true
+    public static let gaussianSamples = 512
+    public static let gaussianClasses = 2
     /// `output.dir` when not given: `runs/<name>`, relative to the working directory.
     public static func outputDir(name: String) -> String { "runs/\(name)" }
 }

@@ -32,6 +32,14 @@ public struct Experiment: Sendable {
         let data: Dataset
         switch config.data {
         case .xor: data = BuiltinData.xor(encoding: encoding)
+        case .gaussian(let spec):
+            if let problem = encoding.problem(with: Float(spec.classes - 1)) {
+                throw DiagnosticError(Diagnostic(
+                    at: output.location, path: "data.classes",
+                    "data.classes is \(spec.classes), but the output layer '\(output.name)' cannot take every label: \(problem)",
+                    suggestion: "give the output layer \(spec.classes) units, or set data.classes to match it"))
+            }
+            data = BuiltinData.gaussian(spec, seed: config.seed, encoding: encoding)
         case .csv(let spec): data = try CSVLoader.load(spec, encoding: encoding)
         }
         guard data.featureWidth == graph.nodes[0].width else {
