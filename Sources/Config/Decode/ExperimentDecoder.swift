@@ -6,7 +6,7 @@ extension ConfigDecoder {
     /// The top-level keys in schema order.
     static let topKeys = ["name", "seed", "data", "model", "train", "output"]
     /// The keys of `output`.
-    static let outputKeys = ["dir"]
+    static let outputKeys = ["dir", "layer_stats"]
 
     /// The whole config, or nil when any problem was reported.
     func experiment(_ root: YAMLNode) -> ExperimentConfig? {
@@ -37,13 +37,18 @@ extension ConfigDecoder {
         return value.map { UInt64($0) }
     }
 
-    /// `output`: `{dir: path}`, the directory defaulting to `runs/<name>`.
+    /// `output`: `{dir: path, layer_stats: steps}`, the directory defaulting to `runs/<name>`.
     private func output(_ node: YAMLNode, name: String?) -> OutputSpec? {
         guard let fields = Fields(node, path: "output", in: self) else { return nil }
         fields.checkKeys(Self.outputKeys, in: self)
-        guard let dirNode = fields["dir"] else {
-            return OutputSpec(dir: Defaults.outputDir(name: name ?? Names.fallback))
+        let dir = fields["dir"].map { nonEmptyString($0, "output.dir", expected: "a directory path") }
+            ?? Defaults.outputDir(name: name ?? Names.fallback)
+        var layerStats: Int?? = .some(nil)
+        if let node = fields["layer_stats"] {
+            layerStats = int(node, "output.layer_stats", expected: "a number of steps from 1 to 1000000000",
+                             in: 1...1_000_000_000).map { $0 }
         }
-        return nonEmptyString(dirNode, "output.dir", expected: "a directory path").map(OutputSpec.init)
+        guard let dir, let layerStats else { return nil }
+        return OutputSpec(dir: dir, layerStats: layerStats)
     }
 }

@@ -25,7 +25,10 @@ public enum ConfigEmitter {
                     + [("layers", .sequence(config.model.layers.map(layer), flow: false))],
                 flow: false)),
             ("train", train(config.train)),
-            ("output", .mapping([("dir", string(config.output.dir))], flow: false)),
+            ("output", .mapping(
+                [("dir", string(config.output.dir))]
+                    + (config.output.layerStats.map { [("layer_stats", .plain(String($0)))] } ?? []),
+                flow: false)),
         ], flow: false)
         return header + LibYAMLEmitter.emit(document)
     }

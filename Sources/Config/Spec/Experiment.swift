@@ -50,6 +50,11 @@ public enum Defaults {
 public struct OutputSpec: Sendable, Equatable {
     /// Output directory, relative to the working directory unless absolute.
     public var dir: String
+    /// Write per-layer statistics to layers.csv every this many training steps; nil: never.
+    public var layerStats: Int?
 
-    public init(dir: String) { self.dir = dir }
+    public init(dir: String, layerStats: Int? = nil) {
+        self.dir = dir
+        self.layerStats = layerStats
+    }
 }

@@ -26,13 +26,21 @@ public enum Run {
     ) throws(RunFileError) -> RunResult {
         try AtomicFile.createDirectory(outputDir)
         let summaryPath = "\(outputDir)/summary.json"
-        if FileManager.default.fileExists(atPath: summaryPath) {
-            try? FileManager.default.removeItem(atPath: summaryPath)
+        for stale in [summaryPath, "\(outputDir)/layers.csv"] where FileManager.default.fileExists(atPath: stale) {
+            try? FileManager.default.removeItem(atPath: stale)
         }
         try AtomicFile.write(Data(ConfigEmitter.yaml(experiment.config).utf8), to: "\(outputDir)/config.yaml")
         let metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv")
 
         let loop = TrainingLoop(network: network, data: experiment.data, train: experiment.config.train, seed: experiment.config.seed)
+        var layerStats: LayerStatsWriter?
+        if let every = experiment.config.output.layerStats {
+            let writer = try LayerStatsWriter(path: "\(outputDir)/layers.csv")
+            loop.afterBackward = { epoch, step, n in
+                if step % every == 0 || step == 1 { writer.record(epoch: epoch, step: step, network: network, batch: n) }
+            }
+            layerStats = writer
+        }
         var last: EpochRecord?
         var best: EpochRecord?
         var writeError: RunFileError?
@@ -45,6 +53,7 @@ public enum Run {
             onEpoch(record)
         }
         if let writeError { throw writeError }
+        if let failure = layerStats?.failure { throw failure }
 
         if outcome == .completed {
             let weights = SafetensorsWriter.encode(

@@ -35,6 +35,9 @@ public final class TrainingLoop {
     private var order: [Int]
     private var batchTargets: [Float]
     private var shuffler: RandomStream
+    /// Called after each step's backward pass, before the update, with (epoch, step in the run,
+    /// batch size): the network holds that batch's activations and gradients.
+    public var afterBackward: ((_ epoch: Int, _ step: Int, _ batch: Int) -> Void)?
 
     /// Prepares memory for training `network` (parameters already initialized) on `data`.
     public init(network: Network, data: Dataset, train: TrainSpec, seed: UInt64) {
@@ -58,6 +61,7 @@ public final class TrainingLoop {
     /// Runs every epoch, calling `onEpoch` after each; stops early if the loss stops being finite.
     public func run(onEpoch: (EpochRecord) -> Void) -> TrainingOutcome {
         let start = ContinuousClock.now
+        var globalStep = 0
         for epoch in 1...train.epochs {
             if train.shuffle { shuffle() }
             var lossSum = 0.0
@@ -76,6 +80,8 @@ public final class TrainingLoop {
                     LossFunction.correctCount(y: network.output, t: t.baseAddress!, n: n, k: data.targetWidth)
                 }
                 network.backward(batch: n, accumulateParameterGradients: false)  // overwrites: zero + accumulate in one
+                globalStep += 1
+                afterBackward?(epoch, globalStep, n)
                 optimizer.step(
                     parameters: network.parameters.base, gradients: network.gradients.base,
                     count: network.graph.arenaCount, pool: network.pool)

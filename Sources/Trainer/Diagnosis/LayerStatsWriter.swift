@@ -1,0 +1,56 @@
+// layers.csv: the seeds' advice to "monitor activation statistics" as one config line,
+// `output: {layer_stats: N}`. Every N training steps, for every layer: activation mean and std,
+// gradient std (dL/dz for a dense layer), weight std and, for ReLU layers, the dead fraction, all
+// measured on that step's batch after the backward pass and before the update. Long ("tidy")
+// format — epoch, step, layer, statistic, value — so any plotting tool can facet it.
+
+import Foundation
+import Graph
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Appends per-layer statistics rows to a CSV file.
+final class LayerStatsWriter {
+    static let columns = ["epoch", "step", "layer", "statistic", "value"]
+
+    private let file: UnsafeMutablePointer<FILE>
+    private let path: String
+    private(set) var failure: RunFileError?
+
+    init(path: String) throws(RunFileError) {
+        guard let file = fopen(path, "w") else { throw RunFileError(path: path, errno: errno) }
+        self.file = file
+        self.path = path
+        write(Self.columns.joined(separator: ","))
+    }
+
+    deinit { fclose(file) }
+
+    /// Writes the statistics of `network`'s current batch of `n` samples.
+    func record(epoch: Int, step: Int, network: Network, batch n: Int) {
+        let graph = network.graph
+        var lines: [String] = []
+        for (index, node) in graph.nodes.enumerated() where index > 0 {
+            let values = Experiment.statistics(network.value(ofNode: index), count: n * node.width)
+            var stats: [(String, Double)] = [
+                ("activation_mean", values.mean), ("activation_std", values.std),
+                ("gradient_std", Experiment.statistics(network.gradient(ofNode: index), count: n * node.width).std),
+            ]
+            if case .dense(let dense) = node.op {
+                let slot = graph.parameters[dense.weight]
+                stats.append(("weight_std", Experiment.statistics(network.parameters.base + slot.offset, count: slot.count).std))
+                if dense.activation == .relu {
+                    stats.append(("dead_fraction", Experiment.deadFraction(network.value(ofNode: index), rows: n, width: node.width)))
+                }
+            }
+            lines += stats.map { "\(epoch),\(step),\(node.name),\($0.0),\($0.1)" }
+        }
+        write(lines.joined(separator: "\n"))
+    }
+
+    private func write(_ text: String) {
+        guard failure == nil else { return }
+        if fputs(text + "\n", file) < 0 || fflush(file) != 0 { failure = RunFileError(path: path, errno: errno) }
+    }
+}
