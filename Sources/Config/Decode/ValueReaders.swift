@@ -17,7 +17,7 @@ extension ConfigDecoder {
         case .int, .float: return scalar.text
         case .bool, .null:
             report(node, path, "expected \(expected), found \(node.found)",
-                   suggestion: "quote it to use it as text: \"\(YAMLNode.excerpt(scalar.text))\"")
+                   suggestion: scalar.text.isEmpty ? nil : "quote it to use it as text: \"\(YAMLNode.excerpt(scalar.text))\"")
             return nil
         }
     }
