@@ -99,6 +99,10 @@ extension ConfigDecoder {
             report(node, path, "expected \(expected), found \(node.found), which is not a finite number")
             return nil
         }
+        guard value.magnitude <= Double(Float.greatestFiniteMagnitude) else {
+            report(node, path, "expected \(expected), found \(node.found), which is too large for a 32-bit float")
+            return nil
+        }
         guard valid(value) else {
             report(node, path, "expected \(expected), found \(node.found)")
             return nil
