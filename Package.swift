@@ -50,3 +50,11 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "TestSupport"], swiftSettings: cpuFlags),
     ]
 )
+
+// The libFuzzer target over the config front end exists only when NNRUN_FUZZ=1 (scripts/fuzz-config
+// sets it and builds with sanitizers into .build-fuzz), so a plain `swift build` or `swift test`
+// never builds it.
+if Context.environment["NNRUN_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "FuzzConfig", dependencies: ["Config", "Graph"], path: "Fuzz/FuzzConfig"))
+    package.products.append(.executable(name: "FuzzConfig", targets: ["FuzzConfig"]))
+}

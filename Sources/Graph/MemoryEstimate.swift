@@ -66,7 +66,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var breakdown: String {
         var parts = ["parameters \(Self.format(parameters))", "gradients \(Self.format(gradients))"]
         if optimizerState > 0 { parts.append("momentum \(Self.format(optimizerState))") }
-        parts.append("activations and their gradients for a batch of \(batch) \(Self.format(activations))")
+        parts.append("activations and their gradients \(Self.format(activations)) at batch size \(batch)")
         if data > 0 { parts.append("data \(Self.format(data))") }
         return "\(Self.format(total)) (\(parts.joined(separator: ", ")))"
     }

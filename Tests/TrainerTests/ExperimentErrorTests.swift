@@ -4,6 +4,7 @@
 
 import Config
 import Foundation
+import Graph
 import Testing
 @testable import Trainer
 
@@ -69,5 +70,37 @@ import Testing
         var isDirectory: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("a/b/c").path, isDirectory: &isDirectory))
         #expect(isDirectory.boolValue)
+    }
+}
+
+/// A run over the memory limit is refused at the layer that needs the most, with the estimate.
+@Suite struct MemoryLimitTests {
+    static let yaml = """
+        data: {source: xor}
+        model:
+          input: [2]
+          layers:
+            - {name: small, type: dense, units: 10}
+            - {name: big, type: dense, units: 3000000}
+            - {name: out, type: dense, units: 1, activation: sigmoid}
+        train: {loss: binary_crossentropy, optimizer: {type: sgd, learning_rate: 0.1, momentum: 0.9}, epochs: 1}
+        """
+
+    @Test func overTheLimitIsRefusedWithTheEstimate() throws {
+        let config = try ConfigLoader.decode(yaml: Self.yaml, file: "big.yaml")
+        let limit = MemoryLimit(bytes: 100 << 20, source: "--max-memory 100MiB")
+        let found = try #require(throws: DiagnosticError.self) { try Experiment(config, memoryLimit: limit) }.diagnostics
+        #expect(found.count == 1)
+        let d = try #require(found.first)
+        #expect(d.location == Config.SourceLocation(file: "big.yaml", line: 6, column: 7))
+        #expect(d.path == "model.layers[1]")
+        #expect(d.message.hasPrefix("the run needs an estimated 434.9 MiB (parameters 137.3 MiB, gradients 137.3 MiB, momentum 137.3 MiB, activations and their gradients 22.9 MiB at batch size 1)"))
+        #expect(d.message.contains("momentum"))
+        #expect(d.message.contains("more than the limit of 100 MiB (--max-memory 100MiB); layer 'big' needs the most"))
+    }
+
+    @Test func underTheLimitIsFine() throws {
+        let config = try ConfigLoader.decode(yaml: Self.yaml, file: "big.yaml")
+        _ = try Experiment(config, memoryLimit: MemoryLimit(bytes: 1 << 30, source: "test"))
     }
 }

@@ -5,7 +5,7 @@
 
 extension ConfigDecoder {
     /// The data source names.
-    private static let sources = ["xor", "gaussian", "csv"]
+    static let sources = ["xor", "gaussian", "csv"]
     /// The keys of a CSV source; an xor source takes only `source`.
     static let csvKeys = ["source", "path", "header", "label", "features"]
     /// The keys of a gaussian source.

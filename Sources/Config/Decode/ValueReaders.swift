@@ -17,7 +17,7 @@ extension ConfigDecoder {
         case .int, .float: return scalar.text
         case .bool, .null:
             report(node, path, "expected \(expected), found \(node.found)",
-                   suggestion: "quote it to use it as text: \"\(YAMLNode.excerpt(scalar.text))\"")
+                   suggestion: scalar.text.isEmpty ? nil : "quote it to use it as text: \"\(YAMLNode.excerpt(scalar.text))\"")
             return nil
         }
     }
@@ -97,6 +97,10 @@ extension ConfigDecoder {
         }
         guard value.isFinite else {
             report(node, path, "expected \(expected), found \(node.found), which is not a finite number")
+            return nil
+        }
+        guard value.magnitude <= Double(Float.greatestFiniteMagnitude) else {
+            report(node, path, "expected \(expected), found \(node.found), which is too large for a 32-bit float")
             return nil
         }
         guard valid(value) else {

@@ -56,9 +56,11 @@ struct Override {
             return nil
         }
         let valueStart = offset + equals + 1
+        // The value is one line of the override; a position past its first line (the end of the
+        // input, for an unclosed bracket) is shown at the end of the override.
+        let end = shown.unicodeScalars.count + 1
         let relocate = { (location: SourceLocation) in
-            SourceLocation(file: shown, line: location.line,
-                           column: location.line == 1 ? location.column + valueStart : location.column,
+            SourceLocation(file: shown, line: 1, column: location.line == 1 ? min(location.column + valueStart, end) : end,
                            isCommandLine: true)
         }
         let valueText = String(String.UnicodeScalarView(scalars[(equals + 1)...]))

@@ -1,0 +1,76 @@
+// The memory estimate adds up what a run allocates — parameter, gradient and momentum arenas,
+// activation and activation-gradient buffers per node at 16-float granularity, and the data — and
+// names the layer that needs the most; absurd sizes saturate instead of overflowing. Sizes for
+// --max-memory parse with binary and decimal units and print readably.
+
+import Config
+import Testing
+import TestSupport
+@testable import Graph
+
+@Suite struct MemoryEstimateTests {
+    @Test func addsUpEveryBuffer() throws {
+        let graph = try GraphBuilder.build(Fixture.model([2], [
+            Fixture.dense("hidden", 40, .relu), Fixture.dense("out", 3),
+        ]))
+        let batch = 5
+        let estimate = MemoryEstimate(graph: graph, batch: batch, momentum: true, dataBytes: 1000)
+        let paddedFloats = [2, 40, 3].map { ($0 * batch + 15) / 16 * 16 }.reduce(0, +)
+        #expect(estimate.parameters == graph.arenaCount * 4)
+        #expect(estimate.gradients == estimate.parameters)
+        #expect(estimate.optimizerState == estimate.parameters)
+        #expect(estimate.activations == paddedFloats * 2 * 4)
+        #expect(estimate.total == 3 * graph.arenaCount * 4 + paddedFloats * 8 + 1000)
+        #expect(graph.nodes[estimate.largestNode].name == "hidden")
+
+        let plain = MemoryEstimate(graph: graph, batch: batch, momentum: false)
+        #expect(plain.optimizerState == 0)
+        #expect(plain.total == 2 * graph.arenaCount * 4 + paddedFloats * 8)
+    }
+
+    @Test func theBatchCanMakeAnotherLayerTheLargest() throws {
+        let graph = try GraphBuilder.build(Fixture.model([1000], [
+            Fixture.dense("wide", 2000), Fixture.dense("narrow", 1),
+        ]))
+        #expect(graph.nodes[MemoryEstimate(graph: graph, batch: 1, momentum: false).largestNode].name == "wide")
+        let graph2 = try GraphBuilder.build(Fixture.model([1], [
+            Fixture.dense("a", 1000), Fixture.dense("b", 4000, inputs: ["input"]), Fixture.concat("c", ["a", "b"]),
+        ]))
+        #expect(graph2.nodes[MemoryEstimate(graph: graph2, batch: 10_000, momentum: false).largestNode].name == "c")
+    }
+
+    @Test func hugeSizesSaturate() throws {
+        let graph = try GraphBuilder.build(Fixture.model([1 << 24], [Fixture.dense("a", 64), Fixture.dense("b", 64)]))
+        let estimate = MemoryEstimate(graph: graph, batch: 1 << 24, momentum: true, dataBytes: .max)
+        #expect(estimate.activations == ((1 << 24) + 128) * (1 << 24) * 8)
+        #expect(estimate.total == .max)
+        #expect(MemoryEstimate.multiply(1 << 40, 1 << 40) == .max)
+        #expect(MemoryEstimate.add(.max, 1) == .max)
+    }
+
+    @Test(arguments: [
+        ("4GiB", 4 << 30), ("512MiB", 512 << 20), ("512M", 512 << 20), ("1.5 GB", 1_500_000_000), ("100", 100),
+        ("2kib", 2048), ("3TB", 3_000_000_000_000), ("64B", 64),
+    ])
+    func sizesParse(text: String, bytes: Int) {
+        #expect(MemoryLimit.parse(text) == bytes)
+    }
+
+    @Test(arguments: ["", "GiB", "-1GiB", "4XB", "1e3", "0", "0.1", "4 GiBs", "99999999999TiB", "1.2.3G"])
+    func badSizesAreRefused(text: String) {
+        #expect(MemoryLimit.parse(text) == nil)
+    }
+
+    @Test func sizesPrintReadably() {
+        #expect(MemoryEstimate.format(512) == "512 B")
+        #expect(MemoryEstimate.format(1536) == "1.5 KiB")
+        #expect(MemoryEstimate.format(4 << 30) == "4 GiB")
+        #expect(MemoryEstimate.format(Int(2.25 * Double(1 << 20))) == "2.3 MiB")
+    }
+
+    @Test func defaultLimitIsAFractionOfPhysicalMemory() {
+        let limit = MemoryLimit.default
+        #expect(limit.bytes > 0)
+        #expect(limit.source.hasPrefix("80% of physical memory"))
+    }
+}
