@@ -18,6 +18,8 @@ let package = Package(
     name: "nnrun",
     products: [
         .executable(name: "nnrun", targets: ["nnrun"]),
+        // For the separate benchmark package in Benchmarks/ (allocation counts of the training step).
+        .library(name: "Trainer", targets: ["Trainer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
