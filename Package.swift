@@ -22,6 +22,8 @@ let package = Package(
     name: "nnrun",
     products: [
         .executable(name: "nnrun", targets: ["nnrun"]),
+        // For the separate benchmark package in Benchmarks/ (allocation counts of the training step).
+        .library(name: "Trainer", targets: ["Trainer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),

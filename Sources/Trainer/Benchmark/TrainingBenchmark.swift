@@ -59,30 +59,37 @@ public struct TrainingCase: Sendable {
 public enum TrainingBenchmark {
     /// The case's figure for each thread count (median of `rounds` alternating rounds).
     public static func measure(_ c: TrainingCase, threads: [Int], rounds: Int) throws -> [Double] {
-        let graph = try GraphBuilder.build(c.model)
-        let data = c.xor ? BuiltinData.xor(encoding: .binary) : synthetic(graph: graph, count: c.samples)
-        var train = c.train
-        train.epochs = c.epochs
-        let networks = threads.map { Network(graph: graph, batchCapacity: min(train.batchSize, data.count), threads: $0) }
+        let loops = try threads.map { try loop(c, threads: $0) }
         var samples = [[Double]](repeating: [], count: threads.count)
         for round in 0...rounds {
-            for (index, network) in networks.enumerated() {
-                network.initializeParameters(seed: 1)
-                let loop = TrainingLoop(network: network, data: data, train: train, seed: 1)
+            for (index, loop) in loops.enumerated() {
+                loop.network.initializeParameters(seed: 1)
                 let start = ContinuousClock.now
                 let outcome = loop.run { _ in }
                 let seconds = (ContinuousClock.now - start).seconds
-                guard outcome == .completed else { continue }
-                if round == 0 { continue }  // warm-up
-                let steps = Double(c.epochs) * Double((data.count + train.batchSize - 1) / train.batchSize)
+                guard outcome == .completed, round > 0 else { continue }  // round 0 warms up
+                let count = loop.sampleCount, batch = loop.network.batchCapacity
+                let steps = Double(c.epochs) * Double((count + batch - 1) / batch)
                 switch c.unit {
-                case "samples/s": samples[index].append(Double(c.epochs * data.count) / seconds)
+                case "samples/s": samples[index].append(Double(c.epochs * count) / seconds)
                 case "ms/step": samples[index].append(seconds * 1000 / steps)
                 default: samples[index].append(seconds * 1000 * 10_000 / Double(c.epochs))
                 }
             }
         }
         return samples.map(GemmBenchmark.median)
+    }
+
+    /// A ready training loop for `c` on `threads` threads (`samples` overrides the data size; one
+    /// batch of samples makes each `run` one step).
+    public static func loop(_ c: TrainingCase, threads: Int, samples: Int? = nil, epochs: Int? = nil) throws -> TrainingLoop {
+        let graph = try GraphBuilder.build(c.model)
+        let data = c.xor ? BuiltinData.xor(encoding: .binary) : synthetic(graph: graph, count: samples ?? c.samples)
+        var train = c.train
+        train.epochs = epochs ?? c.epochs
+        let network = Network(graph: graph, batchCapacity: min(train.batchSize, data.count), threads: threads)
+        network.initializeParameters(seed: 1)
+        return TrainingLoop(network: network, data: data, train: train, seed: 1)
     }
 
     /// Features uniform in [0, 1); targets one-hot classes (or, for a same-width output, uniform values).

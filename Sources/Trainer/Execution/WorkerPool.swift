@@ -37,8 +37,9 @@ public final class WorkerPool: @unchecked Sendable {
         scratch = .allocate(capacity: threadCount)
         for t in 0..<threadCount {
             let raw = UnsafeMutableRawPointer.allocate(byteCount: scratchFloats * 4, alignment: 64)
+            // Not zeroed: packing writes every value before the kernel reads it, and untouched
+            // pages cost nothing (small networks never touch most of this).
             scratch[t] = raw.bindMemory(to: Float.self, capacity: scratchFloats)
-            scratch[t].initialize(repeating: 0, count: scratchFloats)
         }
         state = PoolState()
         for index in 1..<threadCount {

@@ -29,6 +29,8 @@ public enum TrainingOutcome: Sendable, Equatable {
 public final class TrainingLoop {
     public let network: Network
     private let data: Dataset
+    /// Samples per epoch.
+    public var sampleCount: Int { data.count }
     private let train: TrainSpec
     private let lossFunction: LossFunction
     private let optimizer: SGD

@@ -1,0 +1,31 @@
+// Allocation and time per training step, measured with ordo-one/benchmark's malloc interposer: each
+// benchmark iteration is one `TrainingLoop.run` over exactly one batch (one SGD step, with its
+// epoch bookkeeping), on a loop built once outside the measurement. `mallocCountTotal` per
+// iteration is the number of heap allocations per training step; the goal is 0.
+
+import Benchmark
+import Trainer
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .mallocCountTotal, .memoryLeaked], maxDuration: .seconds(2), maxIterations: 2_000)
+
+    let cases: [(String, TrainingCase, Int)] = [
+        ("MLP 784-256-256-10 step, batch 128", TrainingCase.standard[0], 128),
+        ("50 × 256 relu step, batch 256", TrainingCase.standard[1], 256),
+        ("XOR 2-4-1 epoch, batch 4", TrainingCase.standard[2], 4),
+    ]
+    for (name, c, batch) in cases {
+        for threads in [1, 2] {
+            Benchmark("\(name), \(threads) thread(s)") { benchmark in
+                let loop = try TrainingBenchmark.loop(c, threads: threads, samples: batch, epochs: 1)
+                _ = loop.run { _ in }  // warm up outside the measurement
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    blackHole(loop.run { _ in })
+                }
+                benchmark.stopMeasurement()
+            }
+        }
+    }
+}
