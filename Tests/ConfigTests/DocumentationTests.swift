@@ -15,11 +15,11 @@ import Testing
     static var decoderKeys: Set<String> {
         typealias D = ConfigDecoder
         var keys = Set([ExtendsResolver.key] + D.topKeys)
-        keys.formUnion(D.csvKeys.map { "data.\($0)" })
+        keys.formUnion((D.csvKeys + D.gaussianKeys).map { "data.\($0)" })
         keys.formUnion(D.modelKeys.map { "model.\($0)" })
         keys.formUnion(D.layerDefaultKeys.map { "model.defaults.\($0)" })
         keys.formUnion((D.denseKeys + D.mergeLayerKeys).map { "model.layers[].\($0)" })
-        keys.formUnion(D.randomKeys.map { "init.\($0)" })
+        keys.formUnion((["type"] + D.initializerArguments.values.joined()).map { "init.\($0)" })
         keys.formUnion(D.trainKeys.map { "train.\($0)" })
         keys.formUnion(D.sgdKeys.map { "train.optimizer.\($0)" })
         keys.formUnion(D.outputKeys.map { "output.\($0)" })

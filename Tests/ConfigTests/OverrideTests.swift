@@ -29,7 +29,7 @@ import Testing
         #expect(config.train.optimizer == .sgd(SGDSpec(learningRate: 0.001, momentum: 0)))
         #expect(config.model.input == [3])
         #expect(config.model.layers[0].kind == .dense(DenseSpec(
-            units: 1, activation: .linear, weightInit: .he, biasInit: .randomNormal(mean: 0, std: 0.5))))
+            units: 1, activation: .linear, weightInit: .he, biasInit: .normal(mean: 0, std: 0.5, truncated: false))))
         #expect(config.seed == 12)
         #expect(config.name == "7")
         #expect(config.output.dir == "out/x")
