@@ -13,9 +13,10 @@ struct ConfigCommand: ParsableCommand {
         abstract: "Print the fully resolved config (extends merged, --set applied, defaults filled in).")
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var output: OutputDirectoryOption
 
     func run() throws {
-        let experiment = try options.loadExperiment()
+        let experiment = try options.loadExperiment(outputDir: output.out)
         print(ConfigEmitter.yaml(experiment.config), terminator: "")
     }
 }

@@ -82,3 +82,9 @@ struct ConfigOptions: ParsableArguments {
         }
     }
 }
+
+/// `--out DIR` for the commands that write (or show) a run directory.
+struct OutputDirectoryOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Output directory (overrides `output.dir`).", valueName: "dir"))
+    var out: String?
+}

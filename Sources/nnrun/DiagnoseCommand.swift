@@ -13,12 +13,13 @@ struct DiagnoseCommand: ParsableCommand {
         abstract: "Measure activations and gradients layer by layer at initialization, on one batch of the data.")
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var output: OutputDirectoryOption
 
     @Option(help: ArgumentHelp("Where to write the CSV (default: <output.dir>/diagnosis.csv).", valueName: "file"))
     var csv: String?
 
     func run() throws {
-        let (experiment, network) = try options.prepare()
+        let (experiment, network) = try options.prepare(outputDir: output.out)
         let diagnosis = experiment.diagnose(network)
         let path = csv ?? "\(experiment.config.output.dir)/diagnosis.csv"
         for line in Self.table(diagnosis) { Console.out(line) }

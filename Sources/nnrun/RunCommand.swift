@@ -12,14 +12,13 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: ArgumentHelp("Output directory (overrides `output.dir`).", valueName: "dir"))
-    var out: String?
+    @OptionGroup var output: OutputDirectoryOption
 
     @Flag(name: .shortAndLong, help: "Print only the summary line.")
     var quiet = false
 
     func run() throws {
-        let (experiment, network) = try options.prepare(outputDir: out, quiet: quiet)
+        let (experiment, network) = try options.prepare(outputDir: output.out, quiet: quiet)
         let config = experiment.config
         let epochs = config.train.epochs
         let every = max(1, epochs / 10)

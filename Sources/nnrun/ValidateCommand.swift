@@ -11,9 +11,10 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check a config (YAML, schema, graph, data) without training.")
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var output: OutputDirectoryOption
 
     func run() throws {
-        let (experiment, _) = try options.prepare()
+        let (experiment, _) = try options.prepare(outputDir: output.out)
         let graph = experiment.graph
         Console.out("\(options.config): ok — \(graph.nodes.count - 1) layers, \(graph.parameterCount) parameters, \(experiment.data.count) samples")
     }

@@ -108,8 +108,8 @@ public enum ConfigEmitter {
 
     private static func value(_ value: ConfigValue) -> EmitNode {
         switch value {
-        case .number(let number):
-            return .plain(number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : YAMLScalarWriter.double(number))
+        case .number(let number): return double(number)
+        case .integer(let integer): return .plain(String(integer))
         case .word(let word): return .plain(word)
         case .text(let text): return string(text)
         case .path(let path): return string(absolute(path))

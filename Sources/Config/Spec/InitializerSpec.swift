@@ -77,7 +77,7 @@ public indirect enum InitializerSpec: Sendable, Equatable {
             return ("identity", gain == 1 ? [] : [("gain", .number(gain))])
         case .lsuv(let spec):
             return ("lsuv", [("base", .initializer(spec.base)), ("tolerance", .number(spec.tolerance)),
-                             ("max_iterations", .number(Double(spec.maxIterations)))])
+                             ("max_iterations", .integer(spec.maxIterations))])
         case .transfer(let spec):
             var arguments: [(key: String, value: ConfigValue)] = [("path", .path(spec.resolvedPath))]
             if let tensor = spec.tensor { arguments.append(("tensor", .text(tensor))) }
@@ -89,6 +89,7 @@ public indirect enum InitializerSpec: Sendable, Equatable {
 /// A value in an initializer's config form.
 public indirect enum ConfigValue: Sendable {
     case number(Double)
+    case integer(Int)
     /// A bare word such as `fan_out` or `true`.
     case word(String)
     /// A string that may need quoting.
