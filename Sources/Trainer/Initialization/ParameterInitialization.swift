@@ -20,7 +20,7 @@ public struct InitializationReport: Sendable {
         }
         for step in lsuv {
             let status = step.converged ? "" : " (did not reach the tolerance)"
-            out.append("lsuv \(step.layer): Var(z) \(format(step.initialVariance)) → \(format(step.finalVariance)) in \(step.iterations) rescalings\(status)")
+            out.append("lsuv \(step.layer): Var(z) \(format(step.initialVariance)) → \(format(step.finalVariance)) in \(step.iterations) rescaling\(step.iterations == 1 ? "" : "s")\(status)")
         }
         return out
     }
