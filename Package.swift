@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // nnrun: a declarative, config-driven neural-network trainer.
-// Imports run one way: CYAML <- Config <- Graph <- Trainer <- nnrun.
+// Imports run one way: CYAML <- Config <- Graph <- Trainer <- nnrun (CZlib <- Trainer for gzip).
 import PackageDescription
 
 #if arch(x86_64)
@@ -34,9 +34,10 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Config", dependencies: ["CYAML"], swiftSettings: cpuFlags),
         .target(name: "Graph", dependencies: ["Config"], swiftSettings: numericFlags),
-        .target(name: "Trainer", dependencies: ["Graph"], swiftSettings: numericFlags),
+        .target(name: "Trainer", dependencies: ["Graph", "CZlib"], swiftSettings: numericFlags),
         .executableTarget(
             name: "nnrun",
             dependencies: [

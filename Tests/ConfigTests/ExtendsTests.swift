@@ -64,7 +64,7 @@ import Testing
     @Test func dataPathsAreRelativeToTheFileThatWritesThem() throws {
         let base = Self.base.replacing("data: {source: xor}", with: "data: {source: csv, path: d/train.csv, label: 0}")
         let config = try load("extends: shared/base.yaml\n", ["exp/shared/base.yaml": base])
-        guard case .csv(let csv) = config.data else { Issue.record("expected csv"); return }
+        guard case .csv(let csv) = config.data.source else { Issue.record("expected csv"); return }
         #expect(csv.resolvedPath == "exp/shared/d/train.csv")
     }
 

@@ -24,7 +24,7 @@ import Testing
         let config = try ConfigLoader.load(path: path)
         #expect(config.name == "digits-small")
         #expect(config.model.inputLocation == Config.SourceLocation(file: path, line: 3, column: 10))
-        guard case .csv(let csv) = config.data else {
+        guard case .csv(let csv) = config.data.source else {
             Issue.record("expected a CSV source")
             return
         }

@@ -65,12 +65,12 @@ func withoutLocations(_ config: ExperimentConfig) -> ExperimentConfig {
         layer.inputs = layer.inputs?.map { LayerRef(name: $0.name, location: nowhere) }
         return layer
     }
-    if case .csv(var csv) = config.data {
+    if case .csv(var csv) = config.data.source {
         // Compare the file the path names: the emitter writes it absolute.
         csv.path = URL(fileURLWithPath: csv.resolvedPath).standardizedFileURL.path
         csv.resolvedPath = ""
         csv.locations = [:]
-        copy.data = .csv(csv)
+        copy.data.source = .csv(csv)
     }
     return copy
 }

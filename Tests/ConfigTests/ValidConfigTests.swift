@@ -153,7 +153,7 @@ import Testing
         let yaml = minimalConfig.replacing(
             "{source: xor}", with: "{source: csv, path: \(path), header: false, label: 2}")
         let config = try ConfigLoader.decode(yaml: yaml, file: file)
-        guard case .csv(let csv) = config.data else {
+        guard case .csv(let csv) = config.data.source else {
             Issue.record("expected a CSV source")
             return
         }

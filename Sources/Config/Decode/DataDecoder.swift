@@ -1,39 +1,109 @@
-// The `data` section: `source: xor` (no other keys), `source: gaussian` with its sizes, or
-// `source: csv` with a path, a header flag, a label column and optional feature columns. Columns are header names or 0-based indices; a relative
-// CSV path is resolved against the directory of the config file that names it (the base file, when
-// it comes from an `extends` chain; the working directory, when it comes from `--set`).
+// The `data` section: a training source — `xor` (no settings), `gaussian` (sizes), `csv` (a path, a
+// header flag, a label column and optional feature columns) or `idx` (images and labels files) —
+// plus `validation` (a fraction held out, or another source), `test` (another source), `scale` and
+// `preprocess`. Columns are header names or 0-based indices; a relative path is resolved against the
+// directory of the config file that names it (the base file, when it comes from an `extends` chain;
+// the working directory, when it comes from `--set`).
+
+import Foundation
 
 extension ConfigDecoder {
     /// The data source names.
-    static let sources = ["xor", "gaussian", "csv"]
+    static let sources = ["xor", "gaussian", "csv", "idx"]
     /// The keys of a CSV source; an xor source takes only `source`.
     static let csvKeys = ["source", "path", "header", "label", "features"]
     /// The keys of a gaussian source.
     static let gaussianKeys = ["source", "samples", "features", "classes"]
+    /// The keys of an IDX source.
+    static let idxKeys = ["source", "images", "labels"]
+    /// Keys of `data` itself, beside its source's.
+    static let dataKeys = ["validation", "test", "scale", "preprocess"]
 
-    /// The data source, or nil after reporting.
+    /// The data section, or nil after reporting.
     func data(_ node: YAMLNode, path: String) -> DataSpec? {
         guard let fields = Fields(node, path: path, in: self, expected: "a mapping like {source: xor}") else {
             return nil
         }
+        let source = self.source(fields, extraKeys: Self.dataKeys)
+        var validation: ValidationSpec?? = .some(nil)
+        if let node = fields["validation"] { validation = self.validation(node, fields.path("validation")) }
+        var test: DataSource?? = .some(nil)
+        if let node = fields["test"] {
+            test = Fields(node, path: fields.path("test"), in: self, expected: "a source mapping like {source: csv, path: …}")
+                .map { self.source($0, extraKeys: []) }
+        }
+        var scale: Double?? = .some(nil)
+        if let node = fields["scale"] { scale = ratio(node, fields.path("scale")) }
+        let preprocess = fields["preprocess"].map {
+            choice($0, fields.path("preprocess"), noun: "preprocessing", options: Preprocessing.allCases.map(\.rawValue))
+                .flatMap(Preprocessing.init(rawValue:))
+        } ?? Preprocessing.none
+        guard let source, let validation, let test, let scale, let preprocess else { return nil }
+        return DataSpec(source: source, validation: validation, test: test ?? nil, scale: scale, preprocess: preprocess)
+    }
+
+    /// One source from a mapping with `source` and that source's keys (plus `extraKeys`).
+    private func source(_ fields: Fields, extraKeys: [String]) -> DataSource? {
         let source = fields.required("source", in: self, holding: "one of \(Self.sources.joined(separator: ", "))")
             .flatMap { choice($0, fields.path("source"), noun: "data source", options: Self.sources) }
         switch source {
         case "csv"?:
-            fields.checkKeys(Self.csvKeys, in: self)
-            return csv(fields).map(DataSpec.csv)
+            fields.checkKeys(Self.csvKeys + extraKeys, in: self)
+            return csv(fields).map(DataSource.csv)
         case "xor"?:
-            fields.checkKeys(["source"], in: self) { key in
+            fields.checkKeys(["source"] + extraKeys, in: self) { key in
                 Self.csvKeys.contains(key) ? "'\(key)' is not a key of the xor data source, which has no settings" : nil
             }
             return .xor
         case "gaussian"?:
-            fields.checkKeys(Self.gaussianKeys, in: self)
-            return gaussian(fields).map(DataSpec.gaussian)
+            fields.checkKeys(Self.gaussianKeys + extraKeys, in: self)
+            return gaussian(fields).map(DataSource.gaussian)
+        case "idx"?:
+            fields.checkKeys(Self.idxKeys + extraKeys, in: self)
+            return idx(fields).map(DataSource.idx)
         default:
-            fields.checkKeys(Self.csvKeys, in: self)
+            fields.checkKeys(Array(Set(Self.csvKeys + Self.gaussianKeys + Self.idxKeys + extraKeys)).sorted(), in: self)
             return nil
         }
+    }
+
+    /// `validation`: `{fraction: f}` with 0 < f < 1, or a source mapping.
+    private func validation(_ node: YAMLNode, _ path: String) -> ValidationSpec? {
+        guard let fields = Fields(node, path: path, in: self, expected: "{fraction: 0.1} or a source mapping") else {
+            return nil
+        }
+        guard let fractionNode = fields["fraction"] else { return source(fields, extraKeys: []).map(ValidationSpec.source) }
+        fields.checkKeys(["fraction"], in: self)
+        return number(fractionNode, fields.path("fraction"), expected: "a fraction between 0 and 1 (exclusive)") {
+            $0 > 0 && $0 < 1
+        }.map(ValidationSpec.fraction)
+    }
+
+    /// A positive number, also written as a ratio such as `1/255`.
+    private func ratio(_ node: YAMLNode, _ path: String) -> Double? {
+        if let text = node.scalar?.text, text.contains("/") {
+            let parts = text.split(separator: "/").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, let a = parts[0], let b = parts[1], a.isFinite, b.isFinite, a > 0, b > 0 else {
+                report(node, path, "expected a positive number or a ratio like 1/255, found '\(YAMLNode.excerpt(text))'")
+                return nil
+            }
+            return a / b
+        }
+        return number(node, path, expected: "a positive number or a ratio like 1/255") { $0 > 0 }
+    }
+
+    /// The IDX source's two files.
+    private func idx(_ fields: Fields) -> IDXSpec? {
+        let images = fields.required("images", in: self, holding: "the IDX images file")
+            .flatMap { nonEmptyString($0, fields.path("images"), expected: "a file path") }
+        let labels = fields.required("labels", in: self, holding: "the IDX labels file")
+            .flatMap { nonEmptyString($0, fields.path("labels"), expected: "a file path") }
+        guard let images, let labels else { return nil }
+        var locations: [String: SourceLocation] = [:]
+        for key in ["images", "labels"] { locations[fields.path(key)] = fields[key]?.location }
+        return IDXSpec(images: images, labels: labels,
+                       resolvedImages: resolve(images, writtenAt: fields["images"]?.location),
+                       resolvedLabels: resolve(labels, writtenAt: fields["labels"]?.location), locations: locations)
     }
 
     /// The gaussian source's sizes; at most 2^26 values in all.

@@ -35,16 +35,30 @@ public enum ConfigEmitter {
 
     // MARK: - Sections
 
-    /// The data section.
+    /// The data section: its source's keys, then the shared settings (written when set).
     private static func data(_ data: DataSpec) -> EmitNode {
-        switch data {
+        var pairs = sourcePairs(data.source)
+        if let scale = data.scale { pairs.append(("scale", double(scale))) }
+        if data.preprocess != .none { pairs.append(("preprocess", .plain(data.preprocess.rawValue))) }
+        switch data.validation {
+        case .fraction(let fraction)?: pairs.append(("validation", .mapping([("fraction", double(fraction))], flow: true)))
+        case .source(let source)?: pairs.append(("validation", .mapping(sourcePairs(source), flow: false)))
+        case nil: break
+        }
+        if let test = data.test { pairs.append(("test", .mapping(sourcePairs(test), flow: false))) }
+        return .mapping(pairs, flow: false)
+    }
+
+    /// One source's keys; file paths written absolute.
+    private static func sourcePairs(_ source: DataSource) -> [(key: String, value: EmitNode)] {
+        switch source {
         case .xor:
-            return .mapping([("source", .plain("xor"))], flow: false)
+            return [("source", .plain("xor"))]
         case .gaussian(let gaussian):
-            return .mapping([
+            return [
                 ("source", .plain("gaussian")), ("samples", .plain(String(gaussian.samples))),
                 ("features", .plain(String(gaussian.features))), ("classes", .plain(String(gaussian.classes))),
-            ], flow: false)
+            ]
         case .csv(let csv):
             var pairs: [(key: String, value: EmitNode)] = [
                 ("source", .plain("csv")),
@@ -53,7 +67,12 @@ public enum ConfigEmitter {
                 ("label", column(csv.label)),
             ]
             if let features = csv.features { pairs.append(("features", .sequence(features.map(column), flow: true))) }
-            return .mapping(pairs, flow: false)
+            return pairs
+        case .idx(let idx):
+            return [
+                ("source", .plain("idx")), ("images", string(absolute(idx.resolvedImages))),
+                ("labels", string(absolute(idx.resolvedLabels))),
+            ]
         }
     }
 

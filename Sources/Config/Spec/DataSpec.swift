@@ -1,8 +1,35 @@
-// Where training data comes from: a built-in generator or a file. File paths are resolved relative
-// to the config file that names them, so a config and its data can move together.
+// Where the data comes from and how it is prepared: a training source (a built-in generator or a
+// file), an optional validation split (a seeded fraction of the training data, or another source),
+// an optional test source, a scale factor and per-feature preprocessing computed on the training
+// split only. File paths are resolved relative to the config file that names them.
 
-/// The data source of an experiment.
-public enum DataSpec: Sendable, Equatable {
+/// The data section of a config.
+public struct DataSpec: Sendable, Equatable {
+    public var source: DataSource
+    public var validation: ValidationSpec?
+    /// Evaluated once after training: test loss and accuracy, confusion matrix, per-class accuracy.
+    public var test: DataSource?
+    /// Every feature is multiplied by this first (e.g. 1/255 for 8-bit images); nil: 1.
+    public var scale: Double?
+    public var preprocess: Preprocessing
+
+    public init(source: DataSource, validation: ValidationSpec? = nil, test: DataSource? = nil, scale: Double? = nil,
+                preprocess: Preprocessing = .none) {
+        self.source = source
+        self.validation = validation
+        self.test = test
+        self.scale = scale
+        self.preprocess = preprocess
+    }
+
+    /// The XOR points, nothing else.
+    public static let xor = DataSpec(source: .xor)
+    public static func csv(_ spec: CSVSpec) -> DataSpec { DataSpec(source: .csv(spec)) }
+    public static func gaussian(_ spec: GaussianSpec) -> DataSpec { DataSpec(source: .gaussian(spec)) }
+}
+
+/// One source of samples.
+public enum DataSource: Sendable, Equatable {
     /// The four XOR points {0,1}² with label x₁ ⊕ x₂ (one target column).
     case xor
     /// A CSV file with numeric cells.
@@ -10,6 +37,44 @@ public enum DataSpec: Sendable, Equatable {
     /// `samples` points drawn from N(0, I) in `features` dimensions with uniformly random labels in
     /// `0..<classes` (seeded): data with no structure, to measure signal propagation at any width.
     case gaussian(GaussianSpec)
+    /// An images file and a labels file in the IDX (MNIST) format, raw or gzip-compressed.
+    case idx(IDXSpec)
+}
+
+/// The validation data.
+public enum ValidationSpec: Sendable, Equatable {
+    /// This fraction of the training source, chosen by a seeded shuffle, held out from training.
+    case fraction(Double)
+    case source(DataSource)
+}
+
+/// Per-feature preprocessing; statistics come from the training split only and are applied to all.
+public enum Preprocessing: String, Sendable, Equatable, CaseIterable {
+    case none
+    /// (x − mean) / std per feature (std 0 → 1).
+    case standardize
+    /// (x − min) / (max − min) per feature, into [0, 1] (a constant feature → 0).
+    case minmax
+}
+
+/// IDX images (first dimension: samples; the rest flattened into features) and labels (one per sample).
+public struct IDXSpec: Sendable, Equatable {
+    public var images: String
+    public var labels: String
+    /// The paths resolved against the config file's directory.
+    public var resolvedImages: String
+    public var resolvedLabels: String
+    /// Where `images` and `labels` are written in the config, by key path.
+    public var locations: [String: SourceLocation]
+
+    public init(images: String, labels: String, resolvedImages: String, resolvedLabels: String,
+                locations: [String: SourceLocation] = [:]) {
+        self.images = images
+        self.labels = labels
+        self.resolvedImages = resolvedImages
+        self.resolvedLabels = resolvedLabels
+        self.locations = locations
+    }
 }
 
 /// The `gaussian` source's sizes.
@@ -27,7 +92,7 @@ public struct GaussianSpec: Sendable, Equatable {
 
 /// A CSV data file: one sample per row, one label column and some feature columns.
 public struct CSVSpec: Sendable, Equatable {
-    /// The path as written in the config (shown in messages and in the resolved config).
+    /// The path as written in the config (shown in messages).
     public var path: String
     /// The path to open: `path` resolved against the config file's directory.
     public var resolvedPath: String

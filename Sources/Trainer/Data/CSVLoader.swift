@@ -12,24 +12,25 @@ enum CSVLoader {
     static let problemLimit = 100
 
     /// The dataset in `spec.resolvedPath`, with labels encoded by `encoding`.
-    static func load(_ spec: CSVSpec, encoding: TargetEncoding) throws(DiagnosticError) -> Dataset {
+    /// `key` is where the source sits in the config (`data`, `data.test` …).
+    static func load(_ spec: CSVSpec, key: String = "data", encoding: TargetEncoding) throws(DiagnosticError) -> Dataset {
         let file = spec.resolvedPath
         guard let data = FileManager.default.contents(atPath: file) else {
             let reason = FileManager.default.fileExists(atPath: file) ? "it is not readable" : "no such file"
-            throw DiagnosticError(Diagnostic(at: spec.locations["data.path"], path: "data.path", "cannot read data file '\(file)': \(reason)"))
+            throw DiagnosticError(Diagnostic(at: spec.locations["\(key).path"], path: "\(key).path", "cannot read data file '\(file)': \(reason)"))
         }
         var records = parseRecords(data, file: file)
         guard !records.isEmpty else {
-            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), path: "data.path", "the data file is empty"))
+            throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), path: "\(key).path", "the data file is empty"))
         }
         let header = spec.header ? records.removeFirst() : nil
         let columnCount = header?.cells.count ?? records.first?.cells.count ?? 0
         var problems: [Diagnostic] = []
         let headerLocation = SourceLocation(file: file, line: header?.line ?? 1, column: 1)
-        let columns = resolveColumns(spec, header: header, columnCount: columnCount, at: headerLocation, problems: &problems)
+        let columns = resolveColumns(spec, key: key, header: header, columnCount: columnCount, at: headerLocation, problems: &problems)
         guard problems.isEmpty, let (label, features) = columns else { throw DiagnosticError(problems) }
         if records.isEmpty {
-            throw DiagnosticError(Diagnostic(at: headerLocation, path: "data.path", "the data file has no data rows"))
+            throw DiagnosticError(Diagnostic(at: headerLocation, path: "\(key).path", "the data file has no data rows"))
         }
 
         var featureValues: [Float] = []
@@ -71,7 +72,7 @@ enum CSVLoader {
 
     /// The label column index and the feature column indices, or nil after recording problems.
     private static func resolveColumns(
-        _ spec: CSVSpec, header: Record?, columnCount: Int, at location: SourceLocation, problems: inout [Diagnostic]
+        _ spec: CSVSpec, key prefix: String, header: Record?, columnCount: Int, at location: SourceLocation, problems: inout [Diagnostic]
     ) -> (Int, [Int])? {
         let names = header?.cells.map(\.text) ?? []
         func index(of ref: ColumnRef, key: String) -> Int? {
@@ -91,22 +92,22 @@ enum CSVLoader {
             }
             return nil
         }
-        let label = index(of: spec.label, key: "data.label")
+        let label = index(of: spec.label, key: "\(prefix).label")
         var features: [Int] = []
         if let refs = spec.features {
             for (i, ref) in refs.enumerated() {
-                if let column = index(of: ref, key: "data.features[\(i)]") { features.append(column) }
+                if let column = index(of: ref, key: "\(prefix).features[\(i)]") { features.append(column) }
             }
         } else {
             features = (0..<columnCount).filter { $0 != label }
         }
         guard let label, problems.isEmpty else { return nil }
         if features.contains(label) {
-            problems.append(Diagnostic(at: location, path: "data.features", "the label column \(spec.label) is also listed as a feature"))
+            problems.append(Diagnostic(at: location, path: "\(prefix).features", "the label column \(spec.label) is also listed as a feature"))
             return nil
         }
         if features.isEmpty {
-            problems.append(Diagnostic(at: location, path: "data.features", "no feature columns: the file has only the label column"))
+            problems.append(Diagnostic(at: location, path: "\(prefix).features", "no feature columns: the file has only the label column"))
             return nil
         }
         return (label, features)

@@ -9,25 +9,31 @@ import Glibc
 
 /// Appends epoch rows to a CSV file.
 public final class MetricsWriter {
-    /// The columns, in order.
-    public static let columns = ["epoch", "loss", "accuracy", "time_s"]
+    /// The columns, fixed before the first row: validation columns only when there is validation data.
+    public let columns: [String]
 
     private let file: UnsafeMutablePointer<FILE>
     public let path: String
 
     /// Creates (or truncates) `path` and writes the header.
-    public init(path: String) throws(RunFileError) {
+    public init(path: String, validation: Bool = false) throws(RunFileError) {
+        columns = ["epoch", "loss", "accuracy"] + (validation ? ["val_loss", "val_accuracy"] : []) + ["time_s"]
         guard let file = fopen(path, "w") else { throw RunFileError(path: path, errno: errno) }
         self.file = file
         self.path = path
-        try write(Self.columns.joined(separator: ","))
+        try write(columns.joined(separator: ","))
     }
 
     deinit { fclose(file) }
 
     /// Appends one epoch's row and flushes it to the operating system.
     public func append(_ record: EpochRecord) throws(RunFileError) {
-        try write("\(record.epoch),\(record.loss),\(record.accuracy),\(String(format: "%.4f", record.seconds))")
+        var cells = ["\(record.epoch)", "\(record.loss)", "\(record.accuracy)"]
+        if columns.count == 6 {
+            cells += [record.validationLoss.map { "\($0)" } ?? "", record.validationAccuracy.map { "\($0)" } ?? ""]
+        }
+        cells.append(String(format: "%.4f", record.seconds))
+        try write(cells.joined(separator: ","))
     }
 
     private func write(_ line: String) throws(RunFileError) {

@@ -9,6 +9,25 @@ struct RunSummary: Encodable {
         let epoch: Int
         let loss: Double
         let accuracy: Double
+        let validationLoss: Double?
+        let validationAccuracy: Double?
+
+        init(_ record: EpochRecord) {
+            epoch = record.epoch
+            loss = record.loss
+            accuracy = record.accuracy
+            validationLoss = record.validationLoss
+            validationAccuracy = record.validationAccuracy
+        }
+    }
+
+    struct TestMetrics: Encodable {
+        let loss: Double
+        let accuracy: Double
+        /// Per true class; null for a class with no test samples.
+        let perClassAccuracy: [Double?]?
+        let mse: Double?
+        let mae: Double?
     }
 
     let name: String
@@ -21,7 +40,9 @@ struct RunSummary: Encodable {
     let epochsPlanned: Int
     let parameters: Int
     let final: Metrics?
+    /// Best by validation loss when there is validation data, else by training loss.
     let best: Metrics?
+    let test: TestMetrics?
     let timeS: Double
 
     init(experiment: Experiment, result: RunResult) {
@@ -38,8 +59,11 @@ struct RunSummary: Encodable {
         epochsCompleted = result.last?.epoch ?? 0
         epochsPlanned = experiment.config.train.epochs
         parameters = experiment.graph.parameterCount
-        final = result.last.map { Metrics(epoch: $0.epoch, loss: $0.loss, accuracy: $0.accuracy) }
-        best = result.best.map { Metrics(epoch: $0.epoch, loss: $0.loss, accuracy: $0.accuracy) }
+        final = result.last.map(Metrics.init)
+        best = result.best.map(Metrics.init)
+        test = result.test.map {
+            TestMetrics(loss: $0.loss, accuracy: $0.accuracy, perClassAccuracy: $0.perClassAccuracy, mse: $0.mse, mae: $0.mae)
+        }
         timeS = result.last?.seconds ?? 0
     }
 

@@ -13,6 +13,10 @@ public struct Experiment: Sendable {
     public let config: ExperimentConfig
     public let graph: CompiledGraph
     public let data: Dataset
+    /// Evaluated after every epoch, when the config has a validation split or source.
+    public let validation: Dataset?
+    /// Evaluated once after training, when the config has a test source.
+    public let test: Dataset?
     /// Problems that do not stop a run (e.g. the symmetry lint), to print before it starts.
     public let warnings: [Diagnostic]
 
@@ -29,31 +33,43 @@ public struct Experiment: Sendable {
                 at: output.location, path: "train.loss", mismatch.message, suggestion: mismatch.suggestion))
         }
         try Self.checkMemory(config, graph, batch: 1, dataBytes: 0, limit: memoryLimit)
-        let data: Dataset
-        switch config.data {
-        case .xor: data = BuiltinData.xor(encoding: encoding)
-        case .gaussian(let spec):
-            if let problem = encoding.problem(with: Float(spec.classes - 1)) {
-                throw DiagnosticError(Diagnostic(
-                    at: output.location, path: "data.classes",
-                    "data.classes is \(spec.classes), but the output layer '\(output.name)' cannot take every label: \(problem)",
-                    suggestion: "give the output layer \(spec.classes) units, or set data.classes to match it"))
-            }
-            data = BuiltinData.gaussian(spec, seed: config.seed, encoding: encoding)
-        case .csv(let spec): data = try CSVLoader.load(spec, encoding: encoding)
+        func load(_ source: DataSource, _ key: String) throws(DiagnosticError) -> Dataset {
+            try DataLoading.load(source, key: key, seed: config.seed, encoding: encoding, output: output)
         }
-        guard data.featureWidth == graph.nodes[0].width else {
+        var data = try load(config.data.source, "data")
+        var validation: Dataset?
+        switch config.data.validation {
+        case .fraction(let fraction)?:
+            guard data.count >= 2 else {
+                throw DiagnosticError(Diagnostic(at: config.model.inputLocation, path: "data.validation",
+                                                 "cannot hold out a validation fraction of \(data.count) sample"))
+            }
+            (data, validation) = data.split(validationFraction: fraction, seed: config.seed)
+        case .source(let source)?: validation = try load(source, "data.validation")
+        case nil: break
+        }
+        var test: Dataset?
+        if let source = config.data.test { test = try load(source, "data.test") }
+        for (split, set) in [("data", data), ("data.validation", validation), ("data.test", test)] {
+            guard let set, set.featureWidth != graph.nodes[0].width else { continue }
             throw DiagnosticError(Diagnostic(
                 at: config.model.inputLocation, path: "model.input",
-                "the model input has \(graph.nodes[0].width) features (\(config.model.input)), but the data has \(data.featureWidth)",
-                suggestion: "set model.input to [\(data.featureWidth)]"))
+                "the model input has \(graph.nodes[0].width) features (\(config.model.input)), but \(split) has \(set.featureWidth)",
+                suggestion: "set model.input to [\(set.featureWidth)]"))
         }
-        let dataBytes = (data.features.count + data.targets.count) * MemoryLayout<Float>.stride
+        let transform = FeatureTransform(config.data, fittedOn: data)
+        data = transform.apply(data)
+        validation = validation.map(transform.apply)
+        test = test.map(transform.apply)
+        let dataBytes = [data, validation, test].compactMap { $0 }
+            .reduce(0) { $0 + ($1.features.count + $1.targets.count) * MemoryLayout<Float>.stride }
         try Self.checkMemory(config, graph, batch: min(config.train.batchSize, data.count), dataBytes: dataBytes,
                              limit: memoryLimit)
         self.config = config
         self.graph = graph
         self.data = data
+        self.validation = validation
+        self.test = test
         warnings = GraphLint.warnings(graph)
     }
 

@@ -1,7 +1,9 @@
 // One run with its files: creates the output directory, writes the resolved config.yaml, streams
 // metrics.csv while training, and at the end writes weights.safetensors and summary.json
 // (atomically; a stale summary from an earlier run is removed first, so a summary is only ever the
-// complete record of the run beside it).
+// complete record of the run beside it). With validation data, each epoch is evaluated on it and
+// "best" means the lowest validation loss; with test data, the end adds test metrics and
+// confusion.csv.
 
 import Config
 import Foundation
@@ -14,6 +16,8 @@ public struct RunResult: Sendable {
     public let last: EpochRecord?
     /// The completed epoch with the lowest loss.
     public let best: EpochRecord?
+    /// Metrics on the test data after training, when the config has a test source.
+    public let test: Evaluation?
     public let outputDir: String
 }
 
@@ -26,11 +30,12 @@ public enum Run {
     ) throws(RunFileError) -> RunResult {
         try AtomicFile.createDirectory(outputDir)
         let summaryPath = "\(outputDir)/summary.json"
-        for stale in [summaryPath, "\(outputDir)/layers.csv"] where FileManager.default.fileExists(atPath: stale) {
+        for stale in [summaryPath, "\(outputDir)/layers.csv", "\(outputDir)/confusion.csv"] where FileManager.default.fileExists(atPath: stale) {
             try? FileManager.default.removeItem(atPath: stale)
         }
         try AtomicFile.write(Data(ConfigEmitter.yaml(experiment.config).utf8), to: "\(outputDir)/config.yaml")
-        let metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv")
+        let metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil)
+        let evaluator = Evaluator(network: network, lossKind: experiment.config.train.loss)
 
         let loop = TrainingLoop(network: network, data: experiment.data, train: experiment.config.train, seed: experiment.config.seed)
         var layerStats: LayerStatsWriter?
@@ -45,23 +50,36 @@ public enum Run {
         var best: EpochRecord?
         var writeError: RunFileError?
         let outcome = loop.run { record in
+            var record = record
+            if let validation = experiment.validation {
+                let evaluation = evaluator.evaluate(validation)
+                (record.validationLoss, record.validationAccuracy) = (evaluation.loss, evaluation.accuracy)
+            }
             if writeError == nil {
                 do throws(RunFileError) { try metrics.append(record) } catch { writeError = error }
             }
             last = record
-            if record.loss < best?.loss ?? .infinity { best = record }
+            if (record.validationLoss ?? record.loss) < (best.map { $0.validationLoss ?? $0.loss } ?? .infinity) { best = record }
             onEpoch(record)
         }
         if let writeError { throw writeError }
         if let failure = layerStats?.failure { throw failure }
 
+        var test: Evaluation?
+        if outcome == .completed, let testData = experiment.test {
+            let evaluation = evaluator.evaluate(testData)
+            if let confusion = evaluation.confusion {
+                try AtomicFile.write(Data(ConfusionMatrix.csv(confusion).utf8), to: "\(outputDir)/confusion.csv")
+            }
+            test = evaluation
+        }
         if outcome == .completed {
             let weights = SafetensorsWriter.encode(
                 experiment.graph, arena: network.parameters.base,
                 metadata: ["format": "pt", "nnrun.name": experiment.config.name, "nnrun.seed": "\(experiment.config.seed)"])
             try AtomicFile.write(weights, to: "\(outputDir)/weights.safetensors")
         }
-        let result = RunResult(outcome: outcome, last: last, best: best, outputDir: outputDir)
+        let result = RunResult(outcome: outcome, last: last, best: best, test: test, outputDir: outputDir)
         try AtomicFile.write(RunSummary(experiment: experiment, result: result).json(), to: summaryPath)
         return result
     }

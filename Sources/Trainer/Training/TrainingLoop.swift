@@ -16,6 +16,9 @@ public struct EpochRecord: Sendable, Equatable {
     public let accuracy: Double
     /// Seconds since training started.
     public let seconds: Double
+    /// Loss and accuracy on the validation data after the epoch, when there is validation data.
+    public var validationLoss: Double? = nil
+    public var validationAccuracy: Double? = nil
 }
 
 /// How training ended.

@@ -1,0 +1,112 @@
+// Reads IDX files, the MNIST format: two zero bytes, a type byte (0x08 unsigned byte, 0x09 signed
+// byte, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64), a dimension count, one big-endian
+// 32-bit size per dimension, then the big-endian data. Files may be gzip-compressed (detected by
+// their magic bytes). The magic number, every dimension and the exact data length are checked
+// before anything is converted; problems are reported at the config setting that names the file.
+
+import Config
+import CZlib
+import Foundation
+
+enum IDXFile {
+    /// A decoded IDX array: its dimensions and its values as Float, row-major.
+    struct Array {
+        let dimensions: [Int]
+        let values: [Float]
+    }
+
+    /// The array in `path`; `key` and `location` say which config setting named it.
+    static func read(_ path: String, key: String, location: SourceLocation?) throws(DiagnosticError) -> Array {
+        func problem(_ message: String) -> DiagnosticError {
+            DiagnosticError(Diagnostic(at: location, path: key, "'\(path)': \(message)"))
+        }
+        guard var bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
+            throw problem(FileManager.default.fileExists(atPath: path) ? "the file is not readable" : "no such file")
+        }
+        if bytes.starts(with: [0x1f, 0x8b]) {
+            switch gunzip(bytes) {
+            case .success(let inflated): bytes = inflated
+            case .failure(let reason): throw problem(reason.message)
+            }
+        }
+        guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else {
+            throw problem("not an IDX file (it must start with two zero bytes and a type byte)")
+        }
+        let widths: [UInt8: Int] = [0x08: 1, 0x09: 1, 0x0B: 2, 0x0C: 4, 0x0D: 4, 0x0E: 8]
+        guard let width = widths[bytes[2]] else {
+            throw problem("unknown IDX data type 0x\(String(bytes[2], radix: 16)); expected 0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E")
+        }
+        let rank = Int(bytes[3])
+        guard rank >= 1, bytes.count >= 4 + 4 * rank else {
+            throw problem("the header is truncated or declares \(rank) dimensions")
+        }
+        var dimensions: [Int] = []
+        for d in 0..<rank { dimensions.append(Int(bigEndian32(bytes, at: 4 + 4 * d))) }
+        let (count, overflow) = dimensions.reduce((1, false)) { acc, dim in
+            let (product, over) = acc.0.multipliedReportingOverflow(by: dim)
+            return (product, acc.1 || over)
+        }
+        let start = 4 + 4 * rank
+        guard !overflow, count <= (bytes.count - start) / width, count * width == bytes.count - start else {
+            throw problem("dimensions \(dimensions) need \(overflow ? "more than Int.max" : String(count * width)) bytes of data, but the file has \(bytes.count - start)")
+        }
+        var values = [Float](repeating: 0, count: count)
+        let type = bytes[2]
+        bytes.withUnsafeBufferPointer { raw in
+            let data = raw.baseAddress! + start
+            for i in 0..<count {
+                switch type {
+                case 0x08: values[i] = Float(data[i])
+                case 0x09: values[i] = Float(Int8(bitPattern: data[i]))
+                case 0x0B: values[i] = Float(Int16(bitPattern: UInt16(data[2 * i]) << 8 | UInt16(data[2 * i + 1])))
+                case 0x0C: values[i] = Float(Int32(bitPattern: bigEndian32(raw, at: start + 4 * i)))
+                case 0x0D: values[i] = Float(bitPattern: bigEndian32(raw, at: start + 4 * i))
+                default:
+                    let high = UInt64(bigEndian32(raw, at: start + 8 * i)), low = UInt64(bigEndian32(raw, at: start + 8 * i + 4))
+                    values[i] = Float(Double(bitPattern: high << 32 | low))
+                }
+            }
+        }
+        return Array(dimensions: dimensions, values: values)
+    }
+
+    private static func bigEndian32(_ bytes: some RandomAccessCollection<UInt8>, at offset: Int) -> UInt32 {
+        let i = bytes.index(bytes.startIndex, offsetBy: offset)
+        return bytes[i...].prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    }
+
+    struct GzipError: Error { let message: String }
+
+    /// Inflates a gzip stream with zlib, or says why it cannot.
+    static func gunzip(_ input: [UInt8]) -> Result<[UInt8], GzipError> {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            return .failure(GzipError(message: "zlib could not start"))
+        }
+        defer { inflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: max(1 << 16, input.count * 4))
+        var produced = 0
+        var status: Int32 = Z_OK
+        var input = input
+        input.withUnsafeMutableBufferPointer { source in
+            stream.next_in = source.baseAddress
+            stream.avail_in = uInt(source.count)
+            while status == Z_OK {
+                if produced == output.count { output.append(contentsOf: repeatElement(0, count: output.count)) }
+                output.withUnsafeMutableBufferPointer { target in
+                    stream.next_out = target.baseAddress! + produced
+                    stream.avail_out = uInt(target.count - produced)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    produced = target.count - Int(stream.avail_out)
+                }
+                if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
+                if status == Z_BUF_ERROR { status = Z_OK }
+            }
+        }
+        guard status == Z_STREAM_END else {
+            return .failure(GzipError(message: status == Z_DATA_ERROR
+                ? "the gzip data is corrupt" : "the gzip data is truncated (it ends before the compressed stream does)"))
+        }
+        return .success(Swift.Array(output.prefix(produced)))
+    }
+}

@@ -1,0 +1,97 @@
+// Preparing loaded data: holding out a seeded fraction for validation, then `scale` and per-feature
+// preprocessing (standardize or min-max). The statistics are computed on the training split only and
+// the same transform is applied to every split, so no information leaks from validation or test
+// data into training.
+
+import Config
+import Graph
+
+extension Dataset {
+    /// The samples at `rows`, in that order.
+    func subset(_ rows: some Collection<Int>) -> Dataset {
+        var features: [Float] = [], targets: [Float] = []
+        features.reserveCapacity(rows.count * featureWidth)
+        targets.reserveCapacity(rows.count * targetWidth)
+        for row in rows {
+            features += self.features[(row * featureWidth)..<((row + 1) * featureWidth)]
+            targets += self.targets[(row * targetWidth)..<((row + 1) * targetWidth)]
+        }
+        return Dataset(features: features, targets: targets, count: rows.count, featureWidth: featureWidth,
+                       targetWidth: targetWidth)
+    }
+
+    /// (train, validation): `fraction` of the samples (at least one, leaving at least one) chosen by
+    /// a seeded shuffle, the rest in their original order.
+    func split(validationFraction fraction: Double, seed: UInt64) -> (Dataset, Dataset) {
+        let held = Swift.min(Swift.max(1, Int((fraction * Double(count)).rounded())), count - 1)
+        let rows = sampleRows(held, seed: seed, purpose: "validation split")
+        let chosen = Set(rows)
+        return (subset((0..<count).filter { !chosen.contains($0) }), subset(rows.sorted()))
+    }
+}
+
+/// `x′ = (x·scale − shift[j]) / divisor[j]` per feature j.
+struct FeatureTransform {
+    let scale: Float
+    let shift: [Float]
+    let divisor: [Float]
+
+    /// The transform `data` asks for, fitted on `train`.
+    init(_ data: DataSpec, fittedOn train: Dataset) {
+        scale = Float(data.scale ?? 1)
+        let width = train.featureWidth
+        var shift = [Float](repeating: 0, count: width), divisor = [Float](repeating: 1, count: width)
+        switch data.preprocess {
+        case .none:
+            break
+        case .standardize:
+            var sum = [Double](repeating: 0, count: width), squares = [Double](repeating: 0, count: width)
+            for row in 0..<train.count {
+                for j in 0..<width {
+                    let x = Double(train.features[row * width + j] * scale)
+                    sum[j] += x
+                    squares[j] += x * x
+                }
+            }
+            let n = Double(Swift.max(train.count, 1))
+            for j in 0..<width {
+                let mean = sum[j] / n
+                let std = Swift.max(squares[j] / n - mean * mean, 0).squareRoot()
+                shift[j] = Float(mean)
+                divisor[j] = std > 0 ? Float(std) : 1
+            }
+        case .minmax:
+            var low = [Float](repeating: .infinity, count: width), high = [Float](repeating: -.infinity, count: width)
+            for row in 0..<train.count {
+                for j in 0..<width {
+                    let x = train.features[row * width + j] * scale
+                    low[j] = Swift.min(low[j], x)
+                    high[j] = Swift.max(high[j], x)
+                }
+            }
+            for j in 0..<width where low[j].isFinite {
+                shift[j] = low[j]
+                divisor[j] = high[j] > low[j] ? high[j] - low[j] : 1
+            }
+        }
+        self.shift = shift
+        self.divisor = divisor
+    }
+
+    /// Whether the transform changes anything.
+    var isIdentity: Bool { scale == 1 && shift.allSatisfy { $0 == 0 } && divisor.allSatisfy { $0 == 1 } }
+
+    /// `data` with every feature transformed.
+    func apply(_ data: Dataset) -> Dataset {
+        guard !isIdentity else { return data }
+        var features = data.features
+        let width = data.featureWidth
+        for row in 0..<data.count {
+            for j in 0..<width {
+                features[row * width + j] = (features[row * width + j] * scale - shift[j]) / divisor[j]
+            }
+        }
+        return Dataset(features: features, targets: data.targets, count: data.count, featureWidth: width,
+                       targetWidth: data.targetWidth)
+    }
+}

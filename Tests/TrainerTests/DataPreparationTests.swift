@@ -1,0 +1,46 @@
+// Validation splits and feature preprocessing: a seeded split holds out the right number of
+// samples, disjoint from training and the same every time; scale, standardize and min-max use the
+// training split's statistics only and apply the same transform to every split.
+
+import Config
+import Testing
+@testable import Graph
+@testable import Trainer
+
+/// An output node for data-loading calls that need one (only used in messages).
+enum GraphNodeFixture {
+    static let output = GraphNode(name: "out", op: .add, inputs: [], width: 3, location: nil)
+}
+
+@Suite struct DataPreparationTests {
+    static let data = Dataset(features: (0..<20).map(Float.init), targets: (0..<10).map(Float.init), count: 10,
+                              featureWidth: 2, targetWidth: 1)
+
+    @Test func seededSplitIsDisjointAndStable() {
+        let (train, validation) = Self.data.split(validationFraction: 0.3, seed: 4)
+        #expect(train.count == 7 && validation.count == 3)
+        #expect(Set(train.targets).isDisjoint(with: validation.targets))
+        #expect(Set(train.targets + validation.targets) == Set(Self.data.targets))
+        // Each target t came with features (2t, 2t+1): rows stay whole.
+        #expect(zip(stride(from: 0, to: 14, by: 2), train.targets).allSatisfy { train.features[$0] == 2 * $1 })
+        let again = Self.data.split(validationFraction: 0.3, seed: 4)
+        #expect(again.1.targets == validation.targets)
+        #expect(Self.data.split(validationFraction: 0.3, seed: 5).1.targets != validation.targets)
+    }
+
+    @Test func transformsUseTrainingStatistics() {
+        let train = Dataset(features: [0, 10, 2, 30, 4, 20], targets: [0, 0, 0], count: 3, featureWidth: 2, targetWidth: 1)
+        let other = Dataset(features: [6, 40], targets: [0], count: 1, featureWidth: 2, targetWidth: 1)
+        let standardize = FeatureTransform(DataSpec(source: .xor, scale: 0.5, preprocess: .standardize), fittedOn: train)
+        // Scaled features: column 0 = 0, 1, 2 (mean 1, std √(2/3)); column 1 = 5, 15, 10 (mean 10, std √(50/3)).
+        let s = standardize.apply(other).features
+        #expect(abs(s[0] - Float((3 - 1) / (2.0 / 3).squareRoot())) < 1e-5)
+        #expect(abs(s[1] - Float((20 - 10) / (50.0 / 3).squareRoot())) < 1e-5)
+        let minmax = FeatureTransform(DataSpec(source: .xor, preprocess: .minmax), fittedOn: train)
+        #expect(minmax.apply(train).features == [0, 0, 0.5, 1, 1, 0.5])
+        #expect(minmax.apply(other).features == [1.5, 1.5])
+        let scaleOnly = FeatureTransform(DataSpec(source: .xor, scale: 1.0 / 255), fittedOn: train)
+        #expect(scaleOnly.apply(other).features == [Float(6) * Float(1.0 / 255), Float(40) * Float(1.0 / 255)])
+        #expect(FeatureTransform(DataSpec(source: .xor), fittedOn: train).isIdentity)
+    }
+}

@@ -1,0 +1,92 @@
+// IDX files written here byte by byte: unsigned-byte images and labels load (raw and gzip), every
+// element type converts, and each kind of damage — wrong magic, unknown type, truncated header or
+// data, extra bytes, corrupt or truncated gzip, label count or value mismatches — is an error that
+// names the file and the config setting.
+
+import Config
+import Foundation
+import Testing
+@testable import Trainer
+
+@Suite final class IDXLoaderTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nnrun-idx-\(UUID().uuidString)")
+    init() throws { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    static func idx(type: UInt8, dimensions: [Int], payload: [UInt8]) -> [UInt8] {
+        [0, 0, type, UInt8(dimensions.count)] + dimensions.flatMap { d in (0..<4).map { UInt8(truncatingIfNeeded: d >> (24 - 8 * $0)) } } + payload
+    }
+
+    func write(_ bytes: [UInt8], gzip: Bool = false, name: String = UUID().uuidString) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        guard gzip else { return path }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-f", path]
+        try process.run()
+        process.waitUntilExit()
+        return path + ".gz"
+    }
+
+    func read(_ path: String) throws -> IDXFile.Array {
+        try IDXFile.read(path, key: "data.images", location: nil)
+    }
+
+    func failure(_ path: String) throws -> String {
+        try #require(throws: DiagnosticError.self) { try read(path) }.diagnostics.first?.message ?? ""
+    }
+
+    @Test func imagesRawAndGzip() throws {
+        let bytes = Self.idx(type: 0x08, dimensions: [2, 2, 3], payload: Array(0..<12))
+        for path in [try write(bytes), try write(bytes, gzip: true)] {
+            let array = try read(path)
+            #expect(array.dimensions == [2, 2, 3])
+            #expect(array.values == (0..<12).map(Float.init))
+        }
+    }
+
+    @Test func everyElementType() throws {
+        #expect(try read(write(Self.idx(type: 0x09, dimensions: [2], payload: [0xff, 0x05]))).values == [-1, 5])
+        #expect(try read(write(Self.idx(type: 0x0B, dimensions: [1], payload: [0xff, 0xfe]))).values == [-2])
+        #expect(try read(write(Self.idx(type: 0x0C, dimensions: [1], payload: [0, 1, 0, 0]))).values == [65536])
+        let float: [UInt8] = withUnsafeBytes(of: Float(1.5).bitPattern.bigEndian) { Array($0) }
+        #expect(try read(write(Self.idx(type: 0x0D, dimensions: [1], payload: float))).values == [1.5])
+        let double: [UInt8] = withUnsafeBytes(of: (-0.25).bitPattern.bigEndian) { Array($0) }
+        #expect(try read(write(Self.idx(type: 0x0E, dimensions: [1], payload: double))).values == [-0.25])
+    }
+
+    @Test func damageIsReported() throws {
+        let good = Self.idx(type: 0x08, dimensions: [2, 3], payload: Array(repeating: 1, count: 6))
+        #expect(try failure(write([1, 0, 8, 1, 0, 0, 0, 1, 5])).contains("not an IDX file"))
+        #expect(try failure(write(Self.idx(type: 0x07, dimensions: [1], payload: [1]))).contains("unknown IDX data type 0x7"))
+        #expect(try failure(write(Array(good.prefix(6)))).contains("header is truncated"))
+        #expect(try failure(write(Array(good.dropLast()))).contains("need 6 bytes of data, but the file has 5"))
+        #expect(try failure(write(good + [9])).contains("but the file has 7"))
+        let gz = try Data(contentsOf: URL(fileURLWithPath: write(good, gzip: true)))
+        #expect(try failure(write(Array(gz.prefix(gz.count - 12)))).contains("truncated"))
+        var corrupt = [UInt8](gz)
+        for i in (corrupt.count - 8)..<(corrupt.count - 4) { corrupt[i] ^= 0x5a }  // the CRC-32 of the data
+        #expect(try failure(write(corrupt)).contains("gzip"))
+        #expect(try failure(directory.appendingPathComponent("missing").path).contains("no such file"))
+    }
+
+    @Test func labelsMustMatchImages() throws {
+        let images = try write(Self.idx(type: 0x08, dimensions: [3, 2], payload: Array(repeating: 7, count: 6)))
+        let twoLabels = try write(Self.idx(type: 0x08, dimensions: [2], payload: [0, 1]))
+        let badLabel = try write(Self.idx(type: 0x08, dimensions: [3], payload: [0, 1, 4]))
+        let output = GraphNodeFixture.output
+        for (labels, message) in [(twoLabels, "has 2 labels but"), (badLabel, "label of item 2")] {
+            let spec = IDXSpec(images: "i", labels: "l", resolvedImages: images, resolvedLabels: labels)
+            let error = try #require(throws: DiagnosticError.self) {
+                try DataLoading.load(.idx(spec), key: "data", seed: 1, encoding: .oneHot(classes: 3), output: output)
+            }
+            #expect(error.diagnostics.first?.message.contains(message) == true, "\(error)")
+            #expect(error.diagnostics.first?.path == "data.labels")
+        }
+        let spec = IDXSpec(images: "i", labels: "l", resolvedImages: images,
+                           resolvedLabels: try write(Self.idx(type: 0x08, dimensions: [3], payload: [2, 0, 1])))
+        let data = try DataLoading.load(.idx(spec), key: "data", seed: 1, encoding: .oneHot(classes: 3), output: output)
+        #expect(data.count == 3 && data.featureWidth == 2 && data.targets == [0, 0, 1, 1, 0, 0, 0, 1, 0])
+    }
+}
