@@ -15,7 +15,7 @@ import Testing
     static var decoderKeys: Set<String> {
         typealias D = ConfigDecoder
         var keys = Set([ExtendsResolver.key] + D.topKeys)
-        keys.formUnion((D.csvKeys + D.gaussianKeys + D.idxKeys + D.dataKeys).map { "data.\($0)" })
+        keys.formUnion((D.csvKeys + D.gaussianKeys + D.idxKeys + D.dataKeys + GeneratorSpec.keys.values.joined()).map { "data.\($0)" })
         keys.insert("data.validation.fraction")
         keys.formUnion(D.modelKeys.map { "model.\($0)" })
         keys.formUnion(D.layerDefaultKeys.map { "model.defaults.\($0)" })

@@ -9,7 +9,7 @@ import Foundation
 
 extension ConfigDecoder {
     /// The data source names.
-    static let sources = ["xor", "gaussian", "csv", "idx"]
+    static let sources = ["xor", "gaussian", "csv", "idx"] + GeneratorSpec.Kind.allCases.map(\.rawValue)
     /// The keys of a CSV source; an xor source takes only `source`.
     static let csvKeys = ["source", "path", "header", "label", "features"]
     /// The keys of a gaussian source.
@@ -61,8 +61,13 @@ extension ConfigDecoder {
         case "idx"?:
             fields.checkKeys(Self.idxKeys + extraKeys, in: self)
             return idx(fields).map(DataSource.idx)
+        case let name? where GeneratorSpec.Kind(rawValue: name) != nil:
+            let kind = GeneratorSpec.Kind(rawValue: name) ?? .moons
+            fields.checkKeys(["source"] + (GeneratorSpec.keys[kind] ?? []) + extraKeys, in: self)
+            return generator(kind, fields).map(DataSource.generated)
         default:
-            fields.checkKeys(Array(Set(Self.csvKeys + Self.gaussianKeys + Self.idxKeys + extraKeys)).sorted(), in: self)
+            let all = Self.csvKeys + Self.gaussianKeys + Self.idxKeys + GeneratorSpec.keys.values.joined() + extraKeys
+            fields.checkKeys(Array(Set(all)).sorted(), in: self)
             return nil
         }
     }
@@ -90,6 +95,27 @@ extension ConfigDecoder {
             return a / b
         }
         return number(node, path, expected: "a positive number or a ratio like 1/255") { $0 > 0 }
+    }
+
+    /// A generator's settings, with sklearn-like defaults.
+    private func generator(_ kind: GeneratorSpec.Kind, _ fields: Fields) -> GeneratorSpec? {
+        func integer(_ key: String, _ range: ClosedRange<Int>, default value: Int) -> Int? {
+            fields[key].map { int($0, fields.path(key), expected: "an integer from \(range.lowerBound) to \(range.upperBound)", in: range) } ?? value
+        }
+        let samples = integer("samples", 1...(1 << 22), default: Defaults.generatorSamples)
+        let features = integer("features", 1...4096, default: kind == .linear ? 1 : 2)
+        let classes = integer("classes", 2...1000, default: kind == .spirals ? 2 : 3)
+        let degree = integer("degree", 1...20, default: 3)
+        let noise = fields["noise"].map { number($0, fields.path("noise"), expected: "a number ≥ 0") { $0 >= 0 } }
+            ?? (kind == .blobs ? Defaults.blobsNoise : 0)
+        let factor = fields["factor"].map { number($0, fields.path("factor"), expected: "a number between 0 and 1 (exclusive)") { $0 > 0 && $0 < 1 } } ?? 0.5
+        guard let samples, let features, let classes, let degree, let noise, let factor else { return nil }
+        guard samples * features <= 1 << 26 else {
+            report(fields.node, fields.path("samples"), "samples × features is \(samples * features), more than the limit of \(1 << 26)")
+            return nil
+        }
+        return GeneratorSpec(kind: kind, samples: samples, noise: noise, features: features, classes: classes,
+                             factor: factor, degree: degree)
     }
 
     /// The IDX source's two files.

@@ -68,6 +68,15 @@ public enum ConfigEmitter {
             ]
             if let features = csv.features { pairs.append(("features", .sequence(features.map(column), flow: true))) }
             return pairs
+        case .generated(let spec):
+            let values: [String: EmitNode] = [
+                "samples": .plain(String(spec.samples)), "noise": double(spec.noise), "factor": double(spec.factor),
+                "classes": .plain(String(spec.classes)), "features": .plain(String(spec.features)),
+                "degree": .plain(String(spec.degree)),
+            ]
+            return [("source", .plain(spec.kind.rawValue))] + (GeneratorSpec.keys[spec.kind] ?? []).compactMap { key in
+                values[key].map { (key: key, value: $0) }
+            }
         case .idx(let idx):
             return [
                 ("source", .plain("idx")), ("images", string(absolute(idx.resolvedImages))),

@@ -39,6 +39,55 @@ public enum DataSource: Sendable, Equatable {
     case gaussian(GaussianSpec)
     /// An images file and a labels file in the IDX (MNIST) format, raw or gzip-compressed.
     case idx(IDXSpec)
+    /// A seeded 2-D toy problem or regression set (circles, moons, spirals, blobs, linear, polynomial).
+    case generated(GeneratorSpec)
+}
+
+/// A built-in generator and its settings (sklearn's make_circles, make_moons, make_blobs … in spirit).
+public struct GeneratorSpec: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Two concentric circles (radius 1 and `factor`), labels 0 (outer) and 1 (inner).
+        case circles
+        /// Two interleaving half circles, labels 0 and 1.
+        case moons
+        /// `classes` spiral arms around the origin, one label per arm.
+        case spirals
+        /// `classes` Gaussian clusters in `features` dimensions (centres uniform in [−10, 10]).
+        case blobs
+        /// Regression: y = w·x + b with x ~ U(−1, 1)^features and a seeded w, b.
+        case linear
+        /// Regression in one dimension: y = Σₖ cₖ·xᵏ, k ≤ `degree`, x ~ U(−1, 1), seeded cₖ.
+        case polynomial
+    }
+
+    public var kind: Kind
+    public var samples: Int
+    /// Std of Gaussian noise added to the points (blobs: the clusters' std; regression: to y).
+    public var noise: Double
+    public var features: Int
+    public var classes: Int
+    /// circles: the inner circle's radius relative to the outer one.
+    public var factor: Double
+    /// polynomial: the highest power.
+    public var degree: Int
+
+    public init(kind: Kind, samples: Int, noise: Double, features: Int = 2, classes: Int = 2, factor: Double = 0.5,
+                degree: Int = 3) {
+        self.kind = kind
+        self.samples = samples
+        self.noise = noise
+        self.features = features
+        self.classes = classes
+        self.factor = factor
+        self.degree = degree
+    }
+
+    /// The keys each generator takes besides `source`.
+    public static let keys: [Kind: [String]] = [
+        .circles: ["samples", "noise", "factor"], .moons: ["samples", "noise"],
+        .spirals: ["samples", "noise", "classes"], .blobs: ["samples", "noise", "classes", "features"],
+        .linear: ["samples", "noise", "features"], .polynomial: ["samples", "noise", "degree"],
+    ]
 }
 
 /// The validation data.

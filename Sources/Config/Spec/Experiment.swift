@@ -42,6 +42,9 @@ public enum Defaults {
     public static let csvHeader = true
     public static let gaussianSamples = 512
     public static let gaussianClasses = 2
+    public static let generatorSamples = 200
+    /// Blobs' cluster std (sklearn's default); the other generators add no noise unless asked.
+    public static let blobsNoise = 1.0
     /// `output.dir` when not given: `runs/<name>`, relative to the working directory.
     public static func outputDir(name: String) -> String { "runs/\(name)" }
 }

@@ -26,6 +26,21 @@ enum DataLoading {
             return try CSVLoader.load(spec, key: key, encoding: encoding)
         case .idx(let spec):
             return try idx(spec, key: key, encoding: encoding)
+        case .generated(let spec):
+            let classification = spec.kind != .linear && spec.kind != .polynomial
+            let classes = spec.kind == .circles || spec.kind == .moons ? 2 : spec.classes
+            if classification, let problem = encoding.problem(with: Float(classes - 1)) {
+                throw DiagnosticError(Diagnostic(
+                    at: output.location, path: key,
+                    "\(spec.kind.rawValue) has \(classes) classes, but the output layer '\(output.name)' cannot take every label: \(problem)",
+                    suggestion: "give the output layer \(classes) units with softmax (or 1 sigmoid unit for 2 classes)"))
+            }
+            if !classification, encoding != .real {
+                throw DiagnosticError(Diagnostic(
+                    at: output.location, path: key,
+                    "\(spec.kind.rawValue) is a regression set with real-valued targets; it needs loss mse and one output unit"))
+            }
+            return BuiltinData.generate(spec, seed: seed, encoding: encoding)
         }
     }
 
