@@ -1,8 +1,8 @@
 // The GEMM's register-blocked inner kernel: a 6×16 tile of C held in twelve `SIMD8<Float>`
 // accumulators, updated by one broadcast-FMA step per k from an A micro-panel (6 values per k,
 // packed or read in place from a row-major A) and a packed B micro-panel (16 values per k). The epilogue adds the tile to C or overwrites
-// it, and on the last K block adds the bias and applies relu / leaky relu while the tile is still
-// in registers. Edge tiles go through a 6×16 scratch tile with the same SIMD epilogue, so every
+// it, and on the last K block adds the bias and applies relu / leaky relu (forward) or the relu /
+// leaky relu derivative of the layer below (backward, `dX ⊙ f'(y)`) while the tile is in registers. Edge tiles go through a 6×16 scratch tile with the same SIMD epilogue, so every
 // element of C gets exactly the same operations wherever its tile falls (bitwise reproducible).
 
 import Config
@@ -62,7 +62,7 @@ enum MicroKernel {
     static func run(
         kc: Int, a: UnsafePointer<Float>, rowOffsets o: RowOffsets, step: Int, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, add: Bool, bias: UnsafePointer<Float>?,
-        activation: FusedActivation, tile: UnsafeMutablePointer<Float>
+        activation: FusedActivation, mask: UnsafePointer<Float>?, maskLeaky: Bool, tile: UnsafeMutablePointer<Float>
     ) {
         typealias V = SIMD8<Float>
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
@@ -88,38 +88,47 @@ enum MicroKernel {
             bp += 64
         }
         if rows == 6 && cols == 16 {
-            finish(c00, c01, c, add: add, bias: bias, activation: activation)
-            finish(c10, c11, c + ldc, add: add, bias: bias, activation: activation)
-            finish(c20, c21, c + 2 * ldc, add: add, bias: bias, activation: activation)
-            finish(c30, c31, c + 3 * ldc, add: add, bias: bias, activation: activation)
-            finish(c40, c41, c + 4 * ldc, add: add, bias: bias, activation: activation)
-            finish(c50, c51, c + 5 * ldc, add: add, bias: bias, activation: activation)
+            let m = mask, l = maskLeaky
+            finish(c00, c01, c, add: add, bias: bias, activation: activation, mask: m, maskLeaky: l)
+            finish(c10, c11, c + ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + ldc }, maskLeaky: l)
+            finish(c20, c21, c + 2 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 2 * ldc }, maskLeaky: l)
+            finish(c30, c31, c + 3 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 3 * ldc }, maskLeaky: l)
+            finish(c40, c41, c + 4 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 4 * ldc }, maskLeaky: l)
+            finish(c50, c51, c + 5 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 5 * ldc }, maskLeaky: l)
             return
         }
-        // Edge tile: stage C's valid part (zeros elsewhere) and the bias in scratch, run the same
-        // epilogue there, copy the valid part back.
-        let staged = tile, biasRow = tile + 96
+        // Edge tile: stage C's valid part (zeros elsewhere), the bias and the mask in scratch, run
+        // the same epilogue there, copy the valid part back.
+        let staged = tile, biasRow = tile + 96, maskTile = tile + 112
         staged.update(repeating: 0, count: 96)
         biasRow.update(repeating: 0, count: 16)
         if add {
             for r in 0..<rows { (staged + 16 * r).update(from: c + r * ldc, count: cols) }
         }
         if let bias { biasRow.update(from: bias, count: cols) }
-        let stagedBias: UnsafePointer<Float>? = bias == nil ? nil : UnsafePointer(biasRow)
-        finish(c00, c01, staged, add: add, bias: stagedBias, activation: activation)
-        finish(c10, c11, staged + 16, add: add, bias: stagedBias, activation: activation)
-        finish(c20, c21, staged + 32, add: add, bias: stagedBias, activation: activation)
-        finish(c30, c31, staged + 48, add: add, bias: stagedBias, activation: activation)
-        finish(c40, c41, staged + 64, add: add, bias: stagedBias, activation: activation)
-        finish(c50, c51, staged + 80, add: add, bias: stagedBias, activation: activation)
+        if let mask {
+            maskTile.update(repeating: 0, count: 96)
+            for r in 0..<rows { (maskTile + 16 * r).update(from: mask + r * ldc, count: cols) }
+        }
+        let b: UnsafePointer<Float>? = bias == nil ? nil : UnsafePointer(biasRow)
+        let m: UnsafePointer<Float>? = mask == nil ? nil : UnsafePointer(maskTile), l = maskLeaky
+        finish(c00, c01, staged, add: add, bias: b, activation: activation, mask: m, maskLeaky: l)
+        finish(c10, c11, staged + 16, add: add, bias: b, activation: activation, mask: m.map { $0 + 16 }, maskLeaky: l)
+        finish(c20, c21, staged + 32, add: add, bias: b, activation: activation, mask: m.map { $0 + 32 }, maskLeaky: l)
+        finish(c30, c31, staged + 48, add: add, bias: b, activation: activation, mask: m.map { $0 + 48 }, maskLeaky: l)
+        finish(c40, c41, staged + 64, add: add, bias: b, activation: activation, mask: m.map { $0 + 64 }, maskLeaky: l)
+        finish(c50, c51, staged + 80, add: add, bias: b, activation: activation, mask: m.map { $0 + 80 }, maskLeaky: l)
         for r in 0..<rows { (c + r * ldc).update(from: staged + 16 * r, count: cols) }
     }
 
-    /// One row of the tile: `v (+ old) (+ bias)`, then the activation, stored to `row[0..<16]`.
+    /// One row of the tile: `v (+ old) (+ bias)`, then the activation, then the backward mask of a
+    /// relu / leaky relu whose outputs are `mask` (`v = y ≤ 0 ? 0 or slope·v : v`), stored to
+    /// `row[0..<16]`.
     @inline(__always)
     static func finish(
         _ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ row: UnsafeMutablePointer<Float>,
-        add: Bool, bias: UnsafePointer<Float>?, activation: FusedActivation
+        add: Bool, bias: UnsafePointer<Float>?, activation: FusedActivation, mask: UnsafePointer<Float>?,
+        maskLeaky: Bool
     ) {
         typealias V = SIMD8<Float>
         let raw = UnsafeMutableRawPointer(row)
@@ -142,6 +151,17 @@ enum MicroKernel {
         case .leakyReLU:
             r0.replace(with: r0 * Activation.leakySlope, where: r0 .< 0)
             r1.replace(with: r1 * Activation.leakySlope, where: r1 .< 0)
+        }
+        if let mask {
+            let y = UnsafeRawPointer(mask)
+            let y0 = y.loadUnaligned(as: V.self), y1 = y.loadUnaligned(fromByteOffset: 32, as: V.self)
+            if maskLeaky {
+                r0.replace(with: r0 * Activation.leakySlope, where: y0 .<= 0)
+                r1.replace(with: r1 * Activation.leakySlope, where: y1 .<= 0)
+            } else {
+                r0.replace(with: 0, where: y0 .<= 0)
+                r1.replace(with: 0, where: y1 .<= 0)
+            }
         }
         raw.storeBytes(of: r0, as: V.self)
         raw.storeBytes(of: r1, toByteOffset: 32, as: V.self)

@@ -20,6 +20,10 @@ struct GemmProblem {
     /// Added per column of C after the full sum: [n], or nil.
     var bias: UnsafePointer<Float>?
     var activation: FusedActivation
+    /// Outputs `y` (laid out like C) of a relu / leaky relu whose derivative multiplies C after the
+    /// full sum (`C = y ≤ 0 ? 0 or slope·C : C`), or nil.
+    var mask: UnsafePointer<Float>? = nil
+    var maskLeaky = false
 }
 
 enum PackedGemm {
@@ -52,6 +56,8 @@ enum PackedGemm {
                         var bias: UnsafePointer<Float>? = nil
                         if last, let b = p.bias { bias = b + jc + jr }
                         let cBase = p.c + ic * p.ldc + jc + jr
+                        var maskBase: UnsafePointer<Float>? = nil
+                        if last, let m = p.mask { maskBase = m + ic * p.ldc + jc + jr }
                         var ir = 0
                         while ir < mc {
                             let height = min(GemmTile.mr, mc - ir)
@@ -59,12 +65,14 @@ enum PackedGemm {
                                 MicroKernel.run(
                                     kc: kc, a: p.a + (ic + ir) * p.lda + pc, rowOffsets: .strided(p.lda, rows: height),
                                     step: 1, b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
-                                    cols: width, add: add, bias: bias, activation: activation, tile: tile)
+                                    cols: width, add: add, bias: bias, activation: activation,
+                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, tile: tile)
                             } else {
                                 MicroKernel.run(
                                     kc: kc, a: aPack + ir * kc, rowOffsets: .packed, step: GemmTile.mr,
                                     b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
-                                    cols: width, add: add, bias: bias, activation: activation, tile: tile)
+                                    cols: width, add: add, bias: bias, activation: activation,
+                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, tile: tile)
                             }
                             ir += GemmTile.mr
                         }
