@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds per GEMM measurement.")
     var seconds = 0.1
 
-    @Flag(help: "Time one-thread GEMMs by the thread's CPU clock (ignores time preempted on a loaded host).")
+    @Flag(help: "Time one-thread runs by the thread's CPU clock (ignores time preempted on a loaded host).")
     var cpuTime = false
 
     @Flag(help: "Print JSON instead of a table.")
@@ -67,7 +67,7 @@ struct BenchCommand: ParsableCommand {
         if only != .gemm {
             if !json { Console.out("\nTraining (same executor as nnrun run)") }
             for c in TrainingCase.standard {
-                let values = try TrainingBenchmark.measure(c, threads: threads, rounds: rounds)
+                let values = try TrainingBenchmark.measure(c, threads: threads, rounds: rounds, cpuTime: cpuTime)
                 trainRows.append([
                     "name": c.name, "unit": c.unit,
                     "value": Dictionary(uniqueKeysWithValues: zip(threads.map(String.init), values)),
