@@ -35,9 +35,13 @@ enum PackedGemm {
         var jc = cols.lowerBound
         while jc < cols.upperBound {
             let nc = min(GemmTile.nc, cols.upperBound - jc)
+            // K in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16: a shallow last block
+            // is mostly epilogue). The blocks depend on K alone, so every thread sums alike.
+            let kBlocks = (p.k + GemmTile.kc - 1) / GemmTile.kc
+            let kcStep = (p.k + kBlocks - 1) / kBlocks
             var pc = 0
             while pc < p.k {
-                let kc = min(GemmTile.kc, p.k - pc)
+                let kc = min(kcStep, p.k - pc)
                 packB(p, k0: pc, kc: kc, j0: jc, nc: nc, into: bPack)
                 let last = pc + kc == p.k
                 let add = p.accumulate || pc > 0
