@@ -24,6 +24,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds per GEMM measurement.")
     var seconds = 0.1
 
+    @Flag(help: "Time one-thread runs by the thread's CPU clock (ignores time preempted on a loaded host).")
+    var cpuTime = false
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -49,7 +52,7 @@ struct BenchCommand: ParsableCommand {
             let pools = threads.map { WorkerPool(threads: $0) }
             if !json { Console.out("\nGEMM GFLOP/s" + threads.map { "  \(String($0).leftPadded(to: 4))t" }.joined()) }
             for shape in GemmShape.standard {
-                let values = GemmBenchmark.measure(shape, pools: pools, rounds: rounds, seconds: seconds)
+                let values = GemmBenchmark.measure(shape, pools: pools, rounds: rounds, seconds: seconds, cpuTime: cpuTime)
                 gemmRows.append([
                     "name": shape.name, "m": shape.m, "n": shape.n, "k": shape.k, "numpy": shape.numpy,
                     "gflops": Dictionary(uniqueKeysWithValues: zip(threads.map(String.init), values)),
@@ -64,7 +67,7 @@ struct BenchCommand: ParsableCommand {
         if only != .gemm {
             if !json { Console.out("\nTraining (same executor as nnrun run)") }
             for c in TrainingCase.standard {
-                let values = try TrainingBenchmark.measure(c, threads: threads, rounds: rounds)
+                let values = try TrainingBenchmark.measure(c, threads: threads, rounds: rounds, cpuTime: cpuTime)
                 trainRows.append([
                     "name": c.name, "unit": c.unit,
                     "value": Dictionary(uniqueKeysWithValues: zip(threads.map(String.init), values)),

@@ -1,6 +1,7 @@
 // The packed SIMD kernels (Gemm) against their scalar twins (GemmReference) for all three dense
 // products — forward `x·Wᵀ` (B transposed) with bias and fused relu/leaky relu, weight gradient
-// `dZᵀ·x` (A transposed) and input gradient `dZ·W` — both accumulating and overwriting. Shapes: every
+// `dZᵀ·x` (A transposed) and input gradient `dZ·W`, also with the relu / leaky relu backward of the
+// layer below fused in — both accumulating and overwriting. Shapes: every
 // size 1…33 on the diagonal and against primes, a grid around the 6×16 tile edges, and shapes that
 // cross the KC, MC and NC block edges. Then: two threads give the same bits as one.
 
@@ -62,6 +63,18 @@ import Testing
                                  accumulate: accumulate, pool: pool, forcePacked: true)
         GemmReference.linearInputGradient(dz: dz, w: w, dx: &dxRef, n: n, inF: inF, outF: outF)
         expectClose(dx, dxRef, scale: Float(4 * outF + 2), "input gradient", s)
+
+        // With the relu / leaky relu backward of the layer below fused in (x stands in for its outputs).
+        let leaky = n % 2 == 1
+        var masked = accumulate ? Array(start[0..<(n * inF)]) : [Float](repeating: .nan, count: n * inF)
+        var maskedRef = accumulate ? masked : [Float](repeating: 0, count: n * inF)
+        x.withUnsafeBufferPointer { y in
+            Gemm.linearInputGradient(dz: dz, w: w, dx: &masked, n: n, inF: inF, outF: outF, accumulate: accumulate,
+                                     inputActivation: (y.baseAddress!, leaky), pool: pool, forcePacked: true)
+        }
+        GemmReference.linearInputGradient(dz: dz, w: w, dx: &maskedRef, n: n, inF: inF, outF: outF)
+        Elementwise.rectifyBackward(y: x, g: &maskedRef, count: n * inF, leaky: leaky)
+        expectClose(masked, maskedRef, scale: Float(4 * outF + 2), "input gradient ⊙ f'(y)", s)
     }
 
     @Test func everySmallShapeMatchesTheScalarTwin() {

@@ -45,7 +45,11 @@ public struct GemmShape: Sendable {
 public enum GemmBenchmark {
     /// GFLOP/s of `shape` for each pool, median over `rounds` alternating rounds of at least
     /// `seconds` each.
-    public static func measure(_ shape: GemmShape, pools: [WorkerPool], rounds: Int, seconds: Double) -> [Double] {
+    /// With `cpuTime`, one-thread pools are timed by the calling thread's CPU clock (time spent
+    /// preempted by other processes does not count; useful on a loaded host).
+    public static func measure(
+        _ shape: GemmShape, pools: [WorkerPool], rounds: Int, seconds: Double, cpuTime: Bool = false
+    ) -> [Double] {
         let (m, n, k) = (shape.m, shape.n, shape.k)
         let a = ParameterArenaBuffer(count: m * k, salt: 1), b = ParameterArenaBuffer(count: k * n, salt: 2)
         let c = ParameterArenaBuffer(count: m * n, salt: 3)
@@ -58,18 +62,31 @@ public enum GemmBenchmark {
         for pool in pools { Gemm.multiply(problem, pool: pool) }  // warm up, page in
         for _ in 0..<rounds {
             for (index, pool) in pools.enumerated() {
+                let clock = cpuTime && pool.activeThreads == 1 ? threadCPUSeconds : wallSeconds
                 var runs = 0
-                let start = ContinuousClock.now
+                let start = clock()
                 var elapsed = 0.0
                 repeat {
                     Gemm.multiply(problem, pool: pool)
                     runs += 1
-                    elapsed = (ContinuousClock.now - start).seconds
+                    elapsed = clock() - start
                 } while elapsed < seconds
                 samples[index].append(flops * Double(runs) / elapsed / 1e9)
             }
         }
         return samples.map(median)
+    }
+
+    static func wallSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     static func median(_ values: [Double]) -> Double {

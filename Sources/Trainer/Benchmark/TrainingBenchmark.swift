@@ -57,16 +57,18 @@ public struct TrainingCase: Sendable {
 
 /// Runs training cases.
 public enum TrainingBenchmark {
-    /// The case's figure for each thread count (median of `rounds` alternating rounds).
-    public static func measure(_ c: TrainingCase, threads: [Int], rounds: Int) throws -> [Double] {
+    /// The case's figure for each thread count (median of `rounds` alternating rounds). With
+    /// `cpuTime`, one-thread runs are timed by the thread's CPU clock.
+    public static func measure(_ c: TrainingCase, threads: [Int], rounds: Int, cpuTime: Bool = false) throws -> [Double] {
         let loops = try threads.map { try loop(c, threads: $0) }
         var samples = [[Double]](repeating: [], count: threads.count)
         for round in 0...rounds {
             for (index, loop) in loops.enumerated() {
                 loop.network.initializeParameters(seed: 1)
-                let start = ContinuousClock.now
+                let clock = cpuTime && threads[index] == 1 ? GemmBenchmark.threadCPUSeconds : GemmBenchmark.wallSeconds
+                let start = clock()
                 let outcome = loop.run { _ in }
-                let seconds = (ContinuousClock.now - start).seconds
+                let seconds = clock() - start
                 guard outcome == .completed, round > 0 else { continue }  // round 0 warms up
                 let count = loop.sampleCount, batch = loop.network.batchCapacity
                 let steps = Double(c.epochs) * Double((count + batch - 1) / batch)

@@ -3,7 +3,9 @@
 // worker pool with its GEMM scratch. All memory and every per-node step (raw pointers and sizes) is
 // made here, once; `forward` and `backward` then walk the steps in topological order (reverse for
 // backward) without allocating. The plan also records which gradient buffers have a single dense
-// writer: that layer overwrites the buffer, and only the others are zeroed before backward.
+// writer: that layer overwrites the buffer (only the others are zeroed before backward) and, when
+// the buffer belongs to a relu / leaky relu dense layer, applies that activation's backward in the
+// same GEMM epilogue.
 
 import Config
 import Graph
@@ -72,6 +74,17 @@ public final class Network {
         func soleDenseWriter(_ input: Int, _ consumer: Int) -> Bool {
             writers[input] == [consumer]
         }
+        /// A relu / leaky relu dense node whose gradient one dense layer overwrites: that layer's
+        /// input-gradient GEMM applies this node's activation backward.
+        func fusedRectifier(_ index: Int) -> Bool? {
+            guard index > 0, writers[index].count == 1, case .dense = nodes[writers[index][0]].op,
+                  case .dense(let dense) = nodes[index].op else { return nil }
+            switch dense.activation {
+            case .relu: return false
+            case .leakyReLU: return true
+            default: return nil
+            }
+        }
         let p = parameters.base, g = gradients.base
         steps = nodes.enumerated().map { index, node in
             let inputValues = node.inputs.map { valuePointers[$0] }
@@ -85,7 +98,9 @@ public final class Network {
                     x: inputValues[0], y: valuePointers[index], dy: gradPointers[index], dx: inputGrads[0],
                     w: p + w, b: p + b, dw: g + w, db: g + b, inF: dense.inFeatures, outF: dense.units,
                     activation: dense.activation,
-                    accumulateInputGradient: !soleDenseWriter(node.inputs[0], index)))
+                    accumulateInputGradient: !soleDenseWriter(node.inputs[0], index),
+                    inputActivation: fusedRectifier(node.inputs[0]).map { (UnsafePointer(valuePointers[node.inputs[0]]), $0) },
+                    activationAppliedByConsumer: fusedRectifier(index) != nil))
             case .add:
                 return .add(inputs: inputValues, y: valuePointers[index], dy: gradPointers[index], dxs: inputGrads,
                             width: node.width)

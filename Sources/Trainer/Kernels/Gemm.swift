@@ -1,6 +1,7 @@
 // The dense layer's three products on the packed SIMD GEMM, with the thread partition: forward
 // `y = act(x Wᵀ + b)` (bias and relu/leaky relu fused into the GEMM epilogue), weight gradient
-// `dW (+)= dZᵀ x` with `db (+)= Σ_rows dZ`, and input gradient `dX (+)= dZ W`. A product splits
+// `dW (+)= dZᵀ x` with `db (+)= Σ_rows dZ`, and input gradient `dX (+)= dZ W` (optionally times the
+// relu / leaky relu derivative of the layer below, fused into the epilogue). A product splits
 // into contiguous column ranges (whole 16-column panels) or row ranges (whole 6-row panels), one
 // part per thread, never along K, so every element is computed by one thread in one fixed order and
 // results are bitwise the same for any thread count (and whichever thread runs a part). Products below `parallelMACs` stay on the
@@ -55,20 +56,24 @@ enum Gemm {
         Elementwise.columnSums(dz, rows: n, width: outF, into: db, accumulate: accumulate)
     }
 
-    /// Input gradient: `dX (+)= dZ W` (`+=` when `accumulate`).
-    /// dz: [n, outF]  w: [outF, inF]  dx: [n, inF]
+    /// Input gradient: `dX (+)= dZ W` (`+=` when `accumulate`), then, with `inputActivation`, the
+    /// backward of the relu / leaky relu that produced x from its outputs `y`: `dX ⊙ f'(y)`.
+    /// dz: [n, outF]  w: [outF, inF]  dx: [n, inF]  y: [n, inF]
     static func linearInputGradient(
         dz: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
-        n: Int, inF: Int, outF: Int, accumulate: Bool, pool: WorkerPool, forcePacked: Bool = false
+        n: Int, inF: Int, outF: Int, accumulate: Bool, inputActivation: (y: UnsafePointer<Float>, leaky: Bool)? = nil,
+        pool: WorkerPool, forcePacked: Bool = false
     ) {
         if !forcePacked && n * inF * outF < packedMACs {
             if !accumulate { dx.update(repeating: 0, count: n * inF) }
             GemmReference.linearInputGradient(dz: dz, w: w, dx: dx, n: n, inF: inF, outF: outF)
+            if let (y, leaky) = inputActivation { Elementwise.rectifyBackward(y: y, g: dx, count: n * inF, leaky: leaky) }
             return
         }
         multiply(GemmProblem(
             m: n, n: inF, k: outF, a: dz, lda: outF, aTransposed: false, b: w, ldb: inF, bTransposed: false,
-            c: dx, ldc: inF, accumulate: accumulate, bias: nil, activation: .none), pool: pool)
+            c: dx, ldc: inF, accumulate: accumulate, bias: nil, activation: .none,
+            mask: inputActivation?.y, maskLeaky: inputActivation?.leaky ?? false), pool: pool)
     }
 
     // MARK: - Partition

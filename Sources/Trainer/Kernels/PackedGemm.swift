@@ -1,6 +1,7 @@
 // The blocked GEMM driver, BLIS-style: for each NC-column block of C and each KC-deep slice of K,
 // pack B's slice into 16-column micro-panels (kept in L3/L2), then for each MC-row block pack A's
-// slice into 6-row micro-panels (kept in L2), and sweep the 6×16 micro-kernel over the block. Both
+// slice into 6-row micro-panels (kept in L2) — or, for a row-major A, read it in place, which costs
+// nothing to share between threads — and sweep the 6×16 micro-kernel over the block. Both
 // operands may be stored transposed; packing absorbs the difference, so one kernel serves every
 // product dense layers need. Each element of C is summed over K in the same fixed order (KC blocks
 // in sequence, k ascending inside a block) whichever rows and columns a thread is given.
@@ -19,6 +20,10 @@ struct GemmProblem {
     /// Added per column of C after the full sum: [n], or nil.
     var bias: UnsafePointer<Float>?
     var activation: FusedActivation
+    /// Outputs `y` (laid out like C) of a relu / leaky relu whose derivative multiplies C after the
+    /// full sum (`C = y ≤ 0 ? 0 or slope·C : C`), or nil.
+    var mask: UnsafePointer<Float>? = nil
+    var maskLeaky = false
 }
 
 enum PackedGemm {
@@ -30,9 +35,13 @@ enum PackedGemm {
         var jc = cols.lowerBound
         while jc < cols.upperBound {
             let nc = min(GemmTile.nc, cols.upperBound - jc)
+            // K in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16: a shallow last block
+            // is mostly epilogue). The blocks depend on K alone, so every thread sums alike.
+            let kBlocks = (p.k + GemmTile.kc - 1) / GemmTile.kc
+            let kcStep = (p.k + kBlocks - 1) / kBlocks
             var pc = 0
             while pc < p.k {
-                let kc = min(GemmTile.kc, p.k - pc)
+                let kc = min(kcStep, p.k - pc)
                 packB(p, k0: pc, kc: kc, j0: jc, nc: nc, into: bPack)
                 let last = pc + kc == p.k
                 let add = p.accumulate || pc > 0
@@ -40,19 +49,35 @@ enum PackedGemm {
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mc = min(GemmTile.mc, rows.upperBound - ic)
-                    packA(p, i0: ic, mc: mc, k0: pc, kc: kc, into: aPack)
+                    // A row-major A is read in place (6 row streams) where that measured faster
+                    // (`nnrun bench --cpu-time`: K ≥ 64 and M ≤ 512; packing won for larger
+                    // products and tiny K); a transposed A is always packed.
+                    let direct = !p.aTransposed && p.k >= 64 && p.m <= 512
+                    if !direct { packA(p, i0: ic, mc: mc, k0: pc, kc: kc, into: aPack) }
                     var jr = 0
                     while jr < nc {
                         let width = min(GemmTile.nr, nc - jr)
                         var bias: UnsafePointer<Float>? = nil
                         if last, let b = p.bias { bias = b + jc + jr }
                         let cBase = p.c + ic * p.ldc + jc + jr
+                        var maskBase: UnsafePointer<Float>? = nil
+                        if last, let m = p.mask { maskBase = m + ic * p.ldc + jc + jr }
                         var ir = 0
                         while ir < mc {
-                            MicroKernel.run(
-                                kc: kc, a: aPack + ir * kc, b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc,
-                                rows: min(GemmTile.mr, mc - ir), cols: width, add: add, bias: bias,
-                                activation: activation, tile: tile)
+                            let height = min(GemmTile.mr, mc - ir)
+                            if direct {
+                                MicroKernel.run(
+                                    kc: kc, a: p.a + (ic + ir) * p.lda + pc, rowOffsets: .strided(p.lda, rows: height),
+                                    step: 1, b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
+                                    cols: width, add: add, bias: bias, activation: activation,
+                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, tile: tile)
+                            } else {
+                                MicroKernel.run(
+                                    kc: kc, a: aPack + ir * kc, rowOffsets: .packed, step: GemmTile.mr,
+                                    b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
+                                    cols: width, add: add, bias: bias, activation: activation,
+                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, tile: tile)
+                            }
                             ir += GemmTile.mr
                         }
                         jr += GemmTile.nr

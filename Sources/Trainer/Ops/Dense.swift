@@ -4,7 +4,8 @@
 // already gave dL/dz, as for sigmoid + binary cross-entropy), then `dW (+)= dZᵀ x`, `db (+)= Σ dZ`
 // and, unless the input is the data, `dX (+)= dZ W`. Gradients accumulate where a buffer has
 // several writers (an input feeding several layers); the network's plan says when a product may
-// overwrite instead, which saves zeroing the buffer first.
+// overwrite instead, which saves zeroing the buffer first, and then a relu / leaky relu below is
+// differentiated in the same GEMM epilogue instead of in a separate pass.
 
 import Config
 import Graph
@@ -21,6 +22,11 @@ struct DenseStep {
     let activation: Activation
     /// Whether `dx` has other writers, so this layer must add to it rather than overwrite it.
     let accumulateInputGradient: Bool
+    /// When the input is a relu / leaky relu dense layer whose gradient only this layer writes: its
+    /// outputs, so `dx` leaves the GEMM already multiplied by that activation's derivative.
+    let inputActivation: (y: UnsafePointer<Float>, leaky: Bool)?
+    /// This layer's activation backward was already applied by its only consumer (see above).
+    let activationAppliedByConsumer: Bool
 }
 
 enum DenseOp {
@@ -36,7 +42,7 @@ enum DenseOp {
         _ s: DenseStep, n: Int, gradientIsPreactivation: Bool, accumulateParameters: Bool, pool: WorkerPool,
         forcePacked: Bool
     ) {
-        if !gradientIsPreactivation {
+        if !gradientIsPreactivation && !s.activationAppliedByConsumer {
             ActivationOp.backward(s.activation, y: s.y, g: s.dy, rows: n, width: s.outF)
         }
         Gemm.linearWeightGradient(
@@ -45,7 +51,8 @@ enum DenseOp {
         if let dx = s.dx {
             Gemm.linearInputGradient(
                 dz: s.dy, w: s.w, dx: dx, n: n, inF: s.inF, outF: s.outF,
-                accumulate: s.accumulateInputGradient, pool: pool, forcePacked: forcePacked)
+                accumulate: s.accumulateInputGradient, inputActivation: s.inputActivation, pool: pool,
+                forcePacked: forcePacked)
         }
     }
 }
