@@ -45,6 +45,7 @@ import Testing
         ("identity", .identity(gain: 1)),
         ("lsuv", .lsuv(LSUVSpec(base: .orthogonal(gain: 1), tolerance: 0.05, maxIterations: 10))),
         ("{type: lsuv, base: he, tolerance: 0.1, max_iterations: 3}", .lsuv(LSUVSpec(base: .he, tolerance: 0.1, maxIterations: 3))),
+        ("{type: from, path: w.safetensors}", .transfer(TransferSpec(path: "w.safetensors", resolvedPath: "configs/w.safetensors", tensor: nil))),
         ("{type: from, path: ../runs/a/weights.safetensors, tensor: h.weight}",
          .transfer(TransferSpec(path: "../runs/a/weights.safetensors", resolvedPath: "configs/../runs/a/weights.safetensors", tensor: "h.weight"))),
     ]
@@ -88,6 +89,8 @@ import Testing
         ("{type: variance_scaling, distribution: uniform, truncated: true}", "init.truncated", "uniform distribution"),
         ("{type: constant}", "init.value", "missing required key 'value'"),
         ("he_norml", "init", "unknown initializer 'he_norml'"),
+        ("{type: variance_scaling, distribution: truncated_normal, truncated: false}", "init.truncated", "not an argument of the truncated_normal distribution"),
+        ("{type: from, path: w.safetensors, tensor: ''}", "init.tensor", "expected a tensor name"),
     ]
 
     @Test(arguments: errors.indices)

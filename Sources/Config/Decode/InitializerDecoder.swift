@@ -153,6 +153,9 @@ private struct InitializerArguments {
         guard let scale, let mode, let distribution else { return nil }
         let uniform = distribution == "uniform"
         if uniform { reject(["truncated"], of: "uniform", takes: "scale and mode") }
+        if distribution.hasSuffix("truncated_normal") {
+            reject(["truncated"], of: distribution, takes: "scale and mode (it already says whether it is truncated)")
+        }
         let truncated = distribution == "truncated_normal" || (!uniform && (bool("truncated") ?? false))
         return .varianceScaling(VarianceScaling(
             family: .general, distribution: uniform ? .uniform : .normal, mode: mode, scale: scale, truncated: truncated))
@@ -177,7 +180,8 @@ private struct InitializerArguments {
     private func transfer() -> InitializerSpec? {
         guard let fields, let pathNode = fields.required("path", in: decoder, holding: "a safetensors file") else { return nil }
         let file = decoder.nonEmptyString(pathNode, key("path"), expected: "a file path")
-        let tensor = node("tensor").map { decoder.nonEmptyString($0, key("tensor"), expected: "a tensor name") }
+        var tensor: String?? = .some(nil)  // outer nil: invalid (reported); inner nil: the parameter's own name
+        if let node = node("tensor") { tensor = decoder.nonEmptyString(node, key("tensor"), expected: "a tensor name").map { $0 } }
         guard let file, let tensor else { return nil }
         return .transfer(TransferSpec(path: file, resolvedPath: decoder.resolve(file, writtenAt: pathNode.location), tensor: tensor))
     }
