@@ -1,5 +1,8 @@
 // `nnrun run CONFIG` (or just `nnrun CONFIG`): trains, prints progress at about ten evenly spaced
-// epochs (unless --quiet) and one summary line, and says where the outputs are.
+// epochs (unless --quiet) and one summary line, and says where the outputs are. `--resume DIR`
+// continues an interrupted run from its checkpoint — refused, with the differences shown, if the
+// resolved config is not the one the run started with. Ctrl-C or SIGTERM stops after the current
+// step with a checkpoint and prints the command that resumes.
 
 import ArgumentParser
 import Config
@@ -14,20 +17,35 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var output: OutputDirectoryOption
 
+    @Option(help: ArgumentHelp("Continue the run in this directory from its checkpoint (same config and options).",
+                               valueName: "dir"))
+    var resume: String?
+
     @Flag(name: .shortAndLong, help: "Print only the summary line.")
     var quiet = false
 
+    func validate() throws {
+        if resume != nil, output.out != nil { throw ValidationError("--resume DIR already names the output directory; drop --out") }
+    }
+
     func run() throws {
-        let (experiment, network) = try options.prepare(outputDir: output.out, quiet: quiet)
+        let (experiment, network) = try options.prepare(outputDir: resume ?? output.out, quiet: quiet)
         let config = experiment.config
+        var resuming = false
+        if let resume {
+            try Self.checkUnchanged(config, directory: resume)
+            resuming = FileManager.default.fileExists(atPath: "\(resume)/\(Checkpoint.fileName)")
+            if !resuming && !quiet { Console.out("no checkpoint in \(resume) yet: starting from the beginning") }
+        }
         let epochs = config.train.epochs
         let every = max(1, epochs / 10)
+        StopSignal.install()
         let result: RunResult
         do {
-            result = try Run.execute(experiment, network: network, outputDir: config.output.dir) { record in
+            result = try Run.execute(experiment, network: network, outputDir: config.output.dir, resume: resuming,
+                                     shouldStop: { StopSignal.requested }) { record in
                 guard !quiet, record.epoch % every == 0 || record.epoch == 1 else { return }
-                let width = String(epochs).count
-                let epochText = String(record.epoch).leftPadded(to: width)
+                let epochText = String(record.epoch).leftPadded(to: String(epochs).count)
                 Console.out("epoch \(epochText)/\(epochs)  loss \(Console.number(record.loss))  accuracy \(Console.number(record.accuracy, digits: 3))")
             }
         } catch {
@@ -43,6 +61,39 @@ struct RunCommand: ParsableCommand {
             Console.error("error: \(config.name): the loss became \(loss) at epoch \(epoch), step \(step); training stopped. \(config.output.dir)/metrics.csv keeps the \(epoch - 1) completed epochs.")
             Console.error("note: lower train.optimizer.learning_rate, or check the data for extreme values")
             throw ExitCode.runFailed
+        case .interrupted(let position):
+            let place = position.stepsDone == 0 ? "after epoch \(position.epoch - 1)" : "in epoch \(position.epoch) after step \(position.stepsDone)"
+            Console.error("\(config.name): interrupted \(place); checkpoint written to \(config.output.dir)/\(Checkpoint.fileName)")
+            Console.error("resume with: \(Self.resumeCommand(directory: config.output.dir))")
+            throw ExitCode(StopSignal.exitCode)
         }
+    }
+
+    /// Exit code 2 with the differing lines when `config` is not the one saved in `directory` (a
+    /// directory without a saved config — a run killed before it started — is fine).
+    static func checkUnchanged(_ config: ExperimentConfig, directory: String) throws(ExitCode) {
+        let path = "\(directory)/config.yaml"
+        guard let saved = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        let now = ConfigEmitter.yaml(config)
+        guard saved != now else { return }
+        let old = saved.split(separator: "\n"), new = now.split(separator: "\n")
+        Console.error("error: --resume \(directory): the config differs from the one the run started with (\(path)):")
+        for line in old where !new.contains(line) { Console.error("  - \(line)") }
+        for line in new where !old.contains(line) { Console.error("  + \(line)") }
+        Console.error("note: resume with the same config, --set and --seed as the original run")
+        throw .badInput
+    }
+
+    /// This invocation with `--out DIR` (or `--resume`) replaced by `--resume directory`.
+    static func resumeCommand(directory: String) -> String {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        for flag in ["--out", "--resume"] {
+            while let index = arguments.firstIndex(of: flag) {
+                arguments.removeSubrange(index..<min(index + 2, arguments.count))
+            }
+        }
+        let words = ["nnrun"] + arguments + ["--resume", directory]
+        return words.map { $0.contains(where: { " '\"$".contains($0) }) ? "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" : $0 }
+            .joined(separator: " ")
     }
 }

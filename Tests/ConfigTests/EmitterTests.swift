@@ -26,6 +26,7 @@ import Testing
               shuffle: true
             output:
               dir: runs/min
+              checkpoint_every: 1
 
             """)
     }

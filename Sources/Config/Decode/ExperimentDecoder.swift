@@ -6,7 +6,7 @@ extension ConfigDecoder {
     /// The top-level keys in schema order.
     static let topKeys = ["name", "seed", "data", "model", "train", "output"]
     /// The keys of `output`.
-    static let outputKeys = ["dir", "layer_stats"]
+    static let outputKeys = ["dir", "layer_stats", "checkpoint_every"]
 
     /// The whole config, or nil when any problem was reported.
     func experiment(_ root: YAMLNode) -> ExperimentConfig? {
@@ -48,7 +48,10 @@ extension ConfigDecoder {
             layerStats = int(node, "output.layer_stats", expected: "a number of steps from 1 to 1000000000",
                              in: 1...1_000_000_000).map { $0 }
         }
-        guard let dir, let layerStats else { return nil }
-        return OutputSpec(dir: dir, layerStats: layerStats)
+        let checkpointEvery = fields["checkpoint_every"].map {
+            int($0, "output.checkpoint_every", expected: "a number of epochs from 1 to 1000000000", in: 1...1_000_000_000)
+        } ?? Defaults.checkpointEvery
+        guard let dir, let layerStats, let checkpointEvery else { return nil }
+        return OutputSpec(dir: dir, layerStats: layerStats, checkpointEvery: checkpointEvery)
     }
 }

@@ -26,7 +26,7 @@ public enum ConfigEmitter {
                 flow: false)),
             ("train", train(config.train)),
             ("output", .mapping(
-                [("dir", string(config.output.dir))]
+                [("dir", string(config.output.dir)), ("checkpoint_every", .plain(String(config.output.checkpointEvery)))]
                     + (config.output.layerStats.map { [("layer_stats", .plain(String($0)))] } ?? []),
                 flow: false)),
         ], flow: false)

@@ -40,6 +40,7 @@ public enum Defaults {
     public static let batchSize = 32
     public static let shuffle = true
     public static let csvHeader = true
+    public static let checkpointEvery = 1
     public static let gaussianSamples = 512
     public static let gaussianClasses = 2
     public static let generatorSamples = 200
@@ -55,9 +56,12 @@ public struct OutputSpec: Sendable, Equatable {
     public var dir: String
     /// Write per-layer statistics to layers.csv every this many training steps; nil: never.
     public var layerStats: Int?
+    /// Write a checkpoint every this many epochs (and on interrupt and at the end).
+    public var checkpointEvery: Int
 
-    public init(dir: String, layerStats: Int? = nil) {
+    public init(dir: String, layerStats: Int? = nil, checkpointEvery: Int = Defaults.checkpointEvery) {
         self.dir = dir
         self.layerStats = layerStats
+        self.checkpointEvery = checkpointEvery
     }
 }

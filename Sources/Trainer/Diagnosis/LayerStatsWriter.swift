@@ -18,11 +18,15 @@ final class LayerStatsWriter {
     private let path: String
     private(set) var failure: RunFileError?
 
-    init(path: String) throws(RunFileError) {
-        guard let file = fopen(path, "w") else { throw RunFileError(path: path, errno: errno) }
+    /// A new file, or with `continuingThrough: s` the existing one keeping rows of steps up to `s`.
+    init(path: String, continuingThrough step: Int? = nil) throws(RunFileError) {
+        if let step {
+            try CSVContinuation.keep(path: path, header: Self.columns.joined(separator: ",")) { (Int($0[1]) ?? .max) <= step }
+        }
+        guard let file = fopen(path, step == nil ? "w" : "a") else { throw RunFileError(path: path, errno: errno) }
         self.file = file
         self.path = path
-        write(Self.columns.joined(separator: ","))
+        if step == nil { write(Self.columns.joined(separator: ",")) }
     }
 
     deinit { fclose(file) }

@@ -11,7 +11,8 @@ import Graph
 public final class SGD {
     public let learningRate: Float
     public let momentum: Float
-    private let velocity: ParameterArena?
+    /// The velocity `v`, one value per parameter (nil without momentum); checkpoints save it.
+    let velocity: ParameterArena?
     /// Floats below which the update stays on the calling thread.
     static let parallelCount = 1 << 15
 

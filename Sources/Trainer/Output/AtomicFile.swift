@@ -60,10 +60,20 @@ public struct RunFileError: Error, Sendable, CustomStringConvertible {
     public let path: String
     public let reason: String
 
+    private let operation: String
+
     public init(path: String, errno code: Int32) {
         self.path = path
         reason = String(cString: strerror(code))
+        operation = "cannot write "
     }
 
-    public var description: String { "cannot write '\(path)': \(reason)" }
+    /// A problem with an existing run file, e.g. a checkpoint that cannot be resumed from.
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+        operation = ""
+    }
+
+    public var description: String { "\(operation)'\(path)': \(reason)" }
 }

@@ -15,9 +15,17 @@ public final class MetricsWriter {
     private let file: UnsafeMutablePointer<FILE>
     public let path: String
 
-    /// Creates (or truncates) `path` and writes the header.
-    public init(path: String, validation: Bool = false) throws(RunFileError) {
+    /// Creates (or truncates) `path` and writes the header. With `continuingBefore: e`, the existing file keeps its header and the rows of epochs before
+    /// `e` (rows written after the checkpoint being resumed are dropped) and new rows are appended.
+    public init(path: String, validation: Bool = false, continuingBefore epoch: Int? = nil) throws(RunFileError) {
         columns = ["epoch", "loss", "accuracy"] + (validation ? ["val_loss", "val_accuracy"] : []) + ["time_s"]
+        if let epoch {
+            try CSVContinuation.keep(path: path, header: columns.joined(separator: ",")) { (Int($0[0]) ?? .max) < epoch }
+            guard let file = fopen(path, "a") else { throw RunFileError(path: path, errno: errno) }
+            self.file = file
+            self.path = path
+            return
+        }
         guard let file = fopen(path, "w") else { throw RunFileError(path: path, errno: errno) }
         self.file = file
         self.path = path

@@ -32,7 +32,7 @@ struct RunSummary: Encodable {
 
     let name: String
     let seed: UInt64
-    /// `completed` or `diverged`.
+    /// `completed`, `diverged` or `interrupted` (resumable from the checkpoint).
     let status: String
     /// For a diverged run: where the loss stopped being finite.
     let divergedAt: String?
@@ -55,6 +55,9 @@ struct RunSummary: Encodable {
         case .diverged(let epoch, let step, _):
             status = "diverged"
             divergedAt = "epoch \(epoch), step \(step)"
+        case .interrupted:
+            status = "interrupted"
+            divergedAt = nil
         }
         epochsCompleted = result.last?.epoch ?? 0
         epochsPlanned = experiment.config.train.epochs

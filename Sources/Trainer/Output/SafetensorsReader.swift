@@ -17,6 +17,8 @@ public struct SafetensorsFile {
 
     public let path: String
     public let tensors: [String: Tensor]
+    /// The header's `__metadata__` strings.
+    public let metadata: [String: String]
     private let data: Data
     private let dataStart: Int
 
@@ -50,6 +52,7 @@ public struct SafetensorsFile {
         }
         self.path = path
         self.tensors = tensors
+        metadata = header["__metadata__"] as? [String: String] ?? [:]
         self.data = data
         dataStart = start
     }

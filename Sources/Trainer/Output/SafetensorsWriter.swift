@@ -9,12 +9,30 @@ import Graph
 public enum SafetensorsWriter {
     /// The file contents for `graph`'s parameters read from `arena`, with string `metadata`.
     public static func encode(_ graph: CompiledGraph, arena: UnsafePointer<Float>, metadata: [String: String]) -> Data {
+        encode(graph.parameters.map { Tensor(name: $0.name, shape: $0.shape, values: arena + $0.offset) }, metadata: metadata)
+    }
+
+    /// A named tensor to write: its shape and where its `shape.reduce(1, *)` values are.
+    public struct Tensor {
+        public let name: String
+        public let shape: [Int]
+        public let values: UnsafePointer<Float>
+
+        public init(name: String, shape: [Int], values: UnsafePointer<Float>) {
+            self.name = name
+            self.shape = shape
+            self.values = values
+        }
+    }
+
+    /// The file contents for `tensors`, in order, with string `metadata`.
+    public static func encode(_ tensors: [Tensor], metadata: [String: String]) -> Data {
         var entries: [String] = []
         var begin = 0
-        for slot in graph.parameters {
-            let end = begin + slot.count * 4
-            let shape = slot.shape.map(String.init).joined(separator: ",")
-            entries.append("\(quote(slot.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(begin),\(end)]}")
+        for tensor in tensors {
+            let end = begin + tensor.shape.reduce(1, *) * 4
+            let shape = tensor.shape.map(String.init).joined(separator: ",")
+            entries.append("\(quote(tensor.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(begin),\(end)]}")
             begin = end
         }
         if !metadata.isEmpty {
@@ -26,9 +44,9 @@ public enum SafetensorsWriter {
         var data = Data(capacity: 8 + header.count + begin)
         withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: header)
-        for slot in graph.parameters {
-            for i in 0..<slot.count {
-                withUnsafeBytes(of: arena[slot.offset + i].bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        for tensor in tensors {
+            for i in 0..<tensor.shape.reduce(1, *) {
+                withUnsafeBytes(of: tensor.values[i].bitPattern.littleEndian) { data.append(contentsOf: $0) }
             }
         }
         return data

@@ -24,32 +24,46 @@ public struct RunResult: Sendable {
 /// Trains an experiment into an output directory.
 public enum Run {
     /// Trains `network` (made by `experiment.makeNetwork()`), writing its files under `outputDir`;
-    /// `onEpoch` sees every epoch.
+    /// `onEpoch` sees every epoch. With `resume`, the parameters, optimizer state and position come
+    /// from the directory's checkpoint and metrics.csv is continued; `shouldStop` is polled after
+    /// every step (a signal handler sets it), and a stopped run is checkpointed where it stands.
     public static func execute(
-        _ experiment: Experiment, network: Network, outputDir: String, onEpoch: (EpochRecord) -> Void = { _ in }
+        _ experiment: Experiment, network: Network, outputDir: String, resume: Bool = false,
+        shouldStop: () -> Bool = { false }, onEpoch: (EpochRecord) -> Void = { _ in }
     ) throws(RunFileError) -> RunResult {
         try AtomicFile.createDirectory(outputDir)
         let summaryPath = "\(outputDir)/summary.json"
-        for stale in [summaryPath, "\(outputDir)/layers.csv", "\(outputDir)/confusion.csv"] where FileManager.default.fileExists(atPath: stale) {
-            try? FileManager.default.removeItem(atPath: stale)
+        let stale = [summaryPath] + (resume ? [] : ["layers.csv", "confusion.csv", Checkpoint.fileName, "checkpoint.json"].map { "\(outputDir)/\($0)" })
+        for file in stale where FileManager.default.fileExists(atPath: file) {
+            try? FileManager.default.removeItem(atPath: file)
+        }
+        let loop = TrainingLoop(network: network, data: experiment.data, train: experiment.config.train, seed: experiment.config.seed)
+        var position = TrainingPosition.start
+        var last: EpochRecord?
+        var best: EpochRecord?
+        if resume {
+            do throws(SafetensorsError) {
+                let state = try Checkpoint.restore(directory: outputDir, network: network, optimizerState: loop.optimizerState).state
+                (position, last, best) = (state.position, state.last, state.best)
+            } catch {
+                throw RunFileError(path: error.path, reason: "cannot resume from it: \(error.reason)")
+            }
         }
         try AtomicFile.write(Data(ConfigEmitter.yaml(experiment.config).utf8), to: "\(outputDir)/config.yaml")
-        let metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil)
+        let metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil,
+                                        continuingBefore: resume ? position.epoch : nil)
         let evaluator = Evaluator(network: network, lossKind: experiment.config.train.loss)
-
-        let loop = TrainingLoop(network: network, data: experiment.data, train: experiment.config.train, seed: experiment.config.seed)
         var layerStats: LayerStatsWriter?
         if let every = experiment.config.output.layerStats {
-            let writer = try LayerStatsWriter(path: "\(outputDir)/layers.csv")
+            let writer = try LayerStatsWriter(path: "\(outputDir)/layers.csv", continuingThrough: resume ? position.globalStep : nil)
             loop.afterBackward = { epoch, step, n in
                 if step % every == 0 || step == 1 { writer.record(epoch: epoch, step: step, network: network, batch: n) }
             }
             layerStats = writer
         }
-        var last: EpochRecord?
-        var best: EpochRecord?
         var writeError: RunFileError?
-        let outcome = loop.run { record in
+        let every = experiment.config.output.checkpointEvery
+        let outcome = loop.run(from: position, shouldStop: shouldStop) { record in
             var record = record
             if let validation = experiment.validation {
                 let evaluation = evaluator.evaluate(validation)
@@ -60,7 +74,19 @@ public enum Run {
             }
             last = record
             if (record.validationLoss ?? record.loss) < (best.map { $0.validationLoss ?? $0.loss } ?? .infinity) { best = record }
+            if writeError == nil, record.epoch % every == 0 || record.epoch == experiment.config.train.epochs {
+                let next = TrainingPosition(epoch: record.epoch + 1, stepsDone: 0, globalStep: record.epoch * loop.stepsPerEpoch,
+                                            lossSum: 0, correct: 0, seconds: record.seconds)
+                do throws(RunFileError) {
+                    try Checkpoint.write(directory: outputDir, network: network, optimizerState: loop.optimizerState,
+                                         position: next, last: last, best: best)
+                } catch { writeError = error }
+            }
             onEpoch(record)
+        }
+        if case .interrupted(let stopped) = outcome {
+            try Checkpoint.write(directory: outputDir, network: network, optimizerState: loop.optimizerState,
+                                 position: stopped, last: last, best: best)
         }
         if let writeError { throw writeError }
         if let failure = layerStats?.failure { throw failure }

@@ -8,7 +8,7 @@ import Foundation
 import Graph
 
 /// One epoch's metrics as written to metrics.csv.
-public struct EpochRecord: Sendable, Equatable {
+public struct EpochRecord: Sendable, Equatable, Codable {
     public let epoch: Int
     /// Mean training loss over the epoch's samples (each batch measured before its update).
     public let loss: Double
@@ -26,6 +26,26 @@ public enum TrainingOutcome: Sendable, Equatable {
     case completed
     /// The loss became NaN or infinite in `epoch` at 1-based `step` of that epoch.
     case diverged(epoch: Int, step: Int, loss: Double)
+    /// Stopped on request (a signal) after a whole step; training can continue from `position`.
+    case interrupted(TrainingPosition)
+}
+
+/// Where training stands between two steps: everything besides the parameters and the optimizer
+/// state that continuing needs to finish bit-identical to an uninterrupted run.
+public struct TrainingPosition: Sendable, Equatable, Codable {
+    /// The epoch in progress (1-based); its first `stepsDone` steps are done.
+    public var epoch: Int
+    public var stepsDone: Int
+    /// Steps done in the whole run.
+    public var globalStep: Int
+    /// The epoch's running sums so far.
+    public var lossSum: Double
+    public var correct: Int
+    /// Training seconds before this point (wall time of earlier sessions).
+    public var seconds: Double
+
+    /// The very beginning.
+    public static let start = TrainingPosition(epoch: 1, stepsDone: 0, globalStep: 0, lossSum: 0, correct: 0, seconds: 0)
 }
 
 /// Trains one network on one dataset with the config's loss, optimizer and schedule.
@@ -39,7 +59,7 @@ public final class TrainingLoop {
     private let optimizer: SGD
     private var order: [Int]
     private var batchTargets: [Float]
-    private var shuffler: RandomStream
+    private let seed: UInt64
     /// Called after each step's backward pass, before the update, with (epoch, step in the run,
     /// batch size): the network holds that batch's activations and gradients.
     public var afterBackward: ((_ epoch: Int, _ step: Int, _ batch: Int) -> Void)?
@@ -60,19 +80,33 @@ public final class TrainingLoop {
         }
         order = Array(0..<data.count)
         batchTargets = [Float](repeating: 0, count: network.batchCapacity * data.targetWidth)
-        shuffler = RandomStream(seed: seed, path: ["data", "shuffle"])
+        self.seed = seed
     }
 
-    /// Runs every epoch, calling `onEpoch` after each; stops early if the loss stops being finite.
-    public func run(onEpoch: (EpochRecord) -> Void) -> TrainingOutcome {
+    /// Steps in one epoch (the last batch may be smaller).
+    public var stepsPerEpoch: Int { (data.count + network.batchCapacity - 1) / network.batchCapacity }
+
+    /// The optimizer's state arena (SGD's velocity), nil when it keeps none; checkpoints save it.
+    public var optimizerState: ParameterArena? { optimizer.velocity }
+
+    /// Runs the epochs from `position` on (parameters and optimizer state as they were there),
+    /// calling `onEpoch` after each. Stops early if the loss stops being finite, or after the step
+    /// during which `shouldStop` turns true.
+    public func run(from position: TrainingPosition = .start, shouldStop: () -> Bool = { false },
+                    onEpoch: (EpochRecord) -> Void) -> TrainingOutcome {
         let start = ContinuousClock.now
-        var globalStep = 0
-        for epoch in 1...train.epochs {
-            if train.shuffle { shuffle() }
-            var lossSum = 0.0
-            var correct = 0
-            var step = 0
-            for first in stride(from: 0, to: data.count, by: network.batchCapacity) {
+        func seconds() -> Double {
+            let elapsed = ContinuousClock.now - start
+            return position.seconds + Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
+        var globalStep = position.globalStep
+        for epoch in position.epoch...max(position.epoch, train.epochs) where epoch <= train.epochs {
+            arrangeSamples(forEpoch: epoch)
+            let resuming = epoch == position.epoch
+            var lossSum = resuming ? position.lossSum : 0
+            var correct = resuming ? position.correct : 0
+            var step = resuming ? position.stepsDone : 0
+            for first in stride(from: step * network.batchCapacity, to: data.count, by: network.batchCapacity) {
                 step += 1
                 let n = min(network.batchCapacity, data.count - first)
                 loadBatch(from: first, count: n)
@@ -91,19 +125,31 @@ public final class TrainingLoop {
                     parameters: network.parameters.base, gradients: network.gradients.base,
                     count: network.graph.arenaCount, pool: network.pool)
                 lossSum += batchLoss
+                if shouldStop() && first + n < data.count {
+                    return .interrupted(TrainingPosition(epoch: epoch, stepsDone: step, globalStep: globalStep,
+                                                         lossSum: lossSum, correct: correct, seconds: seconds()))
+                }
             }
-            let elapsed = ContinuousClock.now - start
             onEpoch(EpochRecord(
                 epoch: epoch, loss: lossSum / Double(data.count), accuracy: Double(correct) / Double(data.count),
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                seconds: seconds()))
+            if shouldStop() && epoch < train.epochs {
+                return .interrupted(TrainingPosition(epoch: epoch + 1, stepsDone: 0, globalStep: globalStep,
+                                                     lossSum: 0, correct: 0, seconds: seconds()))
+            }
         }
         return .completed
     }
 
-    /// Fisher–Yates shuffle of the sample order, from the run's seeded data stream.
-    private func shuffle() {
+    /// The epoch's sample order: the data order, or with shuffling a Fisher–Yates permutation drawn
+    /// from a stream keyed by (seed, epoch), so any epoch's order is known without replaying the
+    /// ones before it (which is what lets a resumed run continue bit-identically).
+    private func arrangeSamples(forEpoch epoch: Int) {
+        for i in order.indices { order[i] = i }
+        guard train.shuffle else { return }
+        var random = RandomStream(seed: seed, path: ["data", "shuffle", String(epoch)])
         for i in stride(from: order.count - 1, to: 0, by: -1) {
-            order.swapAt(i, shuffler.nextIndex(below: i + 1))
+            order.swapAt(i, random.nextIndex(below: i + 1))
         }
     }
 

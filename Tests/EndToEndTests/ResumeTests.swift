@@ -1,0 +1,79 @@
+// End to end: a run killed with SIGKILL at a random moment and resumed with --resume equals an
+// uninterrupted run; Ctrl-C (SIGINT) stops with exit code 130, a checkpoint and the command that
+// resumes; a changed config is refused with exit code 2 and the difference.
+
+import Foundation
+import Testing
+
+@Suite struct ResumeTests {
+    static let args = ["configs/moons_residual.yaml", "-q", "--set", "output.checkpoint_every=1", "--set", "train.epochs=300"]
+
+    func rows(_ dir: URL) throws -> [String] {
+        try String(contentsOf: dir.appendingPathComponent("metrics.csv"), encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: ",").dropLast().joined(separator: ",") }
+    }
+
+    @Test func killedAndResumedEqualsUninterrupted() throws {
+        let reference = try Nnrun.temporaryDirectory()
+        #expect(try Nnrun.run(Self.args + ["--out", reference.path]).status == 0)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3 {
+            let dir = try Nnrun.temporaryDirectory()
+            let process = Process()
+            process.executableURL = try Nnrun.executable
+            process.arguments = Self.args + ["--out", dir.path]
+            process.currentDirectoryURL = Nnrun.root
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32.random(in: 20_000...250_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let resumed = try Nnrun.run(Self.args + ["--resume", dir.path])
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            #expect(try rows(dir) == rows(reference))
+            #expect(try Data(contentsOf: dir.appendingPathComponent("weights.safetensors"))
+                    == Data(contentsOf: reference.appendingPathComponent("weights.safetensors")))
+        }
+    }
+
+    @Test func interruptWritesCheckpointAndExits130() throws {
+        let dir = try Nnrun.temporaryDirectory()
+        let errors = dir.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = try Nnrun.executable
+        process.arguments = ["configs/deep/relu50_he.yaml", "--out", dir.appendingPathComponent("run").path, "-q",
+                             "--set", "train.epochs=100000"]
+        process.currentDirectoryURL = Nnrun.root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        // Wait (at most 20 s) until training has produced its first epoch row, then interrupt; a run
+        // that does not stop within 20 s more is killed and the test fails instead of hanging.
+        let metrics = dir.appendingPathComponent("run/metrics.csv").path
+        var waited = 0
+        while waited < 400, ((try? String(contentsOfFile: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 2 {
+            usleep(50_000)
+            waited += 1
+        }
+        kill(process.processIdentifier, SIGINT)
+        waited = 0
+        while process.isRunning && waited < 400 {
+            usleep(50_000)
+            waited += 1
+        }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            Issue.record("the run did not stop within 20 s of SIGINT")
+        }
+        process.waitUntilExit()
+        let stderr = try String(contentsOf: errors, encoding: .utf8)
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("resume with: nnrun configs/deep/relu50_he.yaml -q --set train.epochs=100000 --resume \(dir.path)/run"), "\(stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("run/checkpoint.safetensors").path))
+        let changed = try Nnrun.run(["configs/deep/relu50_he.yaml", "--resume", dir.appendingPathComponent("run").path, "-q"])
+        #expect(changed.status == 2)
+        #expect(changed.stderr.contains("-   epochs: 100000") && changed.stderr.contains("+   epochs: 5"), "\(changed.stderr)")
+    }
+}

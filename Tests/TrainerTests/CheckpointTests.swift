@@ -1,0 +1,73 @@
+// Checkpoints and resume, in process: a run stopped after any step (mid-epoch or at an epoch's
+// end) and resumed from its checkpoint finishes with metrics rows and weights bit-identical to an
+// uninterrupted run, metrics.csv has no duplicate rows, and a damaged checkpoint is refused.
+
+import Config
+import Foundation
+import Testing
+import TestSupport
+@testable import Trainer
+
+@Suite final class CheckpointTests {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("nnrun-ckpt-\(UUID().uuidString)")
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    func config(_ dir: String, every: Int = 2) -> ExperimentConfig {
+        let model = Fixture.model([2], [Fixture.dense("h", 16, .tanh, weight: .he), Fixture.dense("out", 1, .sigmoid)])
+        let train = TrainSpec(loss: .binaryCrossentropy, optimizer: .sgd(SGDSpec(learningRate: 0.2, momentum: 0.9)),
+                              epochs: 9, batchSize: 16, shuffle: true)
+        let data = DataSpec(source: .generated(GeneratorSpec(kind: .moons, samples: 100, noise: 0.1)),
+                            validation: .fraction(0.2))
+        return ExperimentConfig(name: "ckpt", seed: 3, data: data, model: model, train: train,
+                                output: OutputSpec(dir: dir, layerStats: 3, checkpointEvery: every))
+    }
+
+    /// Runs into `dir`, stopping after `stopAfter` steps if given; returns the outcome.
+    func run(_ dir: String, resume: Bool = false, stopAfter: Int? = nil) throws -> TrainingOutcome {
+        let experiment = try Experiment(config(dir))
+        let (network, _) = try experiment.makeNetwork()
+        var steps = 0
+        return try Run.execute(experiment, network: network, outputDir: dir, resume: resume, shouldStop: {
+            steps += 1
+            return stopAfter.map { steps >= $0 } ?? false
+        }).outcome
+    }
+
+    func rows(_ dir: String, _ file: String = "metrics.csv") throws -> [String] {
+        try String(contentsOfFile: "\(dir)/\(file)", encoding: .utf8).split(separator: "\n").map {
+            file == "metrics.csv" ? $0.split(separator: ",").dropLast().joined(separator: ",") : String($0)
+        }
+    }
+
+    /// 80 training samples at batch 16: 5 steps per epoch. `shouldStop` is polled after every step
+    /// and at every epoch's end (6 polls an epoch), so stopping at poll 3, 10 and 23 stops after
+    /// step 3 (mid-epoch 1), step 9 (mid-epoch 2, before the first checkpoint)
+    /// and step 20 (the end of epoch 4, right after its checkpoint).
+    @Test(arguments: [3, 10, 23])
+    func resumedRunEqualsUninterrupted(stopAfter: Int) throws {
+        let reference = root.appendingPathComponent("ref").path, resumed = root.appendingPathComponent("r\(stopAfter)").path
+        #expect(try run(reference) == .completed)
+        guard case .interrupted(let position) = try run(resumed, stopAfter: stopAfter) else {
+            Issue.record("not interrupted")
+            return
+        }
+        #expect(position.globalStep == [3: 3, 10: 9, 23: 20][stopAfter])
+        let summary = try String(contentsOfFile: "\(resumed)/summary.json", encoding: .utf8)
+        #expect(summary.contains("\"status\" : \"interrupted\""))
+        #expect(try run(resumed, resume: true) == .completed)
+        #expect(try rows(resumed) == rows(reference))
+        #expect(try rows(resumed, "layers.csv") == rows(reference, "layers.csv"))
+        #expect(FileManager.default.contents(atPath: "\(resumed)/weights.safetensors")
+                == FileManager.default.contents(atPath: "\(reference)/weights.safetensors"))
+    }
+
+    @Test func damagedCheckpointIsRefused() throws {
+        let dir = root.appendingPathComponent("bad").path
+        _ = try run(dir, stopAfter: 7)
+        let path = "\(dir)/\(Checkpoint.fileName)"
+        let data = try #require(FileManager.default.contents(atPath: path))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: RunFileError.self) { try run(dir, resume: true) }
+        #expect(error.description.contains("cannot resume"), "\(error)")
+    }
+}
