@@ -27,7 +27,7 @@ public enum GraphBuilder {
         if graph.arenaCount > maxArenaCount {
             throw DiagnosticError(Diagnostic(
                 at: model.inputLocation, path: "model",
-                "the model needs \(graph.parameterCount) parameters (\(graph.arenaCount * 4 >> 30) GiB), more than the limit of \(maxArenaCount)"))
+                "the model needs \(graph.parameterCount) parameters (\((graph.arenaCount * 4) >> 30) GiB), more than the limit of \(maxArenaCount)"))
         }
         return graph
     }
