@@ -40,7 +40,7 @@ let package = Package(
             swiftSettings: cpuFlags
         ),
         .target(name: "TestSupport", dependencies: ["Trainer"], path: "Tests/TestSupport"),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"], exclude: ["Corpus"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "TestSupport"]),
