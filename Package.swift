@@ -47,7 +47,7 @@ let package = Package(
             swiftSettings: cpuFlags
         ),
         .target(name: "TestSupport", dependencies: ["Trainer"], path: "Tests/TestSupport", swiftSettings: cpuFlags),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"], exclude: ["Corpus"], swiftSettings: cpuFlags),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "TestSupport"], swiftSettings: cpuFlags),

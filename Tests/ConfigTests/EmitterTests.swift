@@ -76,7 +76,7 @@ import Testing
 
     @Test(arguments: [0.5, 1e-05, 2.0, -0.0, 1e+16, 0.1 + 0.2, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 123456789.0])
     func doublesReadBackAsTheSameFloat(value: Double) {
-        let text = YAMLScalarWriter.double(value)
+        let text = ConfigEmitter.doubleText(value)
         #expect(CoreSchema.resolve(text) == .float(value), "\(text)")
     }
 

@@ -119,6 +119,13 @@ import Testing
         #expect(found.last?.message.hasPrefix("duplicate key 'seed'") == true)
     }
 
+    @Test func aBaseMustBeAMapping() throws {
+        let found = problems("extends: list.yaml\n", ["exp/list.yaml": "# a list\n- a\n- b\n"])
+        #expect(found.map(\.description) == ["exp/list.yaml:2:1: error: a base config must be a mapping of config keys, found a list"])
+        let empty = problems("extends: empty.yaml\n", ["exp/empty.yaml": "\n"])
+        #expect(empty.first?.description.hasPrefix("exp/empty.yaml:1:1: error: config file is empty") == true)
+    }
+
     @Test func extendsIsOnlyATopLevelKey() throws {
         let d = try #require(problems(Self.base.replacing("epochs: 100", with: "epochs: 100\n  extends: x.yaml"), [:]).first)
         #expect(d.path == "train.extends")

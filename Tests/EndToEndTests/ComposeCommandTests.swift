@@ -64,3 +64,16 @@ import Testing
         #expect(bad.stderr.contains("--max-memory: expected a size like 4GiB"))
     }
 }
+
+/// Hostile files from the corpus through the binary: exit code 2 within a second, never a crash.
+@Suite struct HostileInputTests {
+    @Test(arguments: ["huge_billion_laughs", "huge_node_count", "huge_deep_lists", "syntax_nul_byte", "syntax_invalid_utf8"])
+    func failsFastWithExitCode2(name: String) throws {
+        let path = "Tests/ConfigTests/Corpus/\(name).yaml"
+        let start = ContinuousClock.now
+        let result = try Nnrun.run(["validate", path])
+        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(result.status == 2 && !result.crashed, "\(result.stderr)")
+        #expect(result.stderr.contains("\(path):"), "\(result.stderr)")
+    }
+}

@@ -56,9 +56,8 @@ public struct DiagnosticRenderer {
         return sources[location.file]
     }
 
+    /// The lines of `text`, split at every line break YAML knows (`\n`, `\r\n`, `\r`, NEL, LS, PS).
     private static func lines(_ text: String) -> [Substring] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
+        text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     }
 }

@@ -2,7 +2,8 @@
 // sections, one flow mapping per layer, every default spelled out, keys in schema order. The result
 // reads back (through ConfigLoader.decode) as an equal config, apart from source locations. A CSV
 // path is written absolute, so the resolved config works from wherever it is saved (e.g. the run
-// directory). This file decides what to write and in which style; LibYAMLEmitter.swift writes it.
+// directory). This file decides what to write and in which style — a string stays plain only when
+// it would read back as the same string — and LibYAMLEmitter.swift writes it.
 
 import Foundation
 
@@ -155,10 +156,28 @@ public enum ConfigEmitter {
 
     /// A string: plain when it reads back as the same string, else double-quoted.
     static func string(_ text: String) -> EmitNode {
-        .scalar(text, quoted: !YAMLScalarWriter.isSafePlain(text))
+        .scalar(text, quoted: !isSafePlain(text))
     }
 
-    private static func double(_ value: Double) -> EmitNode { .plain(YAMLScalarWriter.double(value)) }
+    /// Whether the text can be written plain in block and flow context and still read as this
+    /// string: only safe characters, and not something the core schema would type (`12`, `true`,
+    /// `null`) or a YAML 1.1 boolean (`yes`).
+    static func isSafePlain(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first != "-" else { return false }
+        let safe = text.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "A"..."Z", "a"..."z", "0"..."9", "_", ".", "/", "-": return true
+            default: return false
+            }
+        }
+        return safe && CoreSchema.resolve(text) == .string(text) && !CoreSchema.isYAML11Bool(text)
+    }
+
+    /// A finite double as text that reads back as the same float: Swift's round-tripping
+    /// `description` always marks it with `.` or `e` (`0.5`, `1e-05`, `2.0`).
+    static func doubleText(_ value: Double) -> String { value.description }
+
+    private static func double(_ value: Double) -> EmitNode { .plain(doubleText(value)) }
 
     private static func bool(_ value: Bool) -> EmitNode { .plain(value ? "true" : "false") }
 

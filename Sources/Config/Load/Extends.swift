@@ -39,6 +39,10 @@ struct ExtendsResolver {
         } catch {
             throw DiagnosticError(diagnostics + error.diagnostics)
         }
+        if chain.count > 1, root.entries == nil {
+            throw DiagnosticError(diagnostics + [Diagnostic(
+                at: root.location, "a base config must be a mapping of config keys, found \(root.found)")])
+        }
         guard var entries = root.entries,
               let index = entries.firstIndex(where: { $0.key.keyText == Self.key })
         else { return root }

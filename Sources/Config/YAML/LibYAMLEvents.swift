@@ -1,7 +1,8 @@
-// The only code that talks to libyaml. It runs libyaml's event parser (never the document API) over
-// a byte buffer, turns each C event into a Swift `YAMLEvent` with a 1-based position, deletes the C
-// event at once, and turns libyaml's errors into diagnostics that name the problem, where it is and,
-// when libyaml gives one, the construct it was reading.
+// The only code that reads through libyaml (LibYAMLEmitter.swift writes through it). It runs
+// libyaml's event parser (never the document API) over a byte buffer read as UTF-8, turns each C
+// event into a Swift `YAMLEvent` with a 1-based position, deletes the C event at once, and turns
+// libyaml's errors into diagnostics that name the problem, where it is and, when libyaml gives one,
+// the construct it was reading.
 
 import CYAML
 
@@ -37,6 +38,9 @@ enum LibYAMLEvents {
         defer { input.deallocate() }
         _ = input.initialize(from: bytes)
         yaml_parser_set_input_string(parser, input.baseAddress, bytes.count)
+        // Configs are UTF-8: without this, libyaml would read a UTF-16 byte order mark as a request
+        // to decode the rest as UTF-16.
+        yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
 
         var event = yaml_event_t()
         while true {

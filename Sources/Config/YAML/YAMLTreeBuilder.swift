@@ -111,7 +111,9 @@ struct YAMLTreeBuilder {
         add(node)
     }
 
-    /// Adds a finished node to the open collection, or makes it the root.
+    /// Adds a finished node to the open collection, or makes it the root. The collection's content
+    /// is taken out of its frame while it grows, so the array is not shared and appending does not
+    /// copy it (which made a long list quadratic).
     private mutating func add(_ node: YAMLNode) {
         guard var frame = stack.popLast() else {
             root = node
@@ -119,7 +121,9 @@ struct YAMLTreeBuilder {
         }
         frame.size += node.size
         frame.height = max(frame.height, node.height + 1)
-        switch frame.content {
+        let content = frame.content
+        frame.content = .sequence([])
+        switch consume content {
         case .sequence(var items):
             items.append(node)
             frame.content = .sequence(items)
