@@ -2,7 +2,8 @@
 // parsed by the `--set` grammar (`model.layers[0].init`), so a sweep override is exactly a `--set`
 // override: problems the override machinery reports in command-line coordinates are moved back to
 // the key in the sweep file, so they print with its file:line:col. A value from the sweep file is
-// applied as a node (keeping its own location, so a bad value is reported where it is written) and
+// applied as a node (keeping its own location, so a bad value is reported where it is written; keys it creates
+// are located at the parameter's key) and
 // rendered as YAML text for ids, tables and `path=value` command lines.
 
 import Foundation
@@ -49,8 +50,12 @@ struct SweepTarget {
     /// Writes `value` at this path in `root`; a problem (e.g. a list entry that does not exist) is
     /// reported at the key in the sweep file.
     func apply(_ value: YAMLNode, to root: inout YAMLNode) -> Diagnostic? {
-        let override = Override(shown: self.override.shown, steps: self.override.steps, value: value)
-        return override.apply(to: &root)?.relocated { Self.inFile($0, key: key) }
+        let shown = self.override.shown
+        let override = Override(shown: shown, steps: self.override.steps, value: value)
+        let problem = override.apply(to: &root)?.relocated { Self.inFile($0, key: key) }
+        // Keys the override created are located in its text; move them onto the key in the file.
+        root = root.relocated { $0.isCommandLine && $0.file == shown ? Self.inFile($0, key: key) : $0 }
+        return problem
     }
 
     /// Whether two paths set the same value or one lies inside the other.
