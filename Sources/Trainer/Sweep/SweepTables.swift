@@ -68,6 +68,7 @@ public struct SweepAggregate: Sendable {
     /// Completed or diverged.
     public let finished: Int
     public let completed: Int
+    public var diverged: Int { finished - completed }
     public let finalLoss, finalAccuracy, bestLoss, bestAccuracy: SweepStats?
     public let successes: Int
 
@@ -135,13 +136,16 @@ public enum SweepTables {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The aggregate as aligned text: parameters, finished/total, accuracy and loss mean ± std, success.
+    /// The aggregate as aligned text: parameters, finished/total (and diverged, when any did),
+    /// accuracy and loss mean ± std over completed runs, successes/finished.
     public static func table(_ sweep: Sweep, _ aggregates: [SweepAggregate]) -> [String] {
-        var header = sweep.columns + ["runs", "accuracy", "loss"]
+        let showDiverged = aggregates.contains { $0.diverged > 0 }
+        var header = sweep.columns + ["runs"] + (showDiverged ? ["diverged"] : []) + ["accuracy", "loss"]
         if sweep.success != nil { header.append("success") }
         var rows = [header]
         for a in aggregates {
-            var row = a.values + ["\(a.finished)/\(a.runs)", meanStd(a.finalAccuracy, digits: 3), meanStd(a.finalLoss, digits: 4)]
+            var row = a.values + ["\(a.finished)/\(a.runs)"] + (showDiverged ? [a.diverged == 0 ? "" : String(a.diverged)] : [])
+            row += [meanStd(a.finalAccuracy, digits: 3), meanStd(a.finalLoss, digits: 4)]
             if sweep.success != nil {
                 row.append(a.finished == 0 ? "" : "\(a.successes)/\(a.finished)" + String(format: " (%.0f%%)", 100 * (a.successFraction ?? 0)))
             }
