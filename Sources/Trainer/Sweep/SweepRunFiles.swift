@@ -48,9 +48,16 @@ public struct SweepRunRecord: Codable, Sendable, Equatable {
         self.attempt = attempt
         self.dir = dir
         self.threads = threads
-        host = ProcessInfo.processInfo.hostName
+        host = Self.hostName()
         pid = getpid()
         startedAt = Self.timestamp()
+    }
+
+    /// This machine's name from gethostname(2) (no DNS lookup, unlike ProcessInfo.hostName).
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Now, as ISO 8601 with milliseconds.
