@@ -66,7 +66,8 @@ struct SweepRunner {
             var state = SweepRunState.inspect(run, dir: context.dir(run))
             let exited = status & 0x7f == 0
             let code = (status >> 8) & 0xff
-            if state.status == .running || state.status == .interrupted || state.status == .pending || (exited && code != 0 && state.status != .failed) {
+            // A run still locked is being trained by another process (our child found it busy): leave its record alone.
+            if state.status != .running, state.status == .interrupted || state.status == .pending || (exited && code != 0 && state.status != .failed) {
                 recordFailure(run, reason: exited ? "the run's process exited with status \(code)" : "the run's process was killed by signal \(status & 0x7f)")
                 state = SweepRunState.inspect(run, dir: context.dir(run))
             }
