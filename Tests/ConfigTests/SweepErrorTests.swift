@@ -35,6 +35,8 @@ func sweepProblem(_ sweep: String, extra: [String: String] = [:], sourceLocation
     @Test func missingBase() throws {
         let problem = try sweepProblem("parameters:\n  train.epochs: [1]\n")
         expect(problem, line: 1, column: 1, path: "base", message: "missing required key 'base'")
+        let empty = try sweepProblem("")
+        expect(empty, line: 1, column: 1, path: "", message: "expected a mapping with keys base, parameters, seeds …, found nothing")
         let unreadable = try sweepProblem("base: nowhere.yaml\n")
         expect(unreadable, line: 1, column: 7, path: "base", message: "cannot read the base config 'sweeps/nowhere.yaml'")
     }

@@ -178,7 +178,7 @@ extension ConfigDecoder {
                     }
                 }
             } else {
-                report(pathsNode, fields.path("paths"), "expected a non-empty list of config paths, found \(pathsNode.found)")
+                report(pathsNode, fields.path("paths"), "expected a non-empty list of config paths, found \(pathsNode.items == nil ? pathsNode.found : "an empty list")")
             }
         } else {
             targets = SweepTarget(key, in: self, at: path).map { [$0] }

@@ -24,7 +24,7 @@ public enum SweepLoader {
     }
 
     static func decode(bytes: [UInt8], file: String, files: ConfigFiles) throws(DiagnosticError) -> Sweep {
-        let read = try YAMLReader.read(bytes, file: file)
+        let read = try YAMLReader.read(bytes, file: file, emptyIsNull: true)  // an empty file: "expected a mapping"
         let decoder = ConfigDecoder(file: file, diagnostics: read.diagnostics)
         let sweepFile = decoder.sweepFile(read.root)
         guard let sweepFile, decoder.diagnostics.isEmpty else { throw failure(decoder.diagnostics, at: read.root) }
