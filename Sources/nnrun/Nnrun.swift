@@ -13,7 +13,7 @@ struct Nnrun: ParsableCommand {
             2 bad config, bad data file or bad arguments.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, InitCommand.self, DiagnoseCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, InitCommand.self, DiagnoseCommand.self, SweepCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 
