@@ -50,9 +50,9 @@ enum PackedGemm {
                 while ic < rows.upperBound {
                     let mc = min(GemmTile.mc, rows.upperBound - ic)
                     // A row-major A is read in place (6 row streams) where that measured faster
-                    // (`nnrun bench --cpu-time`: K ≥ 64 and M ≤ 512; packing won for larger
-                    // products and tiny K); a transposed A is always packed.
-                    let direct = !p.aTransposed && p.k >= 64 && p.m <= 512
+                    // (`nnrun bench --cpu-time`: K ≥ 64 and M ≤ 256; packing won from M = 512 and for
+                    // tiny K); a transposed A is always packed.
+                    let direct = !p.aTransposed && p.k >= 64 && p.m <= 256
                     if !direct { packA(p, i0: ic, mc: mc, k0: pc, kc: kc, into: aPack) }
                     var jr = 0
                     while jr < nc {
