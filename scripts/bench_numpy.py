@@ -6,7 +6,7 @@ same GEMM products and hand-written numpy training steps in child processes pinn
 count with OPENBLAS_NUM_THREADS. Repeats for --rounds rounds, takes medians, and prints both side
 by side with the ratio nnrun / numpy (> 1 means nnrun is faster; for ms figures, numpy / nnrun).
 
-    swift build -c release && python3 scripts/bench_numpy.py [--rounds 3] [--nnrun PATH]
+    swift build -c release && python3 scripts/bench_numpy.py [--rounds 3] [--threads 1 2] [--nnrun PATH]
 """
 import argparse
 import json
@@ -131,6 +131,7 @@ def main():
     parser.add_argument("--nnrun", default=".build/release/nnrun")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=0.1)
+    parser.add_argument("--threads", type=int, nargs="*", help="thread counts (default: 1 and every core)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -142,8 +143,10 @@ def main():
     ours_gemm, ours_train, np_gemm, np_train = {}, {}, {}, {}
     threads = None
     for r in range(args.rounds):
-        out = subprocess.run([args.nnrun, "bench", "--json", "--rounds", "1", "--seconds", str(args.seconds)],
-                             capture_output=True, text=True, check=True)
+        command = [args.nnrun, "bench", "--json", "--rounds", "1", "--seconds", str(args.seconds)]
+        if args.threads:
+            command += ["--threads"] + [str(t) for t in args.threads]
+        out = subprocess.run(command, capture_output=True, text=True, check=True)
         report = json.loads(out.stdout)
         if report["debug"]:
             print("warning: nnrun is a debug build; build with `swift build -c release`", file=sys.stderr)

@@ -51,8 +51,8 @@ public enum GemmBenchmark {
         _ shape: GemmShape, pools: [WorkerPool], rounds: Int, seconds: Double, cpuTime: Bool = false
     ) -> [Double] {
         let (m, n, k) = (shape.m, shape.n, shape.k)
-        let a = ParameterArenaBuffer(count: m * k, salt: 1), b = ParameterArenaBuffer(count: k * n, salt: 2)
-        let c = ParameterArenaBuffer(count: m * n, salt: 3)
+        let a = BenchBuffer(count: m * k, salt: 1), b = BenchBuffer(count: k * n, salt: 2)
+        let c = BenchBuffer(count: m * n, salt: 3)
         let problem = GemmProblem(
             m: m, n: n, k: k, a: a.base, lda: shape.aTransposed ? m : k, aTransposed: shape.aTransposed,
             b: b.base, ldb: shape.bTransposed ? k : n, bTransposed: shape.bTransposed,
@@ -96,7 +96,7 @@ public enum GemmBenchmark {
 }
 
 /// Aligned benchmark input filled with small deterministic values.
-final class ParameterArenaBuffer {
+final class BenchBuffer {
     let base: UnsafeMutablePointer<Float>
     init(count: Int, salt: Int) {
         base = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 4, alignment: 64)

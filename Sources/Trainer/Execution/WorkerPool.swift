@@ -1,8 +1,8 @@
 // A persistent pool of worker threads for fork/join parallelism inside one op. Threads are created
 // once (with the network) and live until the pool is released; a job is a C function pointer plus a
 // context pointer, so dispatching allocates nothing. A job is a fixed list of parts; the caller and
-// the workers claim parts from an atomic counter, so when the host preempts a worker the caller just
-// does more parts instead of waiting. Which thread runs a part never changes what the part computes,
+// the workers claim parts from an atomic counter, so when the host keeps a worker from starting,
+// the caller does its parts instead of waiting. Which thread runs a part never changes what the part computes,
 // so with a fixed partition results are independent of timing and thread count. Idle workers spin
 // briefly on an atomic generation counter, then sleep on a condition variable. Every thread owns a
 // 64-byte-aligned scratch block (GEMM packing buffers), allocated here once; a part gets the

@@ -19,7 +19,8 @@ enum GemmTile {
     static let mc = 144
     /// Columns of B packed at a time (a 256 × 2048 block is 2 MiB, in L3).
     static let nc = 2048
-    /// Floats of scratch per thread: packed A, packed B, two 6×16 tiles and a padded bias row.
+    /// Floats of scratch per thread: packed A, packed B, a 6×16 staging tile, a padded bias row and
+    /// a 6×16 staging tile for the backward mask.
     static let scratchFloats = mc * kc + kc * nc + 2 * mr * nr + nr + 64
 }
 
