@@ -127,8 +127,8 @@ enum SweepExpansion {
     }
 }
 
-/// SplitMix64: a small, fast, well-mixed generator for reproducible random search.
-struct SplitMix64 {
+/// SplitMix64: a small, fast, well-mixed generator for reproducible random search (and test inputs).
+struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }
