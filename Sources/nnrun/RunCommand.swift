@@ -1,5 +1,5 @@
-// `nnrun run CONFIG` (or just `nnrun CONFIG`): trains, prints progress at about ten evenly spaced
-// epochs (unless --quiet) and one summary line, and says where the outputs are. `--resume DIR`
+// `nnrun run CONFIG` (or just `nnrun CONFIG`): trains, prints progress (see Progress.swift; none
+// with --quiet) and one summary line, and says where the outputs are. `--resume DIR`
 // continues an interrupted run from its checkpoint — refused, with the differences shown, if the
 // resolved config is not the one the run started with. Ctrl-C or SIGTERM stops after the current
 // step with a checkpoint and prints the command that resumes.
@@ -38,16 +38,20 @@ struct RunCommand: ParsableCommand {
             if !resuming && !quiet { Console.out("no checkpoint in \(resume) yet: starting from the beginning") }
         }
         let epochs = config.train.epochs
-        let every = max(1, epochs / 10)
+        let progress = quiet ? nil : Progress(epochs: epochs, samplesPerEpoch: experiment.data.count,
+                                              batchSize: min(config.train.batchSize, experiment.data.count))
         StopSignal.install()
         let result: RunResult
         do {
-            result = try Run.execute(experiment, network: network, outputDir: config.output.dir, resume: resuming,
-                                     shouldStop: { StopSignal.requested }) { record in
-                guard !quiet, record.epoch % every == 0 || record.epoch == 1 else { return }
-                let epochText = String(record.epoch).leftPadded(to: String(epochs).count)
-                Console.out("epoch \(epochText)/\(epochs)  loss \(Console.number(record.loss))  accuracy \(Console.number(record.accuracy, digits: 3))")
-            }
+            result = try Run.execute(
+                experiment, network: network, outputDir: config.output.dir, resume: resuming,
+                shouldStop: { StopSignal.requested },
+                onStep: progress.map { progress in { progress.step(epoch: $0, step: $1, batch: $2, loss: $3) } },
+                onEpoch: { record in
+                    let validation = record.validationLoss.map { ($0, record.validationAccuracy ?? .nan) }
+                    progress?.epochEnded(epoch: record.epoch, loss: record.loss, accuracy: record.accuracy, validation: validation)
+                })
+            progress?.clear()
         } catch {
             Console.error("error: \(error)")
             throw ExitCode.runFailed

@@ -27,9 +27,11 @@ public enum Run {
     /// `onEpoch` sees every epoch. With `resume`, the parameters, optimizer state and position come
     /// from the directory's checkpoint and metrics.csv is continued; `shouldStop` is polled after
     /// every step (a signal handler sets it), and a stopped run is checkpointed where it stands.
+    /// `onStep` sees every step's (epoch, step in the run, batch size, summed batch loss), for progress.
     public static func execute(
         _ experiment: Experiment, network: Network, outputDir: String, resume: Bool = false,
-        shouldStop: () -> Bool = { false }, onEpoch: (EpochRecord) -> Void = { _ in }
+        shouldStop: () -> Bool = { false }, onStep: ((Int, Int, Int, Double) -> Void)? = nil,
+        onEpoch: (EpochRecord) -> Void = { _ in }
     ) throws(RunFileError) -> RunResult {
         try AtomicFile.createDirectory(outputDir)
         let summaryPath = "\(outputDir)/summary.json"
@@ -56,10 +58,13 @@ public enum Run {
         var layerStats: LayerStatsWriter?
         if let every = experiment.config.output.layerStats {
             let writer = try LayerStatsWriter(path: "\(outputDir)/layers.csv", continuingThrough: resume ? position.globalStep : nil)
-            loop.afterBackward = { epoch, step, n in
+            loop.afterBackward = { epoch, step, n, loss in
                 if step % every == 0 || step == 1 { writer.record(epoch: epoch, step: step, network: network, batch: n) }
+                onStep?(epoch, step, n, loss)
             }
             layerStats = writer
+        } else if let onStep {
+            loop.afterBackward = onStep
         }
         var writeError: RunFileError?
         let every = experiment.config.output.checkpointEvery

@@ -61,8 +61,8 @@ public final class TrainingLoop {
     private var batchTargets: [Float]
     private let seed: UInt64
     /// Called after each step's backward pass, before the update, with (epoch, step in the run,
-    /// batch size): the network holds that batch's activations and gradients.
-    public var afterBackward: ((_ epoch: Int, _ step: Int, _ batch: Int) -> Void)?
+    /// batch size, batch loss): the network holds that batch's activations and gradients.
+    public var afterBackward: ((_ epoch: Int, _ step: Int, _ batch: Int, _ loss: Double) -> Void)?
 
     /// Prepares memory for training `network` (parameters already initialized) on `data`.
     public init(network: Network, data: Dataset, train: TrainSpec, seed: UInt64) {
@@ -120,7 +120,7 @@ public final class TrainingLoop {
                 }
                 network.backward(batch: n, accumulateParameterGradients: false)  // overwrites: zero + accumulate in one
                 globalStep += 1
-                afterBackward?(epoch, globalStep, n)
+                afterBackward?(epoch, globalStep, n, batchLoss)
                 optimizer.step(
                     parameters: network.parameters.base, gradients: network.gradients.base,
                     count: network.graph.arenaCount, pool: network.pool)

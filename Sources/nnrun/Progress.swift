@@ -1,0 +1,79 @@
+// Training progress for `nnrun run`: about ten evenly spaced epoch lines (plain text, fine for logs
+// and pipes) and, when standard output is a terminal, a live line below them — epoch, step, the
+// epoch's running loss, samples per second and the time left — redrawn at most ten times a second.
+// Nothing at all with --quiet.
+
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class Progress {
+    private let epochs: Int
+    private let stepsPerEpoch: Int
+    private let samplesPerEpoch: Int
+    private let live = isatty(STDOUT_FILENO) != 0
+    private let every: Int
+    private let start = ContinuousClock.now
+    private var lastDraw = ContinuousClock.now
+    private var samples = 0
+    private var epochLoss = 0.0, epochSamples = 0, currentEpoch = 0
+    private var drawn = false
+
+    init(epochs: Int, samplesPerEpoch: Int, batchSize: Int) {
+        self.epochs = epochs
+        self.samplesPerEpoch = samplesPerEpoch
+        stepsPerEpoch = (samplesPerEpoch + batchSize - 1) / max(batchSize, 1)
+        every = max(1, epochs / 10)
+    }
+
+    /// After each training step: updates the live line (terminals only, at most every 100 ms).
+    func step(epoch: Int, step: Int, batch: Int, loss: Double) {
+        if epoch != currentEpoch { (currentEpoch, epochLoss, epochSamples) = (epoch, 0, 0) }
+        epochLoss += loss  // the batch's summed per-sample losses
+        epochSamples += batch
+        samples += batch
+        guard live else { return }
+        let now = ContinuousClock.now
+        guard now - lastDraw >= .milliseconds(100) else { return }
+        lastDraw = now
+        let elapsed = seconds(now - start)
+        let rate = Double(samples) / max(elapsed, 1e-9)
+        let remaining = Double(epochs * samplesPerEpoch - ((epoch - 1) * samplesPerEpoch + epochSamples))
+        let inEpoch = (step - 1) % max(stepsPerEpoch, 1) + 1
+        let line = "epoch \(epoch)/\(epochs)  step \(inEpoch)/\(stepsPerEpoch)  loss \(Console.number(epochLoss / Double(max(epochSamples, 1))))  "
+            + "\(Int(rate)) samples/s  ETA \(Self.duration(max(remaining, 0) / max(rate, 1e-9)))"
+        FileHandle.standardOutput.write(Data(("\r\u{1b}[2K" + line).utf8))
+        drawn = true
+    }
+
+    /// After each epoch: the periodic plain line.
+    func epochEnded(epoch: Int, loss: Double, accuracy: Double, validation: (loss: Double, accuracy: Double)?) {
+        guard epoch % every == 0 || epoch == 1 || epoch == epochs else { return }
+        clear()
+        var line = "epoch \(String(epoch).leftPadded(to: String(epochs).count))/\(epochs)  loss \(Console.number(loss))  accuracy \(Console.number(accuracy, digits: 3))"
+        if let validation {
+            line += "  val_loss \(Console.number(validation.loss))  val_accuracy \(Console.number(validation.accuracy, digits: 3))"
+        }
+        Console.out(line)
+    }
+
+    /// Removes the live line before anything else is printed.
+    func clear() {
+        guard drawn else { return }
+        FileHandle.standardOutput.write(Data("\r\u{1b}[2K".utf8))
+        drawn = false
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+
+    /// `1h02m`, `3m05s` or `42s`.
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return String(format: "%dh%02dm", s / 3600, s % 3600 / 60) }
+        if s >= 60 { return String(format: "%dm%02ds", s / 60, s % 60) }
+        return "\(s)s"
+    }
+}
