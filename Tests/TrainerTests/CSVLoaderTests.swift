@@ -69,6 +69,31 @@ import TestSupport
         #expect(data.features == [0.5, 1.5] && data.targets == [1, 0])
     }
 
+    /// Class names become indices in sorted order; a validation or test file uses the training
+    /// file's mapping, and a class the training data lacks is an error at its cell.
+    @Test func categoricalLabels() throws {
+        let train = try write("x,species\n1,virginica\n2,setosa\n3,versicolor\n4,setosa\n")
+        let data = try CSVLoader.load(spec(train, label: .name("species")), encoding: .oneHot(classes: 3))
+        #expect(data.classNames == ["setosa", "versicolor", "virginica"])
+        #expect(data.targets == [0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0])
+        let test = try write("x,species\n5,versicolor\n6,setosa\n")
+        let tested = try CSVLoader.load(spec(test, label: .name("species")), encoding: .oneHot(classes: 3),
+                                        classNames: data.classNames)
+        #expect(tested.targets == [0, 1, 0, 1, 0, 0])
+        let unknown = try write("x,species\n5,versicolor\n6,iris\n")
+        let error = try #require(throws: DiagnosticError.self) {
+            try CSVLoader.load(spec(unknown, label: .name("species")), encoding: .oneHot(classes: 3), classNames: data.classNames)
+        }
+        #expect(error.diagnostics.map(\.location) == [Config.SourceLocation(file: unknown, line: 3, column: 3)])
+        #expect(error.diagnostics.first?.message.contains("class 'iris' is not among") == true, "\(error)")
+        // Four names but three output units: the fourth class does not fit.
+        let four = try write("x,c\n1,a\n2,b\n3,c\n4,d\n")
+        let tooMany = try #require(throws: DiagnosticError.self) {
+            try CSVLoader.load(spec(four, label: .name("c")), encoding: .oneHot(classes: 3))
+        }
+        #expect(tooMany.diagnostics.first?.message.contains("label 'd' is class 3 of 4") == true, "\(tooMany)")
+    }
+
     // MARK: - Errors
 
     /// Only decimal numbers are data: `Float("0x10")` would read hex, a CSV cell must not.

@@ -1,8 +1,11 @@
 // Loads a CSV data file into a `Dataset`: comma-separated cells, optional header row, RFC 4180
 // quoting ("a,b" and "" inside quotes), CRLF or LF line ends, blank lines skipped. The label column
-// and feature columns are chosen by header name or 0-based index. Every bad cell (missing,
-// non-numeric, not finite, a label the loss cannot use) and every short or long row is reported at
-// its `file:line:column`, up to a limit, and nothing is returned unless the whole file is good.
+// and feature columns are chosen by header name or 0-based index. A label column whose cells are not
+// all numbers is categorical: its names become class indices in sorted order (or, for validation
+// and test files, the training file's indices). Every bad cell (missing, non-numeric, not finite, a
+// label the loss cannot use, a class the training data does not have) and every short or long row
+// is reported at its `file:line:column`, up to a limit, and nothing is returned unless the whole
+// file is good.
 
 import Config
 import Foundation
@@ -11,9 +14,12 @@ enum CSVLoader {
     /// Most problems collected before giving up on a file.
     static let problemLimit = 100
 
-    /// The dataset in `spec.resolvedPath`, with labels encoded by `encoding`.
-    /// `key` is where the source sits in the config (`data`, `data.test` …).
-    static func load(_ spec: CSVSpec, key: String = "data", encoding: TargetEncoding) throws(DiagnosticError) -> Dataset {
+    /// The dataset in `spec.resolvedPath`, with labels encoded by `encoding`. `key` is where the
+    /// source sits in the config (`data`, `data.test` …); `classNames` is the training data's
+    /// mapping of categorical labels, which validation and test files must use.
+    static func load(_ spec: CSVSpec, key: String = "data", encoding: TargetEncoding, classNames: [String]? = nil)
+        throws(DiagnosticError) -> Dataset
+    {
         let file = spec.resolvedPath
         guard let data = FileManager.default.contents(atPath: file) else {
             let reason = FileManager.default.fileExists(atPath: file) ? "it is not readable" : "no such file"
@@ -33,6 +39,11 @@ enum CSVLoader {
             throw DiagnosticError(Diagnostic(at: headerLocation, path: "\(key).path", "the data file has no data rows"))
         }
 
+        // Categorical labels: any non-empty label cell that is not a number makes the column a class name column.
+        let labelTexts = records.map { $0.cells.count == columnCount ? $0.cells[label].text.trimmingCharacters(in: .whitespaces) : "" }
+        let categorical = classNames != nil || labelTexts.contains { !$0.isEmpty && Float($0) == nil }
+        let names = classNames ?? (categorical ? Set(labelTexts.filter { !$0.isEmpty }).sorted() : [])
+        let classIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         var featureValues: [Float] = []
         var targets: [Float] = []
         featureValues.reserveCapacity(records.count * features.count)
@@ -52,10 +63,20 @@ enum CSVLoader {
                 }
             }
             let cell = record.cells[label]
-            switch number(cell.text) {
+            let labelText = cell.text.trimmingCharacters(in: .whitespaces)
+            let labelValue: Result<Float, CellError>
+            if categorical {
+                labelValue = labelText.isEmpty ? .failure(CellError("missing value: the cell is empty"))
+                    : classIndex[labelText].map { .success(Float($0)) }
+                        ?? .failure(CellError("class '\(labelText.prefix(40))' is not among the training data's classes (\(names.prefix(10).joined(separator: ", ")))"))
+            } else {
+                labelValue = number(cell.text)
+            }
+            switch labelValue {
             case .success(let value):
                 if let reason = encoding.problem(with: value) {
-                    problems.append(Diagnostic(at: SourceLocation(file: file, line: record.line, column: cell.column), "label: \(reason)"))
+                    let shown = categorical ? "label '\(labelText.prefix(40))' is class \(Int(value)) of \(names.count): " : "label: "
+                    problems.append(Diagnostic(at: SourceLocation(file: file, line: record.line, column: cell.column), shown + reason))
                 } else {
                     encoding.append(value, to: &targets)
                 }
@@ -64,8 +85,10 @@ enum CSVLoader {
             }
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
-        return Dataset(features: featureValues, targets: targets, count: records.count,
-                       featureWidth: features.count, targetWidth: encoding.width)
+        var dataset = Dataset(features: featureValues, targets: targets, count: records.count,
+                              featureWidth: features.count, targetWidth: encoding.width)
+        dataset.classNames = categorical ? names : nil
+        return dataset
     }
 
     // MARK: - Columns

@@ -7,9 +7,10 @@ import Graph
 
 enum DataLoading {
     /// The samples of `source`, with targets encoded for the loss; `output` is the output layer,
-    /// whose location is used for label/width mismatches.
-    static func load(_ source: DataSource, key: String, seed: UInt64, encoding: TargetEncoding, output: GraphNode)
-        throws(DiagnosticError) -> Dataset
+    /// whose location is used for label/width mismatches; `classNames` is the training data's
+    /// categorical label mapping, for validation and test sources.
+    static func load(_ source: DataSource, key: String, seed: UInt64, encoding: TargetEncoding, output: GraphNode,
+                     classNames: [String]? = nil) throws(DiagnosticError) -> Dataset
     {
         switch source {
         case .xor:
@@ -23,7 +24,7 @@ enum DataLoading {
             }
             return BuiltinData.gaussian(spec, seed: seed, encoding: encoding)
         case .csv(let spec):
-            return try CSVLoader.load(spec, key: key, encoding: encoding)
+            return try CSVLoader.load(spec, key: key, encoding: encoding, classNames: classNames)
         case .idx(let spec):
             return try idx(spec, key: key, encoding: encoding)
         case .generated(let spec):

@@ -14,6 +14,8 @@ public struct Dataset: Sendable {
     public let count: Int
     public let featureWidth: Int
     public let targetWidth: Int
+    /// For categorical labels: the class names, index by index; nil for numeric labels.
+    public var classNames: [String]? = nil
 
     public init(features: [Float], targets: [Float], count: Int, featureWidth: Int, targetWidth: Int) {
         precondition(features.count == count * featureWidth && targets.count == count * targetWidth)

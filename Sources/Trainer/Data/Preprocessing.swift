@@ -16,8 +16,10 @@ extension Dataset {
             features += self.features[(row * featureWidth)..<((row + 1) * featureWidth)]
             targets += self.targets[(row * targetWidth)..<((row + 1) * targetWidth)]
         }
-        return Dataset(features: features, targets: targets, count: rows.count, featureWidth: featureWidth,
-                       targetWidth: targetWidth)
+        var subset = Dataset(features: features, targets: targets, count: rows.count, featureWidth: featureWidth,
+                             targetWidth: targetWidth)
+        subset.classNames = classNames
+        return subset
     }
 
     /// (train, validation): `fraction` of the samples (at least one, leaving at least one) chosen by
@@ -91,7 +93,9 @@ struct FeatureTransform {
                 features[row * width + j] = (features[row * width + j] * scale - shift[j]) / divisor[j]
             }
         }
-        return Dataset(features: features, targets: data.targets, count: data.count, featureWidth: width,
-                       targetWidth: data.targetWidth)
+        var transformed = Dataset(features: features, targets: data.targets, count: data.count, featureWidth: width,
+                                  targetWidth: data.targetWidth)
+        transformed.classNames = data.classNames
+        return transformed
     }
 }

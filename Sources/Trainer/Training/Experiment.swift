@@ -33,10 +33,11 @@ public struct Experiment: Sendable {
                 at: output.location, path: "train.loss", mismatch.message, suggestion: mismatch.suggestion))
         }
         try Self.checkMemory(config, graph, batch: 1, dataBytes: 0, limit: memoryLimit)
+        var data = try DataLoading.load(config.data.source, key: "data", seed: config.seed, encoding: encoding, output: output)
         func load(_ source: DataSource, _ key: String) throws(DiagnosticError) -> Dataset {
-            try DataLoading.load(source, key: key, seed: config.seed, encoding: encoding, output: output)
+            try DataLoading.load(source, key: key, seed: config.seed, encoding: encoding, output: output,
+                                 classNames: data.classNames)
         }
-        var data = try load(config.data.source, "data")
         var validation: Dataset?
         switch config.data.validation {
         case .fraction(let fraction)?:

@@ -52,6 +52,11 @@ public enum Run {
             }
         }
         try AtomicFile.write(Data(ConfigEmitter.yaml(experiment.config).utf8), to: "\(outputDir)/config.yaml")
+        if let names = experiment.data.classNames {
+            // Categorical labels: class index → name, for reading outputs and confusion.csv.
+            let json = try? JSONSerialization.data(withJSONObject: names, options: [.prettyPrinted])
+            try AtomicFile.write((json ?? Data("[]".utf8)) + Data("\n".utf8), to: "\(outputDir)/classes.json")
+        }
         let metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil,
                                         continuingBefore: resume ? position.epoch : nil)
         let evaluator = Evaluator(network: network, lossKind: experiment.config.train.loss)
