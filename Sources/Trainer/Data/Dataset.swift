@@ -8,7 +8,7 @@ import Graph
 /// Samples as contiguous rows.
 public struct Dataset: Sendable {
     /// [count, featureWidth]
-    public let features: [Float]
+    public internal(set) var features: [Float]
     /// [count, targetWidth]
     public let targets: [Float]
     public let count: Int

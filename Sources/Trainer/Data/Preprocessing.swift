@@ -83,19 +83,17 @@ struct FeatureTransform {
     /// Whether the transform changes anything.
     var isIdentity: Bool { scale == 1 && shift.allSatisfy { $0 == 0 } && divisor.allSatisfy { $0 == 1 } }
 
-    /// `data` with every feature transformed.
-    func apply(_ data: Dataset) -> Dataset {
-        guard !isIdentity else { return data }
-        var features = data.features
-        let width = data.featureWidth
-        for row in 0..<data.count {
-            for j in 0..<width {
-                features[row * width + j] = (features[row * width + j] * scale - shift[j]) / divisor[j]
+    /// Transforms every feature of `data` in place.
+    func apply(to data: inout Dataset) {
+        guard !isIdentity else { return }
+        let width = data.featureWidth, count = data.count
+        let (scale, shift, divisor) = (self.scale, self.shift, self.divisor)
+        data.features.withUnsafeMutableBufferPointer { features in
+            for row in 0..<count {
+                for j in 0..<width {
+                    features[row * width + j] = (features[row * width + j] * scale - shift[j]) / divisor[j]
+                }
             }
         }
-        var transformed = Dataset(features: features, targets: data.targets, count: data.count, featureWidth: width,
-                                  targetWidth: data.targetWidth)
-        transformed.classNames = data.classNames
-        return transformed
     }
 }

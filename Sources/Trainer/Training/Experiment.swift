@@ -59,9 +59,9 @@ public struct Experiment: Sendable {
                 suggestion: "set model.input to [\(set.featureWidth)]"))
         }
         let transform = FeatureTransform(config.data, fittedOn: data)
-        data = transform.apply(data)
-        validation = validation.map(transform.apply)
-        test = test.map(transform.apply)
+        transform.apply(to: &data)
+        if validation != nil { transform.apply(to: &validation!) }
+        if test != nil { transform.apply(to: &test!) }
         let dataBytes = [data, validation, test].compactMap { $0 }
             .reduce(0) { $0 + ($1.features.count + $1.targets.count) * MemoryLayout<Float>.stride }
         try Self.checkMemory(config, graph, batch: min(config.train.batchSize, data.count), dataBytes: dataBytes,
