@@ -16,7 +16,7 @@ import Testing
         typealias D = ConfigDecoder
         var keys = Set([ExtendsResolver.key] + D.topKeys)
         keys.formUnion((D.csvKeys + D.gaussianKeys + D.idxKeys + D.dataKeys + GeneratorSpec.keys.values.joined()).map { "data.\($0)" })
-        keys.insert("data.validation.fraction")
+        keys.formUnion(["data.validation.fraction", "data.test.fraction"])
         keys.formUnion(D.modelKeys.map { "model.\($0)" })
         keys.formUnion(D.layerDefaultKeys.map { "model.defaults.\($0)" })
         keys.formUnion((D.denseKeys + D.mergeLayerKeys).map { "model.layers[].\($0)" })

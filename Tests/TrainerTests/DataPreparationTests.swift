@@ -17,15 +17,16 @@ enum GraphNodeFixture {
                               featureWidth: 2, targetWidth: 1)
 
     @Test func seededSplitIsDisjointAndStable() {
-        let (train, validation) = Self.data.split(validationFraction: 0.3, seed: 4)
+        let (train, validation) = Self.data.split(fraction: 0.3, seed: 4, purpose: "validation split")
         #expect(train.count == 7 && validation.count == 3)
         #expect(Set(train.targets).isDisjoint(with: validation.targets))
         #expect(Set(train.targets + validation.targets) == Set(Self.data.targets))
         // Each target t came with features (2t, 2t+1): rows stay whole.
         #expect(zip(stride(from: 0, to: 14, by: 2), train.targets).allSatisfy { train.features[$0] == 2 * $1 })
-        let again = Self.data.split(validationFraction: 0.3, seed: 4)
+        let again = Self.data.split(fraction: 0.3, seed: 4, purpose: "validation split")
         #expect(again.1.targets == validation.targets)
-        #expect(Self.data.split(validationFraction: 0.3, seed: 5).1.targets != validation.targets)
+        #expect(Self.data.split(fraction: 0.3, seed: 5, purpose: "validation split").1.targets != validation.targets)
+        #expect(Self.data.split(fraction: 0.3, seed: 4, purpose: "test split").1.targets != validation.targets)
     }
 
     @Test func transformsUseTrainingStatistics() {
@@ -47,5 +48,25 @@ enum GraphNodeFixture {
         let scaleOnly = FeatureTransform(DataSpec(source: .xor, scale: 1.0 / 255), fittedOn: train)
         #expect(applied(scaleOnly, other) == [Float(6) * Float(1.0 / 255), Float(40) * Float(1.0 / 255)])
         #expect(FeatureTransform(DataSpec(source: .xor), fittedOn: train).isIdentity)
+    }
+
+    /// `test: {fraction}` and `validation: {fraction}` hold out disjoint seeded parts of the training
+    /// source: test first, then validation from what remains.
+    @Test func testAndValidationFractions() throws {
+        let yaml = """
+            data: {source: gaussian, samples: 100, features: 3, classes: 2, test: {fraction: 0.2}, validation: {fraction: 0.25}}
+            model: {input: [3], layers: [{type: dense, units: 1, activation: sigmoid}]}
+            train: {loss: binary_crossentropy, optimizer: {type: sgd, learning_rate: 0.1}, epochs: 1}
+            """
+        let config = try ConfigLoader.decode(yaml: yaml, file: "split.yaml")
+        #expect(config.data.test == .fraction(0.2) && config.data.validation == .fraction(0.25))
+        let experiment = try Experiment(config)
+        let (train, validation, test) = (experiment.data, try #require(experiment.validation), try #require(experiment.test))
+        #expect(test.count == 20 && validation.count == 20 && train.count == 60)
+        func rows(_ d: Dataset) -> Set<[Float]> { Set((0..<d.count).map { Array(d.features[($0 * 3)..<($0 * 3 + 3)]) }) }
+        #expect(rows(train).isDisjoint(with: rows(validation)) && rows(train).isDisjoint(with: rows(test)))
+        #expect(rows(validation).isDisjoint(with: rows(test)))
+        #expect(rows(train).count + rows(validation).count + rows(test).count == 100)
+        #expect(ConfigEmitter.yaml(config).contains("test: {fraction: 0.2}"))
     }
 }

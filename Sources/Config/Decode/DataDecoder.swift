@@ -25,13 +25,10 @@ extension ConfigDecoder {
             return nil
         }
         let source = self.source(fields, extraKeys: Self.dataKeys)
-        var validation: ValidationSpec?? = .some(nil)
-        if let node = fields["validation"] { validation = self.validation(node, fields.path("validation")) }
-        var test: DataSource?? = .some(nil)
-        if let node = fields["test"] {
-            test = Fields(node, path: fields.path("test"), in: self, expected: "a source mapping like {source: csv, path: …}")
-                .map { self.source($0, extraKeys: []) }
-        }
+        var validation: SplitSpec?? = .some(nil)
+        if let node = fields["validation"] { validation = split(node, fields.path("validation")) }
+        var test: SplitSpec?? = .some(nil)
+        if let node = fields["test"] { test = split(node, fields.path("test")) }
         var scale: Double?? = .some(nil)
         if let node = fields["scale"] { scale = ratio(node, fields.path("scale")) }
         let preprocess = fields["preprocess"].map {
@@ -72,16 +69,16 @@ extension ConfigDecoder {
         }
     }
 
-    /// `validation`: `{fraction: f}` with 0 < f < 1, or a source mapping.
-    private func validation(_ node: YAMLNode, _ path: String) -> ValidationSpec? {
+    /// `validation` or `test`: `{fraction: f}` with 0 < f < 1, or a source mapping.
+    private func split(_ node: YAMLNode, _ path: String) -> SplitSpec? {
         guard let fields = Fields(node, path: path, in: self, expected: "{fraction: 0.1} or a source mapping") else {
             return nil
         }
-        guard let fractionNode = fields["fraction"] else { return source(fields, extraKeys: []).map(ValidationSpec.source) }
+        guard let fractionNode = fields["fraction"] else { return source(fields, extraKeys: []).map(SplitSpec.source) }
         fields.checkKeys(["fraction"], in: self)
         return number(fractionNode, fields.path("fraction"), expected: "a fraction between 0 and 1 (exclusive)") {
             $0 > 0 && $0 < 1
-        }.map(ValidationSpec.fraction)
+        }.map(SplitSpec.fraction)
     }
 
     /// A positive number, also written as a ratio such as `1/255`.

@@ -41,12 +41,13 @@ public enum ConfigEmitter {
         var pairs = sourcePairs(data.source)
         if let scale = data.scale { pairs.append(("scale", double(scale))) }
         if data.preprocess != .none { pairs.append(("preprocess", .plain(data.preprocess.rawValue))) }
-        switch data.validation {
-        case .fraction(let fraction)?: pairs.append(("validation", .mapping([("fraction", double(fraction))], flow: true)))
-        case .source(let source)?: pairs.append(("validation", .mapping(sourcePairs(source), flow: false)))
-        case nil: break
+        for (key, split) in [("validation", data.validation), ("test", data.test)] {
+            switch split {
+            case .fraction(let fraction)?: pairs.append((key, .mapping([("fraction", double(fraction))], flow: true)))
+            case .source(let source)?: pairs.append((key, .mapping(sourcePairs(source), flow: false)))
+            case nil: break
+            }
         }
-        if let test = data.test { pairs.append(("test", .mapping(sourcePairs(test), flow: false))) }
         return .mapping(pairs, flow: false)
     }
 

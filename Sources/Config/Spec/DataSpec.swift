@@ -1,19 +1,19 @@
 // Where the data comes from and how it is prepared: a training source (a built-in generator or a
-// file), an optional validation split (a seeded fraction of the training data, or another source),
-// an optional test source, a scale factor and per-feature preprocessing computed on the training
+// file), optional validation and test splits (each a seeded fraction of the training data, or
+// another source), a scale factor and per-feature preprocessing computed on the training
 // split only. File paths are resolved relative to the config file that names them.
 
 /// The data section of a config.
 public struct DataSpec: Sendable, Equatable {
     public var source: DataSource
-    public var validation: ValidationSpec?
+    public var validation: SplitSpec?
     /// Evaluated once after training: test loss and accuracy, confusion matrix, per-class accuracy.
-    public var test: DataSource?
+    public var test: SplitSpec?
     /// Every feature is multiplied by this first (e.g. 1/255 for 8-bit images); nil: 1.
     public var scale: Double?
     public var preprocess: Preprocessing
 
-    public init(source: DataSource, validation: ValidationSpec? = nil, test: DataSource? = nil, scale: Double? = nil,
+    public init(source: DataSource, validation: SplitSpec? = nil, test: SplitSpec? = nil, scale: Double? = nil,
                 preprocess: Preprocessing = .none) {
         self.source = source
         self.validation = validation
@@ -90,8 +90,8 @@ public struct GeneratorSpec: Sendable, Equatable {
     ]
 }
 
-/// The validation data.
-public enum ValidationSpec: Sendable, Equatable {
+/// Validation or test data.
+public enum SplitSpec: Sendable, Equatable {
     /// This fraction of the training source, chosen by a seeded shuffle, held out from training.
     case fraction(Double)
     case source(DataSource)

@@ -22,11 +22,11 @@ extension Dataset {
         return subset
     }
 
-    /// (train, validation): `fraction` of the samples (at least one, leaving at least one) chosen by
-    /// a seeded shuffle, the rest in their original order.
-    func split(validationFraction fraction: Double, seed: UInt64) -> (Dataset, Dataset) {
+    /// (rest, held out): `fraction` of the samples (at least one, leaving at least one) chosen by a
+    /// seeded shuffle for `purpose`, the rest in their original order.
+    func split(fraction: Double, seed: UInt64, purpose: String) -> (Dataset, Dataset) {
         let held = Swift.min(Swift.max(1, Int((fraction * Double(count)).rounded())), count - 1)
-        let rows = sampleRows(held, seed: seed, purpose: "validation split")
+        let rows = sampleRows(held, seed: seed, purpose: purpose)
         let chosen = Set(rows)
         return (subset((0..<count).filter { !chosen.contains($0) }), subset(rows.sorted()))
     }

@@ -38,19 +38,23 @@ public struct Experiment: Sendable {
             try DataLoading.load(source, key: key, seed: config.seed, encoding: encoding, output: output,
                                  classNames: data.classNames)
         }
-        var validation: Dataset?
-        switch config.data.validation {
-        case .fraction(let fraction)?:
-            guard data.count >= 2 else {
-                throw DiagnosticError(Diagnostic(at: config.model.inputLocation, path: "data.validation",
-                                                 "cannot hold out a validation fraction of \(data.count) sample"))
+        // Fractions are held out of the training source by seeded shuffles: test first, then validation.
+        var splits: [Dataset?] = [nil, nil]
+        let order = [("data.test", "test split", config.data.test), ("data.validation", "validation split", config.data.validation)]
+        for (index, (key, purpose, split)) in order.enumerated() {
+            switch split {
+            case .fraction(let fraction)?:
+                guard data.count >= 2 else {
+                    throw DiagnosticError(Diagnostic(at: config.model.inputLocation, path: key,
+                                                     "cannot hold out a fraction of \(data.count) sample"))
+                }
+                let (rest, held) = data.split(fraction: fraction, seed: config.seed, purpose: purpose)
+                (data, splits[index]) = (rest, held)
+            case .source(let source)?: splits[index] = try load(source, key)
+            case nil: break
             }
-            (data, validation) = data.split(validationFraction: fraction, seed: config.seed)
-        case .source(let source)?: validation = try load(source, "data.validation")
-        case nil: break
         }
-        var test: Dataset?
-        if let source = config.data.test { test = try load(source, "data.test") }
+        var (test, validation) = (splits[0], splits[1])
         for (split, set) in [("data", data), ("data.validation", validation), ("data.test", test)] {
             guard let set, set.featureWidth != graph.nodes[0].width else { continue }
             throw DiagnosticError(Diagnostic(
