@@ -127,13 +127,14 @@ enum SweepExpansion {
     }
 }
 
-/// SplitMix64: a small, fast, well-mixed generator for reproducible random search (and test inputs).
-struct SplitMix64: RandomNumberGenerator {
+/// SplitMix64: a small, fast, well-mixed generator for reproducible random search, test inputs, and
+/// seeding Graph's RandomStream.
+public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

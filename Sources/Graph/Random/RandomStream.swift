@@ -5,6 +5,7 @@
 // xoshiro256** seeded through SplitMix64 from an FNV-1a hash of the key; normals use Box–Muller in
 // Double. Everything here is specified exactly, so the same seed gives the same bits on every run.
 
+import Config
 import Foundation
 
 /// A deterministic random number stream (xoshiro256**).
@@ -23,21 +24,12 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
             for byte in component.utf8 { mix(byte) }
             mix(0xff)  // separator that cannot occur in UTF-8, so ["ab","c"] != ["a","bc"]
         }
-        var state = seed ^ hash
-        s0 = Self.splitMix(&state)
-        s1 = Self.splitMix(&state)
-        s2 = Self.splitMix(&state)
-        s3 = Self.splitMix(&state)
+        var split = SplitMix64(seed: seed ^ hash)
+        s0 = split.next()
+        s1 = split.next()
+        s2 = split.next()
+        s3 = split.next()
         spareNormal = nil
-    }
-
-    /// SplitMix64: spreads a 64-bit state into well-mixed seeds for the main generator.
-    private static func splitMix(_ state: inout UInt64) -> UInt64 {
-        state = state &+ 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 
     /// The next 64 random bits.
