@@ -104,9 +104,11 @@ struct SweepRunner {
         }
     }
 
-    /// `[3/28] he-s3-…: completed, accuracy 1.000, loss 0.0001 (0.21 s)`.
+    /// `[3/28] he-s3-…: completed, accuracy 1.000, loss 0.0001 (0.21 s)`, with `(stopped early after
+    /// epoch N)` after the status when early stopping ended the run.
     private func progressLine(_ run: SweepRun, _ state: SweepRunState, finished: Int, of total: Int) -> String {
         var line = "[\(finished)/\(total)] \(run.id): \(state.status.rawValue)"
+        if let summary = state.summary, summary.stoppedEarly == true { line += " (stopped early after epoch \(summary.epochsCompleted))" }
         if let final = state.summary?.final {
             line += ", accuracy \(Console.number(final.accuracy, digits: 3)), loss \(Console.number(final.loss))"
         } else if let reason = state.record?.reason {

@@ -96,7 +96,8 @@ struct SweepTask {
         case .completed:
             finish("completed", 0, nil)
             if !quiet {
-                Console.out("\(run.id): completed, loss \(Console.number(last?.loss ?? .nan)), accuracy \(Console.number(last?.accuracy ?? .nan, digits: 3))")
+                let early = result.stoppedEarly ? " (stopped early after epoch \(last?.epoch ?? 0))" : ""
+                Console.out("\(run.id): completed\(early), loss \(Console.number(last?.loss ?? .nan)), accuracy \(Console.number(last?.accuracy ?? .nan, digits: 3))")
             }
         case .diverged(let epoch, let step, let loss):
             finish("diverged", 0, "the loss became \(loss) at epoch \(epoch), step \(step)")

@@ -23,6 +23,7 @@ import Testing
         keys.formUnion((["type"] + D.initializerArguments.values.joined()).map { "init.\($0)" })
         keys.formUnion(D.trainKeys.map { "train.\($0)" })
         keys.formUnion(D.sgdKeys.map { "train.optimizer.\($0)" })
+        keys.formUnion(D.earlyStoppingKeys.map { "train.early_stopping.\($0)" })
         keys.formUnion(D.outputKeys.map { "output.\($0)" })
         return keys
     }

@@ -20,8 +20,9 @@ extension ConfigDecoder {
             .flatMap { self.data($0, path: "data") }
         let model = fields.required("model", in: self, holding: "input shape and layers")
             .flatMap { self.model($0, path: "model") }
+        let hasValidation = fields["data"]?.entries?.contains { $0.key.keyText == "validation" } ?? false
         let train = fields.required("train", in: self, holding: "loss, optimizer and epochs")
-            .flatMap { self.train($0, path: "train") }
+            .flatMap { self.train($0, path: "train", hasValidation: hasValidation) }
         let output = fields["output"].map { self.output($0, name: name) }
             ?? OutputSpec(dir: Defaults.outputDir(name: name ?? Names.fallback))
 

@@ -1,10 +1,11 @@
 // The `train` section: the loss, the optimizer (a mapping with `type` and its hyperparameters), the
-// schedule (`epochs`, `batch_size`, `shuffle`) and `threads` (optional; default every core). Only
+// schedule (`epochs`, `batch_size`, `shuffle`), `threads` (optional; default every core) and
+// `early_stopping` (optional; EarlyStoppingDecoder.swift). Only
 // SGD exists so far; its learning rate must be a positive finite number and its momentum lie in [0, 1).
 
 extension ConfigDecoder {
     /// The keys of `train`, in schema order.
-    static let trainKeys = ["loss", "optimizer", "epochs", "batch_size", "shuffle", "threads"]
+    static let trainKeys = ["loss", "optimizer", "epochs", "batch_size", "shuffle", "threads", "early_stopping"]
     /// The keys of an SGD optimizer, in schema order.
     static let sgdKeys = ["type", "learning_rate", "momentum"]
     /// Most epochs accepted.
@@ -14,8 +15,9 @@ extension ConfigDecoder {
     /// Most threads accepted.
     static let maxThreads = 1024
 
-    /// The train section, or nil after reporting.
-    func train(_ node: YAMLNode, path: String) -> TrainSpec? {
+    /// The train section, or nil after reporting; `hasValidation` says whether the config has
+    /// validation data (for early stopping's monitor).
+    func train(_ node: YAMLNode, path: String, hasValidation: Bool) -> TrainSpec? {
         guard let fields = Fields(node, path: path, in: self) else { return nil }
         fields.checkKeys(Self.trainKeys, in: self)
         let losses = Loss.allCases.map(\.rawValue)
@@ -36,10 +38,15 @@ extension ConfigDecoder {
             int($0, fields.path("threads"), expected: "a thread count from 1 to \(Self.maxThreads)", in: 1...Self.maxThreads)
         }
 
+        let earlyStopping: EarlyStoppingSpec?? = fields["early_stopping"].map {
+            self.earlyStopping($0, path: fields.path("early_stopping"), hasValidation: hasValidation)
+        }
+
         guard let loss, let optimizer, let epochs, let batchSize, let shuffle else { return nil }
         if case .some(.none) = threads { return nil }
+        if case .some(.none) = earlyStopping { return nil }
         return TrainSpec(loss: loss, optimizer: optimizer, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
-                         threads: threads ?? nil)
+                         threads: threads ?? nil, earlyStopping: earlyStopping ?? nil)
     }
 
     /// `optimizer`: a mapping with `type` and hyperparameters; a bare name is an error with a hint.

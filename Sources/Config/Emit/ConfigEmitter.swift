@@ -124,6 +124,13 @@ public enum ConfigEmitter {
         ]
         // `threads` is written only when set: its default (every core) depends on the machine.
         if let threads = train.threads { pairs.append(("threads", .plain(String(threads)))) }
+        if let stopping = train.earlyStopping {
+            pairs.append(("early_stopping", .mapping([
+                ("monitor", .plain(stopping.monitor.rawValue)),
+                ("patience", .plain(String(stopping.patience))),
+                ("min_delta", double(stopping.minDelta)),
+            ], flow: true)))
+        }
         return .mapping(pairs, flow: false)
     }
 

@@ -41,6 +41,10 @@ public enum Defaults {
     public static let shuffle = true
     public static let csvHeader = true
     public static let checkpointEvery = 1
+    public static let earlyStoppingPatience = 10
+    public static let earlyStoppingMinDelta = 0.0
+    /// The metric early stopping watches when the config names none.
+    public static func earlyStoppingMonitor(hasValidation: Bool) -> MonitoredMetric { hasValidation ? .valLoss : .loss }
     public static let gaussianSamples = 512
     public static let gaussianClasses = 2
     public static let generatorSamples = 200

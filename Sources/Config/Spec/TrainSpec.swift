@@ -1,4 +1,4 @@
-// How to train: the loss, the optimizer and the schedule of epochs and batches.
+// How to train: the loss, the optimizer, the schedule of epochs and batches, and when to stop early.
 
 /// The train section.
 public struct TrainSpec: Sendable, Equatable {
@@ -12,14 +12,18 @@ public struct TrainSpec: Sendable, Equatable {
     public var shuffle: Bool
     /// Threads for the kernels; nil means every core. Results are bit-identical for any count.
     public var threads: Int?
+    /// Stop when a metric stops improving; nil: train every epoch.
+    public var earlyStopping: EarlyStoppingSpec?
 
-    public init(loss: Loss, optimizer: OptimizerSpec, epochs: Int, batchSize: Int, shuffle: Bool, threads: Int? = nil) {
+    public init(loss: Loss, optimizer: OptimizerSpec, epochs: Int, batchSize: Int, shuffle: Bool, threads: Int? = nil,
+                earlyStopping: EarlyStoppingSpec? = nil) {
         self.loss = loss
         self.optimizer = optimizer
         self.epochs = epochs
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.threads = threads
+        self.earlyStopping = earlyStopping
     }
 }
 
@@ -56,5 +60,23 @@ public struct SGDSpec: Sendable, Equatable {
     public init(learningRate: Double, momentum: Double) {
         self.learningRate = learningRate
         self.momentum = momentum
+    }
+}
+
+/// Early stopping as Keras's EarlyStopping and PyTorch Lightning's: stop once `monitor` has gone
+/// `patience` epochs without beating its best by more than `minDelta`.
+public struct EarlyStoppingSpec: Sendable, Equatable {
+    /// The watched metric; its name says whether lower or higher is better.
+    public var monitor: MonitoredMetric
+    /// Epochs without an improvement that end training; at least 1.
+    public var patience: Int
+    /// The least absolute change that counts as an improvement; at least 0.
+    public var minDelta: Double
+
+    public init(monitor: MonitoredMetric, patience: Int = Defaults.earlyStoppingPatience,
+                minDelta: Double = Defaults.earlyStoppingMinDelta) {
+        self.monitor = monitor
+        self.patience = patience
+        self.minDelta = minDelta
     }
 }

@@ -1,7 +1,8 @@
 // Checkpoints: everything a run needs to continue bit-identically — the parameters, the optimizer
 // state, the position within training (epoch, step, the epoch's running sums) and the metrics
 // history that summary.json reports — in one safetensors file, `checkpoint.safetensors`, with the
-// position and history as JSON in its metadata. That one file is written atomically (temporary
+// position and history as JSON in its metadata; the early-stopping count sits in that JSON and the best
+// epoch's weights are `best.<tensor>` entries, so best.safetensors resumes exactly too. That one file is written atomically (temporary
 // file, fsync, rename), so a crash at any moment leaves either the previous checkpoint or the new
 // one. `checkpoint.json` beside it repeats the position for people and scripts; the safetensors
 // file is the record. The sample order of every epoch comes from a stream keyed by (seed, epoch),
@@ -18,20 +19,31 @@ public struct Checkpoint: Sendable {
         public var lossSumBits: UInt64
         public var last: EpochRecord?
         public var best: EpochRecord?
+        /// Epochs since `best` (EarlyStopping's count; nil in checkpoints written before it existed).
+        public var epochsWithoutImprovement: Int?
     }
 
     public static let fileName = "checkpoint.safetensors"
     public static let velocityName = "optimizer.velocity"
+    /// Prefix of the best epoch's copy of each parameter tensor.
+    public static let bestPrefix = "best."
 
     public let state: State
 
-    /// Writes the checkpoint for `network` (and `optimizerState`) at `position` into `directory`.
+    /// Writes the checkpoint for `network` (and `optimizerState`) at `position` into `directory`,
+    /// with the best epoch's weights from `bestWeights` once `stopping` has a best epoch.
     static func write(directory: String, network: Network, optimizerState: ParameterArena?, position: TrainingPosition,
-                      last: EpochRecord?, best: EpochRecord?) throws(RunFileError) {
-        let state = State(position: position, lossSumBits: position.lossSum.bitPattern, last: last, best: best)
+                      last: EpochRecord?, stopping: EarlyStopping, bestWeights: ParameterArena) throws(RunFileError) {
+        let state = State(position: position, lossSumBits: position.lossSum.bitPattern, last: last, best: stopping.best,
+                          epochsWithoutImprovement: stopping.epochsWithoutImprovement)
         let json = (try? JSONEncoder().encode(state)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         var tensors = network.graph.parameters.map {
             SafetensorsWriter.Tensor(name: $0.name, shape: $0.shape, values: network.parameters.base + $0.offset)
+        }
+        if stopping.best != nil {
+            tensors += network.graph.parameters.map {
+                SafetensorsWriter.Tensor(name: bestPrefix + $0.name, shape: $0.shape, values: bestWeights.base + $0.offset)
+            }
         }
         if let optimizerState {
             tensors.append(SafetensorsWriter.Tensor(name: velocityName, shape: [optimizerState.count], values: optimizerState.base))
@@ -42,9 +54,10 @@ public struct Checkpoint: Sendable {
         try AtomicFile.write(Data(readable.utf8), to: "\(directory)/checkpoint.json")
     }
 
-    /// Reads the checkpoint in `directory` into `network` and `optimizerState`, checking that every
-    /// tensor is there with its shape.
-    static func restore(directory: String, network: Network, optimizerState: ParameterArena?) throws(SafetensorsError) -> Checkpoint {
+    /// Reads the checkpoint in `directory` into `network`, `optimizerState` and (when it has a best
+    /// epoch) `bestWeights`, checking that every tensor is there with its shape.
+    static func restore(directory: String, network: Network, optimizerState: ParameterArena?,
+                        bestWeights: ParameterArena) throws(SafetensorsError) -> Checkpoint {
         let path = "\(directory)/\(fileName)"
         let file = try SafetensorsFile(path: path)
         guard let json = file.metadata["nnrun.checkpoint"],
@@ -52,11 +65,14 @@ public struct Checkpoint: Sendable {
             throw SafetensorsError(path: path, "it is not an nnrun checkpoint (no nnrun.checkpoint metadata)")
         }
         state.position.lossSum = Double(bitPattern: state.lossSumBits)
-        for slot in network.graph.parameters {
-            guard file.tensors[slot.name]?.shape == slot.shape else {
-                throw SafetensorsError(path: path, "it has no tensor '\(slot.name)' of shape \(slot.shape); the model has changed")
+        for (prefix, arena) in [("", network.parameters)] + (state.best == nil ? [] : [(bestPrefix, bestWeights)]) {
+            for slot in network.graph.parameters {
+                let name = prefix + slot.name
+                guard file.tensors[name]?.shape == slot.shape else {
+                    throw SafetensorsError(path: path, "it has no tensor '\(name)' of shape \(slot.shape); the model has changed")
+                }
+                (arena.base + slot.offset).update(from: try file.floats(name), count: slot.count)
             }
-            (network.parameters.base + slot.offset).update(from: try file.floats(slot.name), count: slot.count)
         }
         if let optimizerState {
             guard file.tensors[velocityName]?.shape == [optimizerState.count] else {

@@ -1,5 +1,6 @@
-// summary.json: how the run ended and its final and best metrics, for scripts and sweeps to read
-// without parsing metrics.csv. Written once, atomically, when the run ends.
+// summary.json: how the run ended (and whether early stopping ended it, after which epoch and why)
+// and its final and best metrics, for scripts and sweeps to read without parsing metrics.csv.
+// Written once, atomically, when the run ends.
 
 import Foundation
 
@@ -30,18 +31,37 @@ struct RunSummary: Encodable {
         let mae: Double?
     }
 
+    /// `train.early_stopping` and what it did.
+    struct EarlyStoppingReport: Encodable {
+        let monitor: String
+        let patience: Int
+        let minDelta: Double
+        /// Whether patience ran out before the planned epochs, after which epoch, and why.
+        let stopped: Bool
+        let stoppedEpoch: Int?
+        let reason: String?
+        let bestEpoch: Int?
+        let bestValue: Double?
+        let epochsWithoutImprovement: Int
+    }
+
     let name: String
     let seed: UInt64
-    /// `completed`, `diverged` or `interrupted` (resumable from the checkpoint).
+    /// `completed` (also when early stopping ended it), `diverged` or `interrupted` (resumable from
+    /// the checkpoint).
     let status: String
+    let stoppedEarly: Bool
     /// For a diverged run: where the loss stopped being finite.
     let divergedAt: String?
     let epochsCompleted: Int
     let epochsPlanned: Int
     let parameters: Int
     let final: Metrics?
-    /// Best by validation loss when there is validation data, else by training loss.
+    /// The metric `best` is chosen by: the early-stopping monitor, else `val_loss` when there is
+    /// validation data, else `loss`. best.safetensors holds that epoch's weights.
+    let bestBy: String
     let best: Metrics?
+    let earlyStopping: EarlyStoppingReport?
     let test: TestMetrics?
     let timeS: Double
 
@@ -63,7 +83,17 @@ struct RunSummary: Encodable {
         epochsPlanned = experiment.config.train.epochs
         parameters = experiment.graph.parameterCount
         final = result.last.map(Metrics.init)
+        bestBy = result.stopping.monitor.rawValue
         best = result.best.map(Metrics.init)
+        stoppedEarly = result.stoppedEarly
+        let stopping = result.stopping
+        earlyStopping = experiment.config.train.earlyStopping.map {
+            EarlyStoppingReport(
+                monitor: $0.monitor.rawValue, patience: $0.patience, minDelta: $0.minDelta, stopped: result.stoppedEarly,
+                stoppedEpoch: result.stoppedEarly ? result.last?.epoch : nil, reason: result.stoppedEarly ? stopping.reason : nil,
+                bestEpoch: stopping.best?.epoch, bestValue: stopping.bestValue,
+                epochsWithoutImprovement: stopping.epochsWithoutImprovement)
+        }
         test = result.test.map {
             TestMetrics(loss: $0.loss, accuracy: $0.accuracy, perClassAccuracy: $0.perClassAccuracy, mse: $0.mse, mae: $0.mae)
         }

@@ -92,6 +92,8 @@ public struct SweepRunSummary: Decodable, Sendable, Equatable {
     public let final: Metrics?
     public let best: Metrics?
     public let timeS: Double
+    /// Whether early stopping ended the run (nil in summaries written before it existed).
+    public var stoppedEarly: Bool? = nil
 
     /// The summary in `dir`, or nil when missing or unreadable.
     public static func read(in dir: String) -> SweepRunSummary? {

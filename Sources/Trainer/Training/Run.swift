@@ -1,9 +1,11 @@
 // One run with its files: creates the output directory, writes the resolved config.yaml, streams
 // metrics.csv while training, and at the end writes weights.safetensors and summary.json
 // (atomically; a stale summary from an earlier run is removed first, so a summary is only ever the
-// complete record of the run beside it). With validation data, each epoch is evaluated on it and
-// "best" means the lowest validation loss; with test data, the end adds test metrics and
-// confusion.csv.
+// complete record of the run beside it). With validation data, each epoch is evaluated on it. The
+// best epoch (EarlyStopping.swift: by the early-stopping monitor, else validation loss, else
+// training loss) has its weights copied into a second arena and written as best.safetensors at
+// every checkpoint and at the end; early stopping ends training like its last epoch would. With
+// test data, the end adds test metrics and confusion.csv.
 
 import Config
 import Foundation
@@ -14,8 +16,12 @@ public struct RunResult: Sendable {
     public let outcome: TrainingOutcome
     /// The last completed epoch's metrics, if any epoch completed.
     public let last: EpochRecord?
-    /// The completed epoch with the lowest loss.
-    public let best: EpochRecord?
+    /// The best completed epoch (see EarlyStopping.swift).
+    public var best: EpochRecord? { stopping.best }
+    /// The best-epoch and early-stopping state at the end.
+    public let stopping: EarlyStopping
+    /// Whether early stopping ended training before the planned epochs.
+    public let stoppedEarly: Bool
     /// Metrics on the test data after training, when the config has a test source.
     public let test: Evaluation?
     public let outputDir: String
@@ -35,18 +41,21 @@ public enum Run {
     ) throws(RunFileError) -> RunResult {
         try AtomicFile.createDirectory(outputDir)
         let summaryPath = "\(outputDir)/summary.json"
-        let stale = [summaryPath] + (resume ? [] : ["layers.csv", "confusion.csv", Checkpoint.fileName, "checkpoint.json"].map { "\(outputDir)/\($0)" })
+        let stale = [summaryPath] + (resume ? [] : ["layers.csv", "confusion.csv", Checkpoint.fileName, "checkpoint.json", "best.safetensors"].map { "\(outputDir)/\($0)" })
         for file in stale where FileManager.default.fileExists(atPath: file) {
             try? FileManager.default.removeItem(atPath: file)
         }
         let loop = TrainingLoop(network: network, data: experiment.data, train: experiment.config.train, seed: experiment.config.seed)
         var position = TrainingPosition.start
         var last: EpochRecord?
-        var best: EpochRecord?
+        var stopping = EarlyStopping(experiment.config.train.earlyStopping, hasValidation: experiment.validation != nil)
+        let bestWeights = ParameterArena(count: experiment.graph.arenaCount)
         if resume {
             do throws(SafetensorsError) {
-                let state = try Checkpoint.restore(directory: outputDir, network: network, optimizerState: loop.optimizerState).state
-                (position, last, best) = (state.position, state.last, state.best)
+                let state = try Checkpoint.restore(directory: outputDir, network: network, optimizerState: loop.optimizerState,
+                                                   bestWeights: bestWeights).state
+                (position, last, stopping.best) = (state.position, state.last, state.best)
+                stopping.epochsWithoutImprovement = state.epochsWithoutImprovement ?? 0
             } catch {
                 throw RunFileError(path: error.path, reason: "cannot resume from it: \(error.reason)")
             }
@@ -71,9 +80,18 @@ public enum Run {
         } else if let onStep {
             loop.afterBackward = onStep
         }
+        let metadata = ["format": "pt", "nnrun.name": experiment.config.name, "nnrun.seed": "\(experiment.config.seed)"]
+        var bestWritten: Int?  // the epoch best.safetensors holds, so an unchanged best is not rewritten
+        func writeBest() throws(RunFileError) {
+            guard let epoch = stopping.best?.epoch, epoch != bestWritten else { return }
+            let best = SafetensorsWriter.encode(experiment.graph, arena: bestWeights.base,
+                                                metadata: metadata.merging(stopping.metadata) { $1 })
+            try AtomicFile.write(best, to: "\(outputDir)/best.safetensors")
+            bestWritten = epoch
+        }
         var writeError: RunFileError?
         let every = experiment.config.output.checkpointEvery
-        let outcome = loop.run(from: position, shouldStop: shouldStop) { record in
+        func endEpoch(_ record: EpochRecord) {
             var record = record
             if let validation = experiment.validation {
                 let evaluation = evaluator.evaluate(validation)
@@ -83,21 +101,29 @@ public enum Run {
                 do throws(RunFileError) { try metrics.append(record) } catch { writeError = error }
             }
             last = record
-            if (record.validationLoss ?? record.loss) < (best.map { $0.validationLoss ?? $0.loss } ?? .infinity) { best = record }
-            if writeError == nil, record.epoch % every == 0 || record.epoch == experiment.config.train.epochs {
+            if stopping.observe(record) { bestWeights.base.update(from: network.parameters.base, count: bestWeights.count) }
+            if writeError == nil, record.epoch % every == 0 || record.epoch == experiment.config.train.epochs || stopping.shouldStop {
                 let next = TrainingPosition(epoch: record.epoch + 1, stepsDone: 0, globalStep: record.epoch * loop.stepsPerEpoch,
                                             lossSum: 0, correct: 0, seconds: record.seconds)
                 do throws(RunFileError) {
                     try Checkpoint.write(directory: outputDir, network: network, optimizerState: loop.optimizerState,
-                                         position: next, last: last, best: best)
+                                         position: next, last: last, stopping: stopping, bestWeights: bestWeights)
+                    try writeBest()
                 } catch { writeError = error }
             }
             onEpoch(record)
         }
+        // Early stopping ends the loop through `shouldStop` at the end of an epoch, which the loop
+        // reports as `.interrupted` before the next one: that is the run's completion. A run resumed
+        // from the checkpoint of an early stop has nothing left to train.
+        var outcome = stopping.shouldStop ? .completed
+            : loop.run(from: position, shouldStop: { stopping.shouldStop || shouldStop() }, onEpoch: endEpoch)
+        if stopping.shouldStop, case .interrupted = outcome { outcome = .completed }
         if case .interrupted(let stopped) = outcome {
             try Checkpoint.write(directory: outputDir, network: network, optimizerState: loop.optimizerState,
-                                 position: stopped, last: last, best: best)
+                                 position: stopped, last: last, stopping: stopping, bestWeights: bestWeights)
         }
+        try writeBest()  // a diverged run keeps its best epoch too
         if let writeError { throw writeError }
         if let failure = layerStats?.failure { throw failure }
 
@@ -110,12 +136,12 @@ public enum Run {
             test = evaluation
         }
         if outcome == .completed {
-            let weights = SafetensorsWriter.encode(
-                experiment.graph, arena: network.parameters.base,
-                metadata: ["format": "pt", "nnrun.name": experiment.config.name, "nnrun.seed": "\(experiment.config.seed)"])
+            let weights = SafetensorsWriter.encode(experiment.graph, arena: network.parameters.base, metadata: metadata)
             try AtomicFile.write(weights, to: "\(outputDir)/weights.safetensors")
         }
-        let result = RunResult(outcome: outcome, last: last, best: best, test: test, outputDir: outputDir)
+        let stoppedEarly = stopping.shouldStop && (last?.epoch ?? 0) < experiment.config.train.epochs
+        let result = RunResult(outcome: outcome, last: last, stopping: stopping, stoppedEarly: stoppedEarly, test: test,
+                               outputDir: outputDir)
         try AtomicFile.write(RunSummary(experiment: experiment, result: result).json(), to: summaryPath)
         return result
     }
