@@ -1,7 +1,7 @@
 // The `train` section: the loss, the optimizer (a mapping with `type` and its hyperparameters), the
 // schedule (`epochs`, `batch_size`, `shuffle`), `threads` (optional; default every core) and
-// `early_stopping` (optional; EarlyStoppingDecoder.swift). Only
-// SGD exists so far; its learning rate must be a positive finite number and its momentum lie in [0, 1).
+// `early_stopping` (optional; EarlyStoppingDecoder.swift). Only SGD exists so far; its learning rate
+// must be a positive finite number and its momentum lie in [0, 1).
 
 extension ConfigDecoder {
     /// The keys of `train`, in schema order.

@@ -1,12 +1,12 @@
 // Checkpoints: everything a run needs to continue bit-identically — the parameters, the optimizer
 // state, the position within training (epoch, step, the epoch's running sums) and the metrics
 // history that summary.json reports — in one safetensors file, `checkpoint.safetensors`, with the
-// position and history as JSON in its metadata; the early-stopping count sits in that JSON and the best
-// epoch's weights are `best.<tensor>` entries, so best.safetensors resumes exactly too. That one file is written atomically (temporary
-// file, fsync, rename), so a crash at any moment leaves either the previous checkpoint or the new
-// one. `checkpoint.json` beside it repeats the position for people and scripts; the safetensors
-// file is the record. The sample order of every epoch comes from a stream keyed by (seed, epoch),
-// so no random-generator state needs saving.
+// position and history as JSON in its metadata. The early-stopping count sits in that JSON too, and
+// the best epoch's weights are `best.<tensor>` entries, so best.safetensors resumes exactly as well.
+// That one file is written atomically (temporary file, fsync, rename), so a crash at any moment
+// leaves either the previous checkpoint or the new one. `checkpoint.json` beside it repeats the
+// position for people and scripts; the safetensors file is the record. The sample order of every
+// epoch comes from a stream keyed by (seed, epoch), so no random-generator state needs saving.
 
 import Foundation
 import Graph
