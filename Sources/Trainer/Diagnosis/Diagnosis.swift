@@ -86,7 +86,8 @@ extension Experiment {
                 let slot = graph.parameters[weight]
                 let plan = slot.plan
                 row.initializer = slot.initializer.configForm.name
-                (row.fanIn, row.fanOut, row.gain, row.target, row.bound) = (slot.fanIn, slot.fanOut, plan.gain, plan.expectedStd, plan.bound)
+                (row.gain, row.target, row.bound) = (plan.gain, plan.expectedStd, plan.bound)
+                if case .dense = node.op { (row.fanIn, row.fanOut) = (slot.fanIn, slot.fanOut) }  // a scale has no fans
                 row.weightStd = Self.statistics(network.parameters.base + slot.offset, count: slot.count).std
             }
             switch node.op {
