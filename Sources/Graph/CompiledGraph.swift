@@ -18,8 +18,11 @@ public struct CompiledGraph: Sendable {
     /// Index of the output node.
     public var output: Int { nodes.count - 1 }
 
-    /// Total number of trainable values (without alignment padding).
+    /// Total number of values in the parameter arena's tensors, trainable or not (without padding).
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    /// Number of values the optimizer updates.
+    public var trainableCount: Int { parameters.reduce(0) { $0 + ($1.trainable ? $1.count : 0) } }
 
     /// The parameter named `layer.role` (e.g. `hidden.weight`), if any.
     public func parameter(_ name: String) -> ParameterSlot? {
@@ -55,6 +58,31 @@ public enum NodeOp: Sendable {
     case dense(DenseNode)
     case add
     case concat
+    case dropout(DropoutNode)
+    case batchNorm(NormalizationNode)
+    case layerNorm(NormalizationNode)
+
+    /// The activation the node applies last (linear for nodes without one).
+    public var activation: Activation {
+        switch self {
+        case .dense(let dense): return dense.activation
+        case .batchNorm(let norm), .layerNorm(let norm): return norm.activation
+        case .input, .add, .concat, .dropout: return .linear
+        }
+    }
+
+    /// The layer type's config name (`input` for the model input).
+    public var typeName: String {
+        switch self {
+        case .input: return "input"
+        case .dense: return "dense"
+        case .add: return "add"
+        case .concat: return "concat"
+        case .dropout: return "dropout"
+        case .batchNorm: return "batch_norm"
+        case .layerNorm: return "layer_norm"
+        }
+    }
 }
 
 /// A dense layer's sizes and parameter slots.
@@ -68,11 +96,30 @@ public struct DenseNode: Sendable {
     public let bias: Int
 }
 
+/// A dropout layer: its rate; the width is its input's.
+public struct DropoutNode: Sendable {
+    public let rate: Double
+}
+
+/// A batch or layer normalization over `width` features, with its parameter slots.
+public struct NormalizationNode: Sendable {
+    public let width: Int
+    public let momentum: Double
+    public let eps: Double
+    public let activation: Activation
+    /// Indices into `CompiledGraph.parameters` of the scale and shift `[width]` (nil without affine).
+    public let weight: Int?
+    public let bias: Int?
+    /// Batch norm: the running mean and variance `[width]` (non-trainable slots); nil for layer norm.
+    public let runningMean: Int?
+    public let runningVar: Int?
+}
+
 /// Where one parameter tensor lives in the arena and how it starts.
 public struct ParameterSlot: Sendable {
     /// The owning layer's name.
     public let layer: String
-    /// `weight` or `bias`.
+    /// `weight`, `bias`, `running_mean` or `running_var`.
     public let role: String
     /// Shape, e.g. `[out, in]` for a dense weight.
     public let shape: [Int]
@@ -86,6 +133,9 @@ public struct ParameterSlot: Sendable {
     public let fanOut: Int
     /// The owning layer's activation (He's gain depends on it).
     public let activation: Activation
+    /// Whether the optimizer updates it; false for batch norm's running statistics, which live in
+    /// the arena (so weight files, checkpoints and `--resume` carry them) but change only in forward.
+    public var trainable = true
 
     /// The initializer's numbers for this tensor.
     public var plan: InitializerPlan {

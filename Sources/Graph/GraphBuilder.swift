@@ -157,6 +157,9 @@ public enum GraphBuilder {
             case .dense(let spec): widths[id] = DenseLayer.outputWidth(spec, layer: layer, inputs: known, problems: &problems)
             case .add: widths[id] = MergeLayer.addWidth(layer: layer, inputs: known, problems: &problems)
             case .concat: widths[id] = MergeLayer.concatWidth(inputs: known)
+            case .dropout: widths[id] = DropoutLayer.outputWidth(layer: layer, inputs: known, problems: &problems)
+            case .batchNorm: widths[id] = BatchNormLayer.outputWidth(layer: layer, inputs: known, problems: &problems)
+            case .layerNorm: widths[id] = LayerNormLayer.outputWidth(layer: layer, inputs: known, problems: &problems)
             }
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
@@ -206,6 +209,13 @@ public enum GraphBuilder {
                                       weight: parameters.count - 2, bias: parameters.count - 1))
             case .add: op = .add
             case .concat: op = .concat
+            case .dropout(let spec): op = .dropout(DropoutLayer.node(spec))
+            case .batchNorm(let spec):
+                op = .batchNorm(BatchNormLayer.node(spec, layer: layer.name, width: widths[id], parameters: &parameters,
+                                                    offset: &offset))
+            case .layerNorm(let spec):
+                op = .layerNorm(LayerNormLayer.node(spec, layer: layer.name, width: widths[id], parameters: &parameters,
+                                                    offset: &offset))
             }
             nodes.append(GraphNode(name: layer.name, op: op, inputs: inputs, width: widths[id], location: layer.location))
         }

@@ -1,8 +1,12 @@
 // Warnings about models that compile but are set up to fail in a known way. The symmetry lint: a
 // hidden dense layer of more than one unit whose weights start constant (zeros, ones, constant) has
 // units that compute the same output and receive the same gradient at every step, so they stay
-// identical and the layer learns like a single unit. It is a warning, not an error: running it to
-// watch it fail is the point of configs/xor_zeros.yaml.
+// identical and the layer learns like a single unit. Batch and layer normalization keep the tie
+// (identical columns normalize identically), dropout loosens it only by chance, so those layers do
+// not silence the warning; but a dense layer that reaches the model output only through such
+// single-input layers is the output layer in effect (its units have different targets) and is not
+// warned about. Normalization scales start at ones by design and are not checked. It is a warning,
+// not an error: running it to watch it fail is the point of configs/xor_zeros.yaml.
 
 import Config
 
@@ -11,7 +15,8 @@ public enum GraphLint {
     /// Every warning for `graph`, in layer order.
     public static func warnings(_ graph: CompiledGraph) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
-        for (index, node) in graph.nodes.enumerated() where index != graph.output {
+        let outputs = effectiveOutputs(graph)
+        for (index, node) in graph.nodes.enumerated() where !outputs.contains(index) {
             guard case .dense(let dense) = node.op, dense.units > 1 else { continue }
             let initializer = graph.parameters[dense.weight].initializer
             guard initializer.isConstant else { continue }
@@ -24,5 +29,25 @@ public enum GraphLint {
                 severity: .warning))
         }
         return warnings
+    }
+
+    /// The output node and the nodes that feed it through a chain of single-input layers without
+    /// weights of their own (dropout, batch_norm, layer_norm), each read by nothing else.
+    static func effectiveOutputs(_ graph: CompiledGraph) -> Set<Int> {
+        var readers = [Int](repeating: 0, count: graph.nodes.count)
+        for node in graph.nodes { for input in node.inputs { readers[input] += 1 } }
+        var outputs: Set<Int> = [graph.output]
+        var current = graph.output
+        while true {
+            let node = graph.nodes[current]
+            switch node.op {
+            case .dropout, .batchNorm, .layerNorm:
+                guard let input = node.inputs.first, readers[input] == 1, input > 0 else { return outputs }
+                outputs.insert(input)
+                current = input
+            default:
+                return outputs
+            }
+        }
     }
 }

@@ -2,7 +2,8 @@
 // allocated, and the limit it is checked against. The estimate follows what the Trainer allocates:
 // the parameter arena, a gradient arena with the same layout, a momentum buffer of the same size
 // when SGD has momentum, and for every node (the input included) an output and an output-gradient
-// buffer of `batch × width` floats, each rounded up to 16 floats; plus the loaded data. Sums
+// buffer of `batch × width` floats, each rounded up to 16 floats, and what backward keeps besides
+// outputs (`SavedBuffers`: pre-activations, dropout masks, normalized inputs); plus the loaded data. Sums
 // saturate, so absurd sizes give a huge estimate instead of overflowing. The limit defaults to 80%
 // of physical memory; `MemoryLimit.parse` reads sizes such as `4GiB` or `512MiB` for `--max-memory`.
 
@@ -45,7 +46,8 @@ public struct MemoryEstimate: Sendable, Equatable {
         var activations = 0
         for (index, node) in graph.nodes.enumerated() {
             let floats = Self.add(Self.multiply(node.width, max(batch, 1)), 15) & ~15
-            let bytes = Self.multiply(Self.multiply(floats, float), 2)
+            let savedFloats = SavedBuffers(node: node, batch: max(batch, 1)).total
+            let bytes = Self.add(Self.multiply(Self.multiply(floats, float), 2), Self.multiply(savedFloats, float))
             perNode[index] = bytes
             activations = Self.add(activations, bytes)
         }
@@ -96,6 +98,32 @@ public struct MemoryEstimate: Sendable, Equatable {
     static func multiply(_ a: Int, _ b: Int) -> Int {
         let (product, overflow) = a.multipliedReportingOverflow(by: b)
         return overflow ? .max : product
+    }
+}
+
+/// What a node keeps from forward for backward besides its output, in floats per part (each part
+/// rounded up to 16 floats): the pre-activation of an activation that needs it, a dropout mask, or a
+/// normalization's x̂ and statistics. The Trainer's Network lays its second arena out from these.
+public struct SavedBuffers: Sendable, Equatable {
+    /// z: [batch, width] when the activation needs it, else 0.
+    public let preactivation: Int
+    /// Dropout's mask or a normalization's x̂: [batch, width], else 0.
+    public let state: Int
+    /// Batch norm: [4, width] (mean, invstd and two sums for backward); layer norm: [batch] (invstd).
+    public let stats: Int
+
+    public var total: Int { MemoryEstimate.add(MemoryEstimate.add(preactivation, state), stats) }
+
+    public init(node: GraphNode, batch: Int) {
+        func rounded(_ floats: Int) -> Int { MemoryEstimate.add(floats, 15) & ~15 }
+        let perBatch = rounded(MemoryEstimate.multiply(node.width, batch))
+        preactivation = node.op.activation.needsPreactivation ? perBatch : 0
+        switch node.op {
+        case .dropout: (state, stats) = (perBatch, 0)
+        case .batchNorm: (state, stats) = (perBatch, rounded(MemoryEstimate.multiply(4, node.width)))
+        case .layerNorm: (state, stats) = (perBatch, rounded(batch))
+        case .input, .dense, .add, .concat: (state, stats) = (0, 0)
+        }
     }
 }
 

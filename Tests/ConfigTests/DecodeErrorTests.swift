@@ -77,9 +77,10 @@ import Testing
     }
 
     @Test func unknownActivationWithoutCloseMatchListsChoices() throws {
-        let d = try onlyDiagnostic(minimalConfig.replacing("units: 1}", with: "units: 1, activation: swish}"))
+        let d = try onlyDiagnostic(minimalConfig.replacing("units: 1}", with: "units: 1, activation: maxout}"))
         expect(d, line: 5, column: 43, path: "model.layers[0].activation",
-               message: "unknown activation 'swish'; expected one of linear, relu, leaky_relu, sigmoid, tanh, softmax")
+               message: "unknown activation 'maxout'; expected one of linear, relu, leaky_relu, sigmoid, tanh, softmax, "
+                   + "elu, selu, gelu, gelu_tanh, softplus, swish, silu")
     }
 
     @Test func unknownLayerTypeWithSuggestion() throws {

@@ -19,7 +19,8 @@ import Testing
         keys.formUnion(["data.validation.fraction", "data.test.fraction"])
         keys.formUnion(D.modelKeys.map { "model.\($0)" })
         keys.formUnion(D.layerDefaultKeys.map { "model.defaults.\($0)" })
-        keys.formUnion((D.denseKeys + D.mergeLayerKeys).map { "model.layers[].\($0)" })
+        keys.formUnion(D.layerKeys.values.joined().map { "model.layers[].\($0)" })
+        keys.formUnion((["type"] + D.activationParameterKeys).map { "activation.\($0)" })
         keys.formUnion((["type"] + D.initializerArguments.values.joined()).map { "init.\($0)" })
         keys.formUnion(D.trainKeys.map { "train.\($0)" })
         keys.formUnion(D.sgdKeys.map { "train.optimizer.\($0)" })
@@ -52,7 +53,7 @@ import Testing
 
     @Test func everyAcceptedNameIsDocumented() throws {
         let text = try String(contentsOf: Self.doc, encoding: .utf8)
-        let names = Activation.allCases.map(\.rawValue) + Loss.allCases.map(\.rawValue) + LayerKind.typeNames
+        let names = Activation.names + Activation.aliases.keys + Loss.allCases.map(\.rawValue) + LayerKind.typeNames
             + OptimizerSpec.typeNames + ConfigDecoder.sources + Array(InitializerSpec.names.keys)
         for name in names {
             #expect(text.contains("`\(name)`"), "'\(name)' is accepted but not documented")

@@ -103,11 +103,16 @@ import TestSupport
         func gain(_ activation: Activation, _ spec: InitializerSpec = .he) -> Double? {
             InitializerPlan(spec, shape: [4, 4], fanIn: 4, fanOut: 4, activation: activation).gain
         }
-        let slope = Double(Activation.leakySlope)
-        #expect(gain(.leakyReLU) == (2 / (1 + slope * slope)).squareRoot())
+        let slope = Activation.defaultNegativeSlope
+        #expect(gain(.leakyReLUDefault) == (2 / (1 + slope * slope)).squareRoot())
+        // The layer's configured slope, for the automatic gain and for nonlinearity: leaky_relu.
+        #expect(gain(.leakyReLU(slope: 0.2)) == (2 / 1.04).squareRoot())
+        #expect(gain(.leakyReLU(slope: 0.2), Self.vs(.he, .normal, .fanIn, gain: .nonlinearity(.leakyReLU))) == (2 / 1.04).squareRoot())
+        #expect(gain(.relu, Self.vs(.he, .normal, .fanIn, gain: .nonlinearity(.leakyReLU))) == (2 / (1 + slope * slope)).squareRoot())
+        #expect(gain(.selu) == 2.0.squareRoot())
         #expect(gain(.relu) == 2.0.squareRoot())
         #expect(gain(.tanh) == 2.0.squareRoot())
-        #expect(gain(.leakyReLU, Self.vs(.he, .normal, .fanIn, gain: .value(1.5))) == 1.5)
+        #expect(gain(.leakyReLUDefault, Self.vs(.he, .normal, .fanIn, gain: .value(1.5))) == 1.5)
         #expect(gain(.relu, Self.vs(.he, .normal, .fanIn, gain: .nonlinearity(.selu))) == 0.75)
         #expect(gain(.tanh, .glorotUniform) == 1)
         #expect(gain(.tanh, Self.vs(.glorot, .uniform, .fanAvg, gain: .nonlinearity(.tanh))) == 5.0 / 3)

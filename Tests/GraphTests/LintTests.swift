@@ -28,4 +28,18 @@ import TestSupport
         ]))
         #expect(GraphLint.warnings(graph).isEmpty)
     }
+
+    /// A dense layer reaching the output only through dropout or a normalization is the output layer
+    /// in effect; one followed by more dense layers is still warned about through them.
+    @Test func outputThroughSingleInputLayersIsNotWarned() throws {
+        let graph = try GraphBuilder.build(Fixture.model([2], [
+            Fixture.dense("hidden", 4, .linear, weight: .zeros),
+            Fixture.batchNorm("bn", NormalizationSpec(activation: .relu)),
+            Fixture.dense("out", 3, weight: .zeros),
+            Fixture.dropout("drop", rate: 0.1),
+            Fixture.layerNorm("ln"),
+        ]))
+        let warnings = GraphLint.warnings(graph)
+        #expect(warnings.map(\.path) == ["layer 'hidden'"])
+    }
 }

@@ -28,6 +28,25 @@ import TestSupport
         #expect(plain.total == 2 * graph.arenaCount * 4 + paddedFloats * 8)
     }
 
+    /// What backward keeps besides outputs: gelu's pre-activation, dropout's mask, batch norm's x̂
+    /// and [4, C] statistics, layer norm's x̂ and one invstd per sample; batch norm's running
+    /// statistics are parameter slots (and no gradient-free arena of their own).
+    @Test func countsWhatBackwardKeeps() throws {
+        let graph = try GraphBuilder.build(Fixture.model([2], [
+            Fixture.dense("h", 10, .gelu), Fixture.dropout("d", rate: 0.5), Fixture.batchNorm("bn"),
+            Fixture.layerNorm("ln", NormalizationSpec(affine: false)), Fixture.dense("out", 1),
+        ]))
+        let batch = 5
+        func padded(_ floats: Int) -> Int { (floats + 15) / 16 * 16 }
+        let outputs = [2, 10, 10, 10, 10, 1].map { padded($0 * batch) }.reduce(0, +)
+        let saved = padded(50) + padded(50) + padded(50) + padded(40) + padded(50) + padded(batch)
+        #expect(MemoryEstimate(graph: graph, batch: batch, momentum: false).activations == (2 * outputs + saved) * 4)
+        #expect(graph.parameters.map(\.name) == ["h.weight", "h.bias", "bn.weight", "bn.bias", "bn.running_mean",
+                                                 "bn.running_var", "out.weight", "out.bias"])
+        #expect(graph.parameters.map(\.trainable) == [true, true, true, true, false, false, true, true])
+        #expect(graph.trainableCount == graph.parameterCount - 20)
+    }
+
     @Test func theBatchCanMakeAnotherLayerTheLargest() throws {
         let graph = try GraphBuilder.build(Fixture.model([1000], [
             Fixture.dense("wide", 2000), Fixture.dense("narrow", 1),

@@ -32,6 +32,21 @@ public enum Fixture {
         return layer(name, .dense(spec), inputs: inputs)
     }
 
+    /// A dropout layer.
+    public static func dropout(_ name: String, rate: Double, inputs: [String]? = nil) -> LayerSpec {
+        layer(name, .dropout(DropoutSpec(rate: rate)), inputs: inputs)
+    }
+
+    /// A batch_norm layer (PyTorch's defaults unless `spec` says otherwise).
+    public static func batchNorm(_ name: String, _ spec: NormalizationSpec = NormalizationSpec()) -> LayerSpec {
+        layer(name, .batchNorm(spec), inputs: nil)
+    }
+
+    /// A layer_norm layer.
+    public static func layerNorm(_ name: String, _ spec: NormalizationSpec = NormalizationSpec()) -> LayerSpec {
+        layer(name, .layerNorm(spec), inputs: nil)
+    }
+
     /// An `add` layer.
     public static func add(_ name: String, _ inputs: [String]) -> LayerSpec {
         layer(name, .add, inputs: inputs)
@@ -57,15 +72,25 @@ public enum Fixture {
         return ModelSpec(input: input, layers: placed, inputLocation: at(inputLine, 10))
     }
 
-    /// The same model with every dense activation replaced by `linear` (same parameter layout), so a
-    /// forward pass exposes each dense layer's pre-activations.
+    /// The same model with every dense and normalization activation replaced by `linear` (same
+    /// parameter layout), so a forward pass exposes each layer's pre-activations.
     public static func linearized(_ model: ModelSpec) -> ModelSpec {
         var copy = model
         copy.layers = model.layers.map { layer in
-            guard case .dense(var spec) = layer.kind else { return layer }
-            spec.activation = .linear
             var changed = layer
-            changed.kind = .dense(spec)
+            switch layer.kind {
+            case .dense(var spec):
+                spec.activation = .linear
+                changed.kind = .dense(spec)
+            case .batchNorm(var spec):
+                spec.activation = .linear
+                changed.kind = .batchNorm(spec)
+            case .layerNorm(var spec):
+                spec.activation = .linear
+                changed.kind = .layerNorm(spec)
+            case .add, .concat, .dropout:
+                break
+            }
             return changed
         }
         return copy

@@ -110,7 +110,7 @@ import TestSupport
         // Independently: z = x Wᵀ + b in Double on the same batch, for every LSUV layer.
         let rows = e.data.sampleRows(network.batchCapacity, seed: 1, purpose: "lsuv")
         e.data.copyFeatures(rows: rows, into: network.input)
-        network.forward(batch: rows.count)
+        network.forward(batch: rows.count, mode: .evaluation)
         for (index, node) in e.graph.nodes.enumerated() where ["a", "b"].contains(node.name) {
             guard case .dense(let d) = node.op else { continue }
             let w = network.parameters.values(offset: e.graph.parameters[d.weight].offset, count: d.units * d.inFeatures)

@@ -61,7 +61,7 @@ import TestSupport
     /// Softmax of logits [1, 2, 3] and [1000, 1001, 1002] (same probabilities; no overflow).
     @Test func softmaxForwardMatchesItsDefinition() {
         var v: [Float] = [1, 2, 3, 1000, 1001, 1002, -5, -5, -5]
-        ActivationOp.forward(.softmax, &v, rows: 3, width: 3)
+        ActivationOp.forward(.softmax, z: nil, y: &v, rows: 3, width: 3)
         let z = [1.0, 2, 3]
         let p = z.map { exp($0) / z.map(exp).reduce(0, +) }  // 0.0900, 0.2447, 0.6652
         expectClose(v, (p + p + [1.0 / 3, 1.0 / 3, 1.0 / 3]).map(Float.init), absolute: 1e-6, relative: 1e-5)

@@ -44,7 +44,7 @@ import Testing
         Gemm.linearForward(x: x, w: w, b: b, y: &y, n: n, inF: inF, outF: outF, activation: activation,
                            pool: pool, forcePacked: true)
         GemmReference.linearForward(x: x, w: w, b: b, y: &yRef, n: n, inF: inF, outF: outF)
-        ActivationOp.forward(activation, &yRef, rows: n, width: outF)
+        ActivationOp.forward(activation, z: nil, y: &yRef, rows: n, width: outF)
         expectClose(y, yRef, scale: Float(4 * inF + 2), "forward \(activation)", s)
 
         var dw = accumulate ? Array(start[0..<(outF * inF)]) : [Float](repeating: .nan, count: outF * inF)
@@ -65,22 +65,22 @@ import Testing
         expectClose(dx, dxRef, scale: Float(4 * outF + 2), "input gradient", s)
 
         // With the relu / leaky relu backward of the layer below fused in (x stands in for its outputs).
-        let leaky = n % 2 == 1
+        let slope: Float? = n % 2 == 1 ? 0.2 : nil
         var masked = accumulate ? Array(start[0..<(n * inF)]) : [Float](repeating: .nan, count: n * inF)
         var maskedRef = accumulate ? masked : [Float](repeating: 0, count: n * inF)
         x.withUnsafeBufferPointer { y in
             Gemm.linearInputGradient(dz: dz, w: w, dx: &masked, n: n, inF: inF, outF: outF, accumulate: accumulate,
-                                     inputActivation: (y.baseAddress!, leaky), pool: pool, forcePacked: true)
+                                     inputActivation: (y.baseAddress!, slope), pool: pool, forcePacked: true)
         }
         GemmReference.linearInputGradient(dz: dz, w: w, dx: &maskedRef, n: n, inF: inF, outF: outF)
-        Elementwise.rectifyBackward(y: x, g: &maskedRef, count: n * inF, leaky: leaky)
+        Elementwise.rectifyBackward(y: x, g: &maskedRef, count: n * inF, slope: slope)
         expectClose(masked, maskedRef, scale: Float(4 * outF + 2), "input gradient ⊙ f'(y)", s)
     }
 
     @Test func everySmallShapeMatchesTheScalarTwin() {
         let pool = WorkerPool(threads: 1)
         for (index, shape) in Self.shapes.enumerated() {
-            let activation: Activation = [.linear, .relu, .leakyReLU, .sigmoid][index % 4]
+            let activation: Activation = [.linear, .relu, .leakyReLUDefault, .leakyReLU(slope: 0.3), .sigmoid][index % 5]
             Self.check(shape, pool: pool, activation: activation, accumulate: index % 2 == 0)
         }
     }
@@ -89,7 +89,7 @@ import Testing
     func blockEdgesMatchTheScalarTwin(_ shape: Shape) {
         let pool = WorkerPool(threads: 2)
         Self.check(shape, pool: pool, activation: .relu, accumulate: false)
-        Self.check(shape, pool: pool, activation: .leakyReLU, accumulate: true)
+        Self.check(shape, pool: pool, activation: .leakyReLU(slope: 0.2), accumulate: true)
     }
 
     /// Products above the parallel threshold, split by rows and by columns: one and two threads agree

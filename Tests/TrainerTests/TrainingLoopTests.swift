@@ -119,7 +119,9 @@ import TestSupport
     @Test func oneAndTwoThreadsTrainToTheSameBits() throws {
         let model = Fixture.model([32], [
             Fixture.dense("h1", 96, .relu, weight: .he),
-            Fixture.dense("h2", 80, .leakyReLU, weight: .he),
+            Fixture.dense("h2", 80, .leakyReLU(slope: 0.2), weight: .he),
+            Fixture.batchNorm("bn", NormalizationSpec(activation: .gelu)),
+            Fixture.dropout("drop", rate: 0.3),
             Fixture.dense("out", 3, .softmax),
         ])
         let graph = try GraphBuilder.build(model)
@@ -129,7 +131,7 @@ import TestSupport
             epochs: 3, batchSize: 128, shuffle: true)
         var runs: [(losses: [UInt64], accuracies: [Double], weights: [UInt32])] = []
         for threads in [1, 2] {
-            let network = Network(graph: graph, batchCapacity: 128, threads: threads)
+            let network = Network(graph: graph, batchCapacity: 128, threads: threads, seed: 5)
             #expect(network.pool.activeThreads == threads)
             network.initializeParameters(seed: 5)
             var records: [EpochRecord] = []

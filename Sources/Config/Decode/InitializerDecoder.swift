@@ -23,8 +23,9 @@ extension ConfigDecoder {
         "from": ["path", "tensor"],
     ]
 
-    /// An initializer, or nil after reporting. A bias (`forBias`) cannot take one that needs a matrix.
-    func initializer(_ node: YAMLNode, _ path: String, forBias: Bool = false) -> InitializerSpec? {
+    /// An initializer, or nil after reporting. A 1-D tensor (`forBias`: a bias, or a normalization's
+    /// scale when `role` says so) cannot take one that needs a matrix.
+    func initializer(_ node: YAMLNode, _ path: String, forBias: Bool = false, role: String = "bias") -> InitializerSpec? {
         let spec: InitializerSpec?
         if node.scalar != nil {
             guard let name = initializerName(node, path) else { return nil }
@@ -52,8 +53,9 @@ extension ConfigDecoder {
             spec = InitializerArguments(decoder: self, fields: fields, path: path).build(name)
         }
         if forBias, let spec, spec.needsMatrix {
-            report(node, path, "the \(spec.configForm.name) initializer needs a 2-D weight, but a bias is 1-D",
-                   suggestion: "use it for 'init', and zeros or constant for 'bias_init'")
+            report(node, path, "the \(spec.configForm.name) initializer needs a 2-D weight, but a \(role) is 1-D",
+                   suggestion: role == "bias" ? "use it for 'init', and zeros or constant for 'bias_init'"
+                       : "use ones or constant for a normalization's scale")
             return nil
         }
         return spec

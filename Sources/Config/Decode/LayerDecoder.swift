@@ -1,6 +1,7 @@
 // One entry of `model.layers`: its `type`, optional `name` (default `<type>_<index>`), optional
 // `inputs`, and the type's own keys. Dense layers fill unset activation and initializers from the
-// model defaults; merge layers (`add`, `concat`) take only `inputs`, at least two of them.
+// model defaults; merge layers (`add`, `concat`) take only `inputs`, at least two of them; dropout
+// and the normalizations (NormalizationLayerDecoder.swift) read one input and have their own defaults.
 
 /// A decoded layer entry: its name and where it is written, even when the rest failed.
 struct DecodedLayer {
@@ -14,6 +15,11 @@ extension ConfigDecoder {
     static let denseKeys = ["type", "name", "inputs", "units", "activation", "init", "bias_init"]
     /// The keys of an add or concat layer.
     static let mergeLayerKeys = ["type", "name", "inputs"]
+    /// Each layer type's keys, in schema order.
+    static var layerKeys: [String: [String]] {
+        ["dense": denseKeys, "add": mergeLayerKeys, "concat": mergeLayerKeys, "dropout": dropoutKeys,
+         "batch_norm": batchNormKeys, "layer_norm": layerNormKeys]
+    }
     /// The reference to the model input, not available as a layer name.
     static let modelInputName = "input"
 
@@ -24,9 +30,9 @@ extension ConfigDecoder {
         let types = LayerKind.typeNames
         let type = fields.required("type", in: self, holding: "one of \(types.joined(separator: ", "))")
             .flatMap { choice($0, fields.path("type"), noun: "layer type", options: types) }
-        let validKeys = type == nil || type == "dense" ? Self.denseKeys : Self.mergeLayerKeys
+        let validKeys = type.flatMap { Self.layerKeys[$0] } ?? Self.denseKeys
         fields.checkKeys(validKeys, in: self) { key in
-            guard let type, Self.denseKeys.contains(key) else { return nil }
+            guard let type, Self.layerKeys.values.contains(where: { $0.contains(key) }) else { return nil }
             return "'\(key)' is not a key of \(type == "add" ? "an" : "a") \(type) layer"
         }
 
@@ -39,6 +45,9 @@ extension ConfigDecoder {
         case "dense"?: kind = dense(fields, defaults: defaults, inputs: inputs)
         case "add"?: kind = mergeInputsValid(fields, type: "add", inputs: inputs) ? .add : nil
         case "concat"?: kind = mergeInputsValid(fields, type: "concat", inputs: inputs) ? .concat : nil
+        case "dropout"?: kind = dropout(fields, inputs: inputs)
+        case "batch_norm"?: kind = normalization(fields, type: "batch_norm", inputs: inputs).map(LayerKind.batchNorm)
+        case "layer_norm"?: kind = normalization(fields, type: "layer_norm", inputs: inputs).map(LayerKind.layerNorm)
         default: kind = nil
         }
 
@@ -52,10 +61,7 @@ extension ConfigDecoder {
 
     /// A dense layer's settings, defaults filled in from `model.defaults`.
     private func dense(_ fields: Fields, defaults: LayerDefaults, inputs: [LayerRef]?) -> LayerKind? {
-        if let refs = inputs, refs.count > 1, let node = fields["inputs"] {
-            report(node, fields.path("inputs"), "a dense layer reads one input, found \(refs.count)",
-                   suggestion: "join them with a concat layer first")
-        }
+        let oneInput = singleInput(fields, type: "dense", inputs: inputs)
         let units = fields.required("units", in: self, holding: "a positive integer")
             .flatMap { int($0, fields.path("units"), expected: "a positive integer up to \(Self.maxUnits)",
                            in: 1...Self.maxUnits) }
@@ -63,10 +69,20 @@ extension ConfigDecoder {
             ?? defaults.activation
         let weightInit = fields["init"].map { initializer($0, fields.path("init")) } ?? defaults.weightInit
         let biasInit = fields["bias_init"].map { initializer($0, fields.path("bias_init"), forBias: true) } ?? defaults.biasInit
-        guard let units, let activation, let weightInit, let biasInit, (inputs?.count ?? 1) <= 1 else {
+        guard let units, let activation, let weightInit, let biasInit, oneInput else {
             return nil
         }
         return .dense(DenseSpec(units: units, activation: activation, weightInit: weightInit, biasInit: biasInit))
+    }
+
+    /// Whether a layer that reads one input lists at most one (reporting when not).
+    func singleInput(_ fields: Fields, type: String, inputs: [LayerRef]?) -> Bool {
+        guard let refs = inputs, refs.count > 1 else { return true }
+        if let node = fields["inputs"] {
+            report(node, fields.path("inputs"), "a \(type) layer reads one input, found \(refs.count)",
+                   suggestion: "join them with a concat layer first")
+        }
+        return false
     }
 
     /// Whether an add or concat layer lists at least two inputs (reporting when not).
@@ -113,11 +129,5 @@ extension ConfigDecoder {
         }
         let valid = refs.compactMap { $0 }
         return valid.count == refs.count ? valid : nil
-    }
-
-    /// An activation name.
-    func activation(_ node: YAMLNode, _ path: String) -> Activation? {
-        choice(node, path, noun: "activation", options: Activation.allCases.map(\.rawValue))
-            .flatMap(Activation.init(rawValue:))
     }
 }

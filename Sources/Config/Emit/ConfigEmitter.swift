@@ -93,15 +93,32 @@ public enum ConfigEmitter {
         if let inputs = layer.inputs {
             pairs.append(("inputs", .sequence(inputs.map { string($0.name) }, flow: true)))
         }
-        if case .dense(let dense) = layer.kind {
+        switch layer.kind {
+        case .dense(let dense):
             pairs += [
                 ("units", .plain(String(dense.units))),
-                ("activation", .plain(dense.activation.rawValue)),
+                ("activation", activation(dense.activation)),
                 ("init", initializer(dense.weightInit)),
                 ("bias_init", initializer(dense.biasInit)),
             ]
+        case .dropout(let dropout):
+            pairs.append(("rate", double(dropout.rate)))
+        case .batchNorm(let norm), .layerNorm(let norm):
+            if case .batchNorm = layer.kind { pairs.append(("momentum", double(norm.momentum))) }
+            pairs += [("eps", double(norm.eps)), ("affine", bool(norm.affine))]
+            if norm.affine { pairs += [("init", initializer(norm.weightInit)), ("bias_init", initializer(norm.biasInit))] }
+            pairs.append(("activation", activation(norm.activation)))
+        case .add, .concat:
+            break
         }
         return .mapping(pairs, flow: true)
+    }
+
+    /// An activation: its name when its parameters are the defaults, else a flow mapping.
+    private static func activation(_ activation: Activation) -> EmitNode {
+        let parameters = activation.nonDefaultParameters
+        guard !parameters.isEmpty else { return .plain(activation.name) }
+        return .mapping([("type", .plain(activation.name))] + parameters.map { ($0.key, double($0.value)) }, flow: true)
     }
 
     /// The train section.

@@ -37,6 +37,9 @@ public enum Defaults {
     public static let lsuvTolerance = 0.05
     public static let lsuvMaxIterations = 10
     public static let momentum = 0.0
+    /// Batch norm's running-average momentum and the normalizations' eps (PyTorch's).
+    public static let batchNormMomentum = 0.1
+    public static let normalizationEps = 1e-5
     public static let batchSize = 32
     public static let shuffle = true
     public static let csvHeader = true

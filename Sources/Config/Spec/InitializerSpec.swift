@@ -155,7 +155,7 @@ public struct VarianceScaling: Sendable, Equatable {
 
 /// The gain of a variance-scaling initializer.
 public enum Gain: Sendable, Equatable {
-    /// He: from the layer's activation when it is relu (√2) or leaky_relu (√(2/(1+slope²))), else √2.
+    /// He: from the layer's activation when it is leaky_relu (√(2/(1+s²)), s the layer's slope), else √2.
     /// Glorot and LeCun: 1.
     case automatic
     case value(Double)
@@ -168,15 +168,14 @@ public enum Nonlinearity: String, Sendable, CaseIterable {
     case linear, sigmoid, tanh, relu, selu
     case leakyReLU = "leaky_relu"
 
-    /// linear, sigmoid: 1 · tanh: 5/3 · relu: √2 · leaky_relu(s): √(2/(1+s²)) · selu: 3/4.
-    public var gain: Double {
+    /// linear, sigmoid: 1 · tanh: 5/3 · relu: √2 · leaky_relu(s): √(2/(1+s²)) · selu: 3/4. `slope`
+    /// is leaky_relu's negative slope: the layer's own on a leaky_relu layer, else PyTorch's 0.01.
+    public func gain(slope: Double = Activation.defaultNegativeSlope) -> Double {
         switch self {
         case .linear, .sigmoid: return 1
         case .tanh: return 5.0 / 3.0
         case .relu: return 2.0.squareRoot()
-        case .leakyReLU:
-            let slope = Double(Activation.leakySlope)
-            return (2.0 / (1 + slope * slope)).squareRoot()
+        case .leakyReLU: return (2.0 / (1 + slope * slope)).squareRoot()
         case .selu: return 0.75
         }
     }

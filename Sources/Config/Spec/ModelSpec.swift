@@ -58,6 +58,12 @@ public enum LayerKind: Sendable, Equatable {
     case add
     /// Inputs side by side along the feature axis, in the order listed.
     case concat
+    /// Inverted dropout in training, the identity in evaluation.
+    case dropout(DropoutSpec)
+    /// Per-feature normalization over the batch (PyTorch's BatchNorm1d).
+    case batchNorm(NormalizationSpec)
+    /// Per-sample normalization over the features (PyTorch's LayerNorm over the last axis).
+    case layerNorm(NormalizationSpec)
 
     /// The name used in configs.
     public var typeName: String {
@@ -65,11 +71,14 @@ public enum LayerKind: Sendable, Equatable {
         case .dense: return "dense"
         case .add: return "add"
         case .concat: return "concat"
+        case .dropout: return "dropout"
+        case .batchNorm: return "batch_norm"
+        case .layerNorm: return "layer_norm"
         }
     }
 
     /// Every layer type name, for messages and suggestions.
-    public static let typeNames = ["dense", "add", "concat"]
+    public static let typeNames = ["dense", "add", "concat", "dropout", "batch_norm", "layer_norm"]
 }
 
 /// A fully connected layer.
@@ -89,17 +98,38 @@ public struct DenseSpec: Sendable, Equatable {
     }
 }
 
-/// Activation functions; raw values are the config names.
-public enum Activation: String, Sendable, CaseIterable {
-    case linear
-    case relu
-    /// `max(x, 0.01·x)`, PyTorch's default negative slope.
-    case leakyReLU = "leaky_relu"
-    case sigmoid
-    case tanh
-    /// Row-wise softmax over the layer's units.
-    case softmax
+/// A dropout layer: each value is zeroed with probability `rate` in training.
+public struct DropoutSpec: Sendable, Equatable {
+    /// In [0, 1).
+    public var rate: Double
 
-    /// The negative slope of `leaky_relu`.
-    public static let leakySlope: Float = 0.01
+    public init(rate: Double) { self.rate = rate }
+}
+
+/// A batch or layer normalization layer, PyTorch's defaults.
+public struct NormalizationSpec: Sendable, Equatable {
+    /// Batch norm only: weight of the new batch statistic in the running averages (0.1).
+    public var momentum: Double
+    /// Added to the variance before the square root (1e-5).
+    public var eps: Double
+    /// Whether the layer has a learnable scale `weight` and shift `bias` (PyTorch's `affine`,
+    /// `elementwise_affine` for layer norm).
+    public var affine: Bool
+    /// Initializer of the scale (ones).
+    public var weightInit: InitializerSpec
+    /// Initializer of the shift (zeros).
+    public var biasInit: InitializerSpec
+    /// Applied after the affine transform (linear).
+    public var activation: Activation
+
+    public init(momentum: Double = Defaults.batchNormMomentum, eps: Double = Defaults.normalizationEps,
+                affine: Bool = true, weightInit: InitializerSpec = .ones, biasInit: InitializerSpec = .zeros,
+                activation: Activation = .linear) {
+        self.momentum = momentum
+        self.eps = eps
+        self.affine = affine
+        self.weightInit = weightInit
+        self.biasInit = biasInit
+        self.activation = activation
+    }
 }

@@ -3,7 +3,8 @@
 // (fi = fan_in, fo = fan_out from the layer; n from `mode`: fi, fo or (fi+fo)/2):
 //   variance scaling   Var = scale · gain² / n; normal std √Var (÷ 0.8796 if truncated at ±2σ);
 //                      uniform U(±√(3·Var)). glorot: n = (fi+fo)/2, gain 1; he: n = fi, gain from
-//                      the activation (relu √2, leaky_relu √(2/(1+s²)), else √2); lecun: n = fi, gain 1
+//                      the activation (relu √2, leaky_relu √(2/(1+s²)) with the layer's slope s, else
+//                      √2); lecun: n = fi, gain 1
 //   orthogonal         gain · Q, Q from the QR of a standard normal matrix; std gain/√max(rows, cols)
 //   identity           gain · I; std gain/√n
 // `nnrun diagnose` prints these numbers beside the measured ones.
@@ -80,11 +81,19 @@ public struct InitializerPlan: Sendable, Equatable {
     public static func gain(_ scaling: VarianceScaling, activation: Activation) -> Double {
         switch scaling.gain {
         case .value(let value): return value
-        case .nonlinearity(let name): return name.gain
+        case .nonlinearity(let name): return name.gain(slope: slope(activation))
         case .automatic:
             guard scaling.family == .he else { return 1 }
-            return activation == .leakyReLU ? Nonlinearity.leakyReLU.gain : Nonlinearity.relu.gain
+            if case .leakyReLU(let slope) = activation { return Nonlinearity.leakyReLU.gain(slope: slope) }
+            return Nonlinearity.relu.gain()
         }
+    }
+
+    /// The negative slope PyTorch's calculate_gain('leaky_relu', s) gets: the layer's own on a
+    /// leaky_relu layer, else PyTorch's default 0.01.
+    private static func slope(_ activation: Activation) -> Double {
+        if case .leakyReLU(let slope) = activation { return slope }
+        return Activation.defaultNegativeSlope
     }
 
     /// The bound of a uniform draw, if this plan draws uniformly.

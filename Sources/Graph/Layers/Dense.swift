@@ -9,18 +9,12 @@ enum DenseLayer {
     static func outputWidth(
         _ spec: DenseSpec, layer: LayerSpec, inputs: [InputShape], problems: inout [Diagnostic]
     ) -> Int? {
-        guard inputs.count == 1 else {
+        guard let input = InputShape.single(inputs, layer: layer, problems: &problems) else { return nil }
+        if case .identity = spec.weightInit, spec.units != input.width {
             problems.append(Diagnostic(
                 at: layer.location, path: "layer '\(layer.name)'",
-                "a dense layer reads one input, but \(inputs.count) are listed (\(inputs.map { "'\($0.name)'" }.joined(separator: ", ")))",
-                suggestion: "merge them first with an 'add' or 'concat' layer"))
-            return nil
-        }
-        if case .identity = spec.weightInit, spec.units != inputs[0].width {
-            problems.append(Diagnostic(
-                at: layer.location, path: "layer '\(layer.name)'",
-                "the identity initializer needs a square weight, but it is [\(spec.units), \(inputs[0].width)]",
-                suggestion: "set units to \(inputs[0].width), or use orthogonal"))
+                "the identity initializer needs a square weight, but it is [\(spec.units), \(input.width)]",
+                suggestion: "set units to \(input.width), or use orthogonal"))
             return nil
         }
         return spec.units
@@ -50,4 +44,17 @@ enum DenseLayer {
 struct InputShape {
     let name: String
     let width: Int
+
+    /// The one input of a layer that reads one (dense, dropout, the normalizations), or nil after
+    /// recording that several are listed.
+    static func single(_ inputs: [InputShape], layer: LayerSpec, problems: inout [Diagnostic]) -> InputShape? {
+        guard inputs.count == 1 else {
+            problems.append(Diagnostic(
+                at: layer.location, path: "layer '\(layer.name)'",
+                "a \(layer.kind.typeName) layer reads one input, but \(inputs.count) are listed (\(inputs.map { "'\($0.name)'" }.joined(separator: ", ")))",
+                suggestion: "merge them first with an 'add' or 'concat' layer"))
+            return nil
+        }
+        return inputs[0]
+    }
 }

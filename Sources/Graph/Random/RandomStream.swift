@@ -15,21 +15,51 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
 
     /// The stream for `seed` and a path of names; distinct paths give independent streams.
     public init(seed: UInt64, path: [String]) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a offset basis
-        func mix(_ byte: UInt8) {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3  // FNV prime
-        }
-        for component in path {
-            for byte in component.utf8 { mix(byte) }
-            mix(0xff)  // separator that cannot occur in UTF-8, so ["ab","c"] != ["a","bc"]
-        }
-        var split = SplitMix64(seed: seed ^ hash)
+        self.init(seed: seed, key: Key(path))
+    }
+
+    /// The stream for `seed` and a key built beforehand (e.g. extended by a step number in a hot loop).
+    public init(seed: UInt64, key: Key) {
+        var split = SplitMix64(seed: seed ^ key.hash)
         s0 = split.next()
         s1 = split.next()
         s2 = split.next()
         s3 = split.next()
         spareNormal = nil
+    }
+
+    /// A stream's key: the FNV-1a hash of its path's UTF-8 bytes, a 0xff byte after each component.
+    public struct Key: Sendable {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a offset basis
+
+        /// The key of `path`.
+        public init(_ path: [String]) {
+            for component in path {
+                for byte in component.utf8 { mix(byte) }
+                mix(0xff)  // separator that cannot occur in UTF-8, so ["ab","c"] != ["a","bc"]
+            }
+        }
+
+        /// The key of this path with one more component, `String(value)`, without allocating:
+        /// `Key(path).appending(7)` equals `Key(path + ["7"])`.
+        public func appending(_ value: Int) -> Key {
+            var key = self
+            if value < 0 { key.mix(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude, divisor: UInt = 1
+            while magnitude / divisor >= 10 { divisor *= 10 }
+            while divisor > 0 {
+                key.mix(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+                magnitude %= divisor
+                divisor /= 10
+            }
+            key.mix(0xff)
+            return key
+        }
+
+        private mutating func mix(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3  // FNV prime
+        }
     }
 
     /// The next 64 random bits.

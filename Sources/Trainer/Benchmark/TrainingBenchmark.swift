@@ -34,7 +34,7 @@ public struct TrainingCase: Sendable {
 
     static let xorCase = TrainingCase(
         name: "XOR 2-4-1, full batch, 10,000 epochs", unit: "ms/10k epochs",
-        model: model(input: 2, widths: [4, 1], hidden: .leakyReLU, output: .sigmoid),
+        model: model(input: 2, widths: [4, 1], hidden: .leakyReLUDefault, output: .sigmoid),
         train: spec(.binaryCrossentropy, lr: 0.5, batch: 4, epochs: 1, momentum: 0.9), samples: 4, xor: true,
         epochs: 10_000)
 

@@ -2,7 +2,9 @@
 // gain, target std or bound) beside what it produced (weight std), and — after one forward and
 // backward pass on a batch of the config's data, before any update — the activation mean and std,
 // the std of the gradient flowing into the layer (dL/dz for a dense layer), the fraction of ReLU
-// units that are zero for every sample, and each std's ratio to the previous layer's. A layer is
+// units that are zero for every sample, and each std's ratio to the previous layer's. The pass runs
+// in training mode at step 0 (dropout active, batch norm on batch statistics), the signals the first
+// training step sees; for a normalization layer the initializer and weight std are its scale's. A layer is
 // flagged when its activations differ from the first layer's, or its gradient from the last hidden
 // layer's (gradients travel backward), by more than a factor of 100.
 
@@ -62,10 +64,8 @@ extension Experiment {
         let n = rows.count
         data.copyFeatures(rows: rows, into: network.input)
         var targets = data.targets(rows: rows)
-        network.forward(batch: n)
-        var outputActivation = Activation.linear
-        if case .dense(let d) = graph.nodes[graph.output].op { outputActivation = d.activation }
-        let loss = LossFunction(config.train.loss, outputActivation: outputActivation)
+        network.forward(batch: n, mode: .training(step: 0))
+        let loss = LossFunction(config.train.loss, outputActivation: graph.nodes[graph.output].op.activation)
         network.outputGradientIsPreactivation = loss.gradientIsPreactivation
         let total = targets.withUnsafeMutableBufferPointer { t in
             loss.evaluate(y: network.output, t: t.baseAddress!, g: network.outputGradient, n: n, k: data.targetWidth)
@@ -82,19 +82,23 @@ extension Experiment {
             var row = (activation: String?.none, initializer: String?.none, fanIn: Int?.none, fanOut: Int?.none,
                        gain: Double?.none, target: Double?.none, bound: Double?.none, weightStd: Double?.none,
                        dead: Double?.none)
-            if case .dense(let dense) = node.op {
-                let slot = graph.parameters[dense.weight]
+            if let weight = node.op.weightSlot {
+                let slot = graph.parameters[weight]
                 let plan = slot.plan
-                row.activation = dense.activation.rawValue
                 row.initializer = slot.initializer.configForm.name
-                (row.fanIn, row.fanOut, row.gain, row.target, row.bound) = (slot.fanIn, slot.fanOut, plan.gain, plan.expectedStd, plan.bound)
+                (row.gain, row.target, row.bound) = (plan.gain, plan.expectedStd, plan.bound)
+                if case .dense = node.op { (row.fanIn, row.fanOut) = (slot.fanIn, slot.fanOut) }  // a scale has no fans
                 row.weightStd = Self.statistics(network.parameters.base + slot.offset, count: slot.count).std
-                if dense.activation == .relu {
-                    row.dead = Self.deadFraction(network.value(ofNode: index), rows: n, width: node.width)
-                }
+            }
+            switch node.op {
+            case .dense, .batchNorm, .layerNorm: row.activation = node.op.activation.name
+            case .input, .add, .concat, .dropout: break
+            }
+            if node.op.activation == .relu {
+                row.dead = Self.deadFraction(network.value(ofNode: index), rows: n, width: node.width)
             }
             layers.append(LayerDiagnosis(
-                layer: node.name, type: Self.typeName(node.op), activation: row.activation, initializer: row.initializer,
+                layer: node.name, type: node.op.typeName, activation: row.activation, initializer: row.initializer,
                 fanIn: row.fanIn, fanOut: row.fanOut, gain: row.gain, targetStd: row.target, bound: row.bound,
                 weightStd: row.weightStd, activationMean: values.mean, activationStd: values.std,
                 activationRatio: values.std / (previous?.activation ?? inputStd),
@@ -149,15 +153,6 @@ extension Experiment {
         ]
     }
 
-    private static func typeName(_ op: NodeOp) -> String {
-        switch op {
-        case .input: return "input"
-        case .dense: return "dense"
-        case .add: return "add"
-        case .concat: return "concat"
-        }
-    }
-
     /// Mean and std of `count` values; std is infinite if any value is not finite.
     static func statistics(_ values: UnsafePointer<Float>, count: Int) -> Statistics {
         let buffer = UnsafeBufferPointer(start: values, count: count)
@@ -170,5 +165,17 @@ extension Experiment {
         var dead = 0
         for unit in 0..<width where (0..<rows).allSatisfy({ values[$0 * width + unit] <= 0 }) { dead += 1 }
         return Double(dead) / Double(width)
+    }
+}
+
+extension NodeOp {
+    /// The slot whose initializer and std the diagnosis and layers.csv report: a dense layer's
+    /// weight, a normalization's scale (nil without affine), nil for layers without parameters.
+    var weightSlot: Int? {
+        switch self {
+        case .dense(let dense): return dense.weight
+        case .batchNorm(let norm), .layerNorm(let norm): return norm.weight
+        case .input, .add, .concat, .dropout: return nil
+        }
     }
 }

@@ -1,7 +1,8 @@
 // layers.csv: the seeds' advice to "monitor activation statistics" as one config line,
 // `output: {layer_stats: N}`. Every N training steps, for every layer: activation mean and std,
-// gradient std (dL/dz for a dense layer), weight std and, for ReLU layers, the dead fraction, all
-// measured on that step's batch after the backward pass and before the update. Long ("tidy")
+// gradient std (dL/dz for a dense layer), weight std (a normalization's scale) and, for ReLU layers,
+// the dead fraction, all measured on that step's training-mode batch after the backward pass and
+// before the update; for batch norm also the mean over features of its running mean and variance. Long ("tidy")
 // format — epoch, step, layer, statistic, value — so any plotting tool can facet it.
 
 import Foundation
@@ -41,11 +42,17 @@ final class LayerStatsWriter {
                 ("activation_mean", values.mean), ("activation_std", values.std),
                 ("gradient_std", Experiment.statistics(network.gradient(ofNode: index), count: n * node.width).std),
             ]
-            if case .dense(let dense) = node.op {
-                let slot = graph.parameters[dense.weight]
+            if let weight = node.op.weightSlot {
+                let slot = graph.parameters[weight]
                 stats.append(("weight_std", Experiment.statistics(network.parameters.base + slot.offset, count: slot.count).std))
-                if dense.activation == .relu {
-                    stats.append(("dead_fraction", Experiment.deadFraction(network.value(ofNode: index), rows: n, width: node.width)))
+            }
+            if node.op.activation == .relu {
+                stats.append(("dead_fraction", Experiment.deadFraction(network.value(ofNode: index), rows: n, width: node.width)))
+            }
+            if case .batchNorm(let norm) = node.op, let mean = norm.runningMean, let variance = norm.runningVar {
+                for (name, slot) in [("running_mean_mean", mean), ("running_var_mean", variance)] {
+                    let values = graph.parameters[slot]
+                    stats.append((name, Experiment.statistics(network.parameters.base + values.offset, count: values.count).mean))
                 }
             }
             lines += stats.map { "\(epoch),\(step),\(node.name),\($0.0),\($0.1)" }

@@ -2,7 +2,9 @@
 // 2016). After the base initializer, for each layer with `init: {type: lsuv}` in topological order:
 // run the network forward on one batch of training data, measure the variance of the layer's
 // pre-activations `z = x Wᵀ + b`, and divide W by √Var(z), until |Var(z) − 1| ≤ tolerance or the
-// iteration limit. Earlier layers are fixed first, so each layer sees its final input.
+// iteration limit. Earlier layers are fixed first, so each layer sees its final input. The passes run
+// in evaluation mode, so they leave batch norm's running statistics as initialized (dropout off, and
+// batch norm with running mean 0 and variance 1 is the affine map at its initial values).
 
 import Config
 import Foundation
@@ -32,7 +34,7 @@ enum LSUV {
             let w = network.parameters.base + weight.offset
             var variance = 0.0, initial = 0.0, iterations = 0
             while true {
-                network.forward(batch: n)
+                network.forward(batch: n, mode: .evaluation)
                 scratch.withUnsafeMutableBufferPointer { z in
                     Gemm.linearForward(x: network.value(ofNode: node.inputs[0]), w: w, b: network.parameters.base + bias.offset,
                                        y: z.baseAddress!, n: n, inF: dense.inFeatures, outF: dense.units,

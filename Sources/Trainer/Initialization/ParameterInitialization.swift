@@ -32,7 +32,8 @@ extension Experiment {
     /// A network for this experiment, sized for the config's batches, with its starting parameters.
     public func makeNetwork() throws(DiagnosticError) -> (Network, InitializationReport) {
         let network = Network(
-            graph: graph, batchCapacity: min(config.train.batchSize, data.count), threads: Self.threads(config.train))
+            graph: graph, batchCapacity: min(config.train.batchSize, data.count), threads: Self.threads(config.train),
+            seed: config.seed)
         network.initializeParameters(seed: config.seed)
         let transfers = try ParameterTransfer.apply(graph, model: config.model, into: network.parameters.base)
         var lsuv: [LSUVStep] = []

@@ -40,9 +40,9 @@ enum Elementwise {
         while i < count { y[i] += x[i]; i += 1 }
     }
 
-    /// Forward relu (`slope` 0) or leaky relu in place: `v = v < 0 ? slope·v : v` (0 for relu).
-    static func rectify(_ v: UnsafeMutablePointer<Float>, count: Int, leaky: Bool) {
-        let slope = Activation.leakySlope
+    /// Forward relu (`slope` nil) or leaky relu in place: `v = v < 0 ? slope·v : v` (0 for relu).
+    static func rectify(_ v: UnsafeMutablePointer<Float>, count: Int, slope leakySlope: Float?) {
+        let leaky = leakySlope != nil, slope = leakySlope ?? 0
         var i = 0
         while i + 8 <= count {
             var x = load(v + i)
@@ -56,9 +56,9 @@ enum Elementwise {
         }
     }
 
-    /// Backward of `rectify` from its outputs: `g = y ≤ 0 ? slope·g : g` (0 for relu).
-    static func rectifyBackward(y: UnsafePointer<Float>, g: UnsafeMutablePointer<Float>, count: Int, leaky: Bool) {
-        let slope = Activation.leakySlope
+    /// Backward of `rectify` from its outputs: `g = y ≤ 0 ? slope·g : g` (0 for relu, `slope` nil).
+    static func rectifyBackward(y: UnsafePointer<Float>, g: UnsafeMutablePointer<Float>, count: Int, slope leakySlope: Float?) {
+        let leaky = leakySlope != nil, slope = leakySlope ?? 0
         var i = 0
         while i + 8 <= count {
             let yv = load(y + i)

@@ -26,13 +26,14 @@ enum Gemm {
         let fused = FusedActivation(activation)
         if !forcePacked && n * inF * outF < packedMACs {
             GemmReference.linearForward(x: x, w: w, b: b, y: y, n: n, inF: inF, outF: outF)
-            ActivationOp.forward(activation, y, rows: n, width: outF)
+            ActivationOp.forward(activation, z: nil, y: y, rows: n, width: outF)
             return
         }
         multiply(GemmProblem(
             m: n, n: outF, k: inF, a: x, lda: inF, aTransposed: false, b: w, ldb: inF, bTransposed: true,
-            c: y, ldc: outF, accumulate: false, bias: b, activation: fused ?? .none), pool: pool)
-        if fused == nil { ActivationOp.forward(activation, y, rows: n, width: outF) }
+            c: y, ldc: outF, accumulate: false, bias: b, activation: fused ?? .none,
+            slope: FusedActivation.slope(activation)), pool: pool)
+        if fused == nil { ActivationOp.forward(activation, z: nil, y: y, rows: n, width: outF) }
     }
 
     /// Weight gradient: `dW (+)= dZᵀ x` and bias gradient `db (+)= Σ_rows dZ` (`+=` when `accumulate`).
@@ -57,23 +58,24 @@ enum Gemm {
     }
 
     /// Input gradient: `dX (+)= dZ W` (`+=` when `accumulate`), then, with `inputActivation`, the
-    /// backward of the relu / leaky relu that produced x from its outputs `y`: `dX ⊙ f'(y)`.
+    /// backward of the relu (`slope` nil) or leaky relu that produced x from its outputs `y`: `dX ⊙ f'(y)`.
     /// dz: [n, outF]  w: [outF, inF]  dx: [n, inF]  y: [n, inF]
     static func linearInputGradient(
         dz: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
-        n: Int, inF: Int, outF: Int, accumulate: Bool, inputActivation: (y: UnsafePointer<Float>, leaky: Bool)? = nil,
+        n: Int, inF: Int, outF: Int, accumulate: Bool, inputActivation: (y: UnsafePointer<Float>, slope: Float?)? = nil,
         pool: WorkerPool, forcePacked: Bool = false
     ) {
         if !forcePacked && n * inF * outF < packedMACs {
             if !accumulate { dx.update(repeating: 0, count: n * inF) }
             GemmReference.linearInputGradient(dz: dz, w: w, dx: dx, n: n, inF: inF, outF: outF)
-            if let (y, leaky) = inputActivation { Elementwise.rectifyBackward(y: y, g: dx, count: n * inF, leaky: leaky) }
+            if let (y, slope) = inputActivation { Elementwise.rectifyBackward(y: y, g: dx, count: n * inF, slope: slope) }
             return
         }
         multiply(GemmProblem(
             m: n, n: inF, k: outF, a: dz, lda: outF, aTransposed: false, b: w, ldb: inF, bTransposed: false,
             c: dx, ldc: inF, accumulate: accumulate, bias: nil, activation: .none,
-            mask: inputActivation?.y, maskLeaky: inputActivation?.leaky ?? false), pool: pool)
+            mask: inputActivation?.y, maskLeaky: inputActivation?.slope != nil, slope: inputActivation?.slope ?? 0),
+            pool: pool)
     }
 
     // MARK: - Partition

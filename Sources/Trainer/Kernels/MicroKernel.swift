@@ -36,6 +36,12 @@ enum FusedActivation: UInt8 {
         default: return nil
         }
     }
+
+    /// The negative slope of a leaky relu activation (0 for any other), as the epilogue uses it.
+    static func slope(_ activation: Activation) -> Float {
+        if case .leakyReLU(let slope) = activation { return Float(slope) }
+        return 0
+    }
 }
 
 /// Float offsets of tile rows 1…5 from row 0 (row 0 is at offset 0).
@@ -63,7 +69,8 @@ enum MicroKernel {
     static func run(
         kc: Int, a: UnsafePointer<Float>, rowOffsets o: RowOffsets, step: Int, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, add: Bool, bias: UnsafePointer<Float>?,
-        activation: FusedActivation, mask: UnsafePointer<Float>?, maskLeaky: Bool, tile: UnsafeMutablePointer<Float>
+        activation: FusedActivation, mask: UnsafePointer<Float>?, maskLeaky: Bool, slope: Float,
+        tile: UnsafeMutablePointer<Float>
     ) {
         typealias V = SIMD8<Float>
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
@@ -90,12 +97,12 @@ enum MicroKernel {
         }
         if rows == 6 && cols == 16 {
             let m = mask, l = maskLeaky
-            finish(c00, c01, c, add: add, bias: bias, activation: activation, mask: m, maskLeaky: l)
-            finish(c10, c11, c + ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + ldc }, maskLeaky: l)
-            finish(c20, c21, c + 2 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 2 * ldc }, maskLeaky: l)
-            finish(c30, c31, c + 3 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 3 * ldc }, maskLeaky: l)
-            finish(c40, c41, c + 4 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 4 * ldc }, maskLeaky: l)
-            finish(c50, c51, c + 5 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 5 * ldc }, maskLeaky: l)
+            finish(c00, c01, c, add: add, bias: bias, activation: activation, mask: m, maskLeaky: l, slope: slope)
+            finish(c10, c11, c + ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + ldc }, maskLeaky: l, slope: slope)
+            finish(c20, c21, c + 2 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 2 * ldc }, maskLeaky: l, slope: slope)
+            finish(c30, c31, c + 3 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 3 * ldc }, maskLeaky: l, slope: slope)
+            finish(c40, c41, c + 4 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 4 * ldc }, maskLeaky: l, slope: slope)
+            finish(c50, c51, c + 5 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 5 * ldc }, maskLeaky: l, slope: slope)
             return
         }
         // Edge tile: stage C's valid part (zeros elsewhere), the bias and the mask in scratch, run
@@ -113,23 +120,24 @@ enum MicroKernel {
         }
         let b: UnsafePointer<Float>? = bias == nil ? nil : UnsafePointer(biasRow)
         let m: UnsafePointer<Float>? = mask == nil ? nil : UnsafePointer(maskTile), l = maskLeaky
-        finish(c00, c01, staged, add: add, bias: b, activation: activation, mask: m, maskLeaky: l)
-        finish(c10, c11, staged + 16, add: add, bias: b, activation: activation, mask: m.map { $0 + 16 }, maskLeaky: l)
-        finish(c20, c21, staged + 32, add: add, bias: b, activation: activation, mask: m.map { $0 + 32 }, maskLeaky: l)
-        finish(c30, c31, staged + 48, add: add, bias: b, activation: activation, mask: m.map { $0 + 48 }, maskLeaky: l)
-        finish(c40, c41, staged + 64, add: add, bias: b, activation: activation, mask: m.map { $0 + 64 }, maskLeaky: l)
-        finish(c50, c51, staged + 80, add: add, bias: b, activation: activation, mask: m.map { $0 + 80 }, maskLeaky: l)
+        finish(c00, c01, staged, add: add, bias: b, activation: activation, mask: m, maskLeaky: l, slope: slope)
+        finish(c10, c11, staged + 16, add: add, bias: b, activation: activation, mask: m.map { $0 + 16 }, maskLeaky: l, slope: slope)
+        finish(c20, c21, staged + 32, add: add, bias: b, activation: activation, mask: m.map { $0 + 32 }, maskLeaky: l, slope: slope)
+        finish(c30, c31, staged + 48, add: add, bias: b, activation: activation, mask: m.map { $0 + 48 }, maskLeaky: l, slope: slope)
+        finish(c40, c41, staged + 64, add: add, bias: b, activation: activation, mask: m.map { $0 + 64 }, maskLeaky: l, slope: slope)
+        finish(c50, c51, staged + 80, add: add, bias: b, activation: activation, mask: m.map { $0 + 80 }, maskLeaky: l, slope: slope)
         for r in 0..<rows { (c + r * ldc).update(from: staged + 16 * r, count: cols) }
     }
 
     /// One row of the tile: `v (+ old) (+ bias)`, then the activation, then the backward mask of a
-    /// relu / leaky relu whose outputs are `mask` (`v = y ≤ 0 ? 0 or slope·v : v`), stored to
+    /// relu / leaky relu whose outputs are `mask` (`v = y ≤ 0 ? 0 or slope·v : v`; one `slope` serves
+    /// both, since a product has either an activation or a mask), stored to
     /// `row[0..<16]`.
     @inline(__always)
     static func finish(
         _ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ row: UnsafeMutablePointer<Float>,
         add: Bool, bias: UnsafePointer<Float>?, activation: FusedActivation, mask: UnsafePointer<Float>?,
-        maskLeaky: Bool
+        maskLeaky: Bool, slope: Float
     ) {
         typealias V = SIMD8<Float>
         let raw = UnsafeMutableRawPointer(row)
@@ -150,15 +158,15 @@ enum MicroKernel {
             r0.replace(with: 0, where: r0 .< 0)
             r1.replace(with: 0, where: r1 .< 0)
         case .leakyReLU:
-            r0.replace(with: r0 * Activation.leakySlope, where: r0 .< 0)
-            r1.replace(with: r1 * Activation.leakySlope, where: r1 .< 0)
+            r0.replace(with: r0 * slope, where: r0 .< 0)
+            r1.replace(with: r1 * slope, where: r1 .< 0)
         }
         if let mask {
             let y = UnsafeRawPointer(mask)
             let y0 = y.loadUnaligned(as: V.self), y1 = y.loadUnaligned(fromByteOffset: 32, as: V.self)
             if maskLeaky {
-                r0.replace(with: r0 * Activation.leakySlope, where: y0 .<= 0)
-                r1.replace(with: r1 * Activation.leakySlope, where: y1 .<= 0)
+                r0.replace(with: r0 * slope, where: y0 .<= 0)
+                r1.replace(with: r1 * slope, where: y1 .<= 0)
             } else {
                 r0.replace(with: 0, where: y0 .<= 0)
                 r1.replace(with: 0, where: y1 .<= 0)

@@ -24,6 +24,8 @@ struct GemmProblem {
     /// full sum (`C = y ≤ 0 ? 0 or slope·C : C`), or nil.
     var mask: UnsafePointer<Float>? = nil
     var maskLeaky = false
+    /// The leaky relu slope of the activation or the mask.
+    var slope: Float = 0
 }
 
 enum PackedGemm {
@@ -70,13 +72,13 @@ enum PackedGemm {
                                     kc: kc, a: p.a + (ic + ir) * p.lda + pc, rowOffsets: .strided(p.lda, rows: height),
                                     step: 1, b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
                                     cols: width, add: add, bias: bias, activation: activation,
-                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, tile: tile)
+                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, slope: p.slope, tile: tile)
                             } else {
                                 MicroKernel.run(
                                     kc: kc, a: aPack + ir * kc, rowOffsets: .packed, step: GemmTile.mr,
                                     b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
                                     cols: width, add: add, bias: bias, activation: activation,
-                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, tile: tile)
+                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, slope: p.slope, tile: tile)
                             }
                             ir += GemmTile.mr
                         }

@@ -1,6 +1,7 @@
 // The dense layer's arithmetic, forward then backward. Forward: `y = act(x Wᵀ + b)`, written
 // straight into the layer's output buffer, with the bias and relu/leaky relu fused into the GEMM
-// epilogue. Backward: first dL/dy → dL/dz through the activation (in place; skipped when the loss
+// epilogue; an activation that needs its pre-activation (gelu, swish …) gets `z = x Wᵀ + b` in a
+// buffer of its own and makes y from it. Backward: first dL/dy → dL/dz through the activation (in place; skipped when the loss
 // already gave dL/dz, as for sigmoid + binary cross-entropy), then `dW (+)= dZᵀ x`, `db (+)= Σ dZ`
 // and, unless the input is the data, `dX (+)= dZ W`. Gradients accumulate where a buffer has
 // several writers (an input feeding several layers); the network's plan says when a product may
@@ -18,22 +19,31 @@ struct DenseStep {
     /// w: [outF, inF]  b: [outF], and their gradients at the same offsets
     let w: UnsafePointer<Float>, b: UnsafePointer<Float>
     let dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>
+    /// z: [n, outF], the pre-activation, only for activations that need it (else nil)
+    let z: UnsafeMutablePointer<Float>?
     let inF: Int, outF: Int
     let activation: Activation
     /// Whether `dx` has other writers, so this layer must add to it rather than overwrite it.
     let accumulateInputGradient: Bool
     /// When the input is a relu / leaky relu dense layer whose gradient only this layer writes: its
     /// outputs, so `dx` leaves the GEMM already multiplied by that activation's derivative.
-    let inputActivation: (y: UnsafePointer<Float>, leaky: Bool)?
+    let inputActivation: (y: UnsafePointer<Float>, slope: Float?)?
     /// This layer's activation backward was already applied by its only consumer (see above).
     let activationAppliedByConsumer: Bool
 }
 
 enum DenseOp {
     static func forward(_ s: DenseStep, n: Int, pool: WorkerPool, forcePacked: Bool) {
+        guard let z = s.z else {
+            Gemm.linearForward(
+                x: s.x, w: s.w, b: s.b, y: s.y, n: n, inF: s.inF, outF: s.outF, activation: s.activation,
+                pool: pool, forcePacked: forcePacked)
+            return
+        }
         Gemm.linearForward(
-            x: s.x, w: s.w, b: s.b, y: s.y, n: n, inF: s.inF, outF: s.outF, activation: s.activation,
+            x: s.x, w: s.w, b: s.b, y: z, n: n, inF: s.inF, outF: s.outF, activation: .linear,
             pool: pool, forcePacked: forcePacked)
+        ActivationOp.forward(s.activation, z: z, y: s.y, rows: n, width: s.outF)
     }
 
     /// `gradientIsPreactivation`: `dy` already holds dL/dz. `accumulateParameters`: add to dW and db
@@ -43,7 +53,7 @@ enum DenseOp {
         forcePacked: Bool
     ) {
         if !gradientIsPreactivation && !s.activationAppliedByConsumer {
-            ActivationOp.backward(s.activation, y: s.y, g: s.dy, rows: n, width: s.outF)
+            ActivationOp.backward(s.activation, z: s.z.map { UnsafePointer($0) }, y: s.y, g: s.dy, rows: n, width: s.outF)
         }
         Gemm.linearWeightGradient(
             dz: s.dy, x: s.x, dw: s.dw, db: s.db, n: n, inF: s.inF, outF: s.outF,

@@ -2,7 +2,8 @@
 // (with μ = 0 this is `p −= lr·g`, and no velocity buffer is kept). One vectorized pass over the
 // arena, split into fixed contiguous ranges over the network's threads when the arena is large.
 // The arithmetic is element-wise and unfused (`μ·v` then `+ g`), so it is the same bits for any
-// vector width or thread count.
+// vector width or thread count. Non-trainable slots (batch norm's running statistics) are skipped:
+// the update walks only the arena ranges of trainable slots.
 
 import Config
 import Graph
@@ -16,17 +17,38 @@ public final class SGD {
     /// Floats below which the update stays on the calling thread.
     static let parallelCount = 1 << 15
 
-    public init(_ spec: SGDSpec, parameterCount: Int) {
+    /// Arena ranges the update touches: the trainable slots, neighbours merged (padding included).
+    let trainableRanges: [Range<Int>]
+
+    /// SGD over `graph`'s parameter arena.
+    public convenience init(_ spec: SGDSpec, graph: CompiledGraph) {
+        var ranges: [Range<Int>] = []
+        var previousTrainable = false
+        for slot in graph.parameters {
+            if slot.trainable && previousTrainable, let last = ranges.popLast() {
+                ranges.append(last.lowerBound..<(slot.offset + slot.count))
+            } else if slot.trainable {
+                ranges.append(slot.offset..<(slot.offset + slot.count))
+            }
+            previousTrainable = slot.trainable
+        }
+        self.init(spec, parameterCount: graph.arenaCount, trainable: ranges)
+    }
+
+    /// SGD over an arena of `parameterCount` floats, updating only `trainable` (default: all).
+    public init(_ spec: SGDSpec, parameterCount: Int, trainable: [Range<Int>]? = nil) {
         learningRate = Float(spec.learningRate)
         momentum = Float(spec.momentum)
         velocity = spec.momentum > 0 ? ParameterArena(count: parameterCount) : nil
+        trainableRanges = trainable ?? [0..<parameterCount]
     }
 
     /// Updates `parameters` in place from `gradients` (same layout, `count` floats).
     public func step(
         parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, count: Int, pool: WorkerPool? = nil
     ) {
-        var job = Job(p: parameters, g: gradients, v: velocity?.base, lr: learningRate, mu: momentum, count: count, parts: 1)
+        var job = Job(p: parameters, g: gradients, v: velocity?.base, lr: learningRate, mu: momentum, count: count,
+                      trainable: trainableRanges, parts: 1)
         guard let pool, count >= Self.parallelCount, pool.activeThreads > 1 else {
             job.update(0..<count)
             return
@@ -47,9 +69,18 @@ public final class SGD {
     struct Job {
         let p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, v: UnsafeMutablePointer<Float>?
         let lr: Float, mu: Float, count: Int
+        let trainable: [Range<Int>]
         var parts: Int
 
+        /// Updates the trainable values inside `range`.
         func update(_ range: Range<Int>) {
+            for span in trainable {
+                let lo = max(span.lowerBound, range.lowerBound), hi = min(span.upperBound, range.upperBound)
+                if lo < hi { updateAll(lo..<hi) }
+            }
+        }
+
+        private func updateAll(_ range: Range<Int>) {
             typealias V = SIMD8<Float>
             var i = range.lowerBound
             let end = range.upperBound

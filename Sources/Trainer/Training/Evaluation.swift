@@ -1,5 +1,5 @@
-// Evaluating a network on held-out data without training it: forward passes in batches of the
-// network's capacity, the loss as in training (mean over samples), accuracy, and for classification
+// Evaluating a network on held-out data without training it: forward passes in evaluation mode (no
+// dropout, batch norm's running statistics) in batches of the network's capacity, the loss as in training (mean over samples), accuracy, and for classification
 // a confusion matrix (rows: true class, columns: predicted class) with per-class accuracy; for
 // regression, MSE and MAE.
 
@@ -34,9 +34,7 @@ public final class Evaluator {
 
     public init(network: Network, lossKind: Loss) {
         self.network = network
-        var activation = Activation.linear
-        if case .dense(let d) = network.graph.nodes[network.graph.output].op { activation = d.activation }
-        loss = LossFunction(lossKind, outputActivation: activation)
+        loss = LossFunction(lossKind, outputActivation: network.graph.nodes[network.graph.output].op.activation)
         let width = network.graph.nodes[network.graph.output].width
         encoding = (try? TargetEncoding.forLoss(lossKind, outputWidth: width).get()) ?? .real
         targets = [Float](repeating: 0, count: network.batchCapacity * width)
@@ -54,7 +52,7 @@ public final class Evaluator {
             data.features.withUnsafeBufferPointer { f in
                 network.input.update(from: f.baseAddress! + first * data.featureWidth, count: n * data.featureWidth)
             }
-            network.forward(batch: n)
+            network.forward(batch: n, mode: .evaluation)
             let y = network.output
             targets.withUnsafeMutableBufferPointer { t in
                 data.targets.withUnsafeBufferPointer { source in

@@ -1,6 +1,7 @@
 // Turns a validated config into everything a run needs, checking what only shows once the pieces
 // meet: the graph compiles, the loss fits the output layer, the run fits in memory, the data loads
-// and its feature count matches `model.input`. All of these are user errors, reported as
+// and its feature count matches `model.input`, and no training batch of a batch-norm model holds a
+// single sample (its variance would be 0; PyTorch refuses it too). All of these are user errors, reported as
 // diagnostics (exit code 2). Memory is checked twice before anything big is allocated: the model
 // alone (one sample per batch) before the data is read, then with the real batch and the data.
 
@@ -62,6 +63,7 @@ public struct Experiment: Sendable {
                 "the model input has \(graph.nodes[0].width) features (\(config.model.input)), but \(split) has \(set.featureWidth)",
                 suggestion: "set model.input to [\(set.featureWidth)]"))
         }
+        try Self.checkBatchNormBatches(config, graph, samples: data.count)
         let transform = FeatureTransform(config.data, fittedOn: data)
         transform.apply(to: &data)
         if validation != nil { transform.apply(to: &validation!) }
@@ -93,6 +95,19 @@ public struct Experiment: Sendable {
             "the run needs an estimated \(estimate.breakdown), more than the limit of "
                 + "\(MemoryEstimate.format(limit.bytes)) (\(limit.source)); layer '\(node.name)' needs the most",
             suggestion: "use fewer or smaller layers or a smaller train.batch_size, or raise the limit with --max-memory"))
+    }
+
+    /// Throws when a model with batch norm would train on a batch of one sample (the last batch of
+    /// an epoch, or every batch): batch statistics of one value are meaningless.
+    static func checkBatchNormBatches(_ config: ExperimentConfig, _ graph: CompiledGraph, samples: Int) throws(DiagnosticError) {
+        guard let node = graph.nodes.first(where: { if case .batchNorm = $0.op { true } else { false } }) else { return }
+        let batch = min(config.train.batchSize, samples)
+        guard batch == 1 || samples % batch == 1 else { return }
+        let what = batch == 1 ? "every training batch holds" : "the last training batch of each epoch holds"
+        throw DiagnosticError(Diagnostic(
+            at: node.location ?? config.model.inputLocation, path: "train.batch_size",
+            "\(what) 1 sample (\(samples) samples, batch_size \(config.train.batchSize)), but batch_norm layer '\(node.name)' needs at least 2 to normalize over the batch",
+            suggestion: "choose a batch_size that leaves no batch of 1, or use layer_norm"))
     }
 
     /// `train.threads`, or every core the process may use when the config leaves it out.

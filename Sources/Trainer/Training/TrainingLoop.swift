@@ -1,7 +1,7 @@
 // The training loop. Everything it touches — network buffers, gradient arena, optimizer state, the
 // sample order and the batch targets — is allocated in `init`; an epoch only reads and writes that
-// memory. One step: next batch → forward → loss → backward (overwriting the gradients, which zeroes
-// them in the same pass) → update → record.
+// memory. One step: next batch → forward in training mode (dropout masks keyed by the global step)
+// → loss → backward (overwriting the gradients, which zeroes them in the same pass) → update → record.
 
 import Config
 import Foundation
@@ -71,12 +71,10 @@ public final class TrainingLoop {
         self.network = network
         self.data = data
         self.train = train
-        var outputActivation = Activation.linear
-        if case .dense(let output) = network.graph.nodes[network.graph.output].op { outputActivation = output.activation }
-        lossFunction = LossFunction(train.loss, outputActivation: outputActivation)
+        lossFunction = LossFunction(train.loss, outputActivation: network.graph.nodes[network.graph.output].op.activation)
         network.outputGradientIsPreactivation = lossFunction.gradientIsPreactivation
         switch train.optimizer {
-        case .sgd(let spec): optimizer = SGD(spec, parameterCount: network.graph.arenaCount)
+        case .sgd(let spec): optimizer = SGD(spec, graph: network.graph)
         }
         order = Array(0..<data.count)
         batchTargets = [Float](repeating: 0, count: network.batchCapacity * data.targetWidth)
@@ -110,7 +108,7 @@ public final class TrainingLoop {
                 step += 1
                 let n = min(network.batchCapacity, data.count - first)
                 loadBatch(from: first, count: n)
-                network.forward(batch: n)
+                network.forward(batch: n, mode: .training(step: globalStep))
                 let batchLoss = batchTargets.withUnsafeBufferPointer { t in
                     lossFunction.evaluate(y: network.output, t: t.baseAddress!, g: network.outputGradient, n: n, k: data.targetWidth)
                 }

@@ -1,0 +1,48 @@
+// Layer normalization's arithmetic, forward then backward, as PyTorch's LayerNorm(C) on [N, C]:
+// each sample is normalized over its own features, the same in training and evaluation.
+// `μ = mean(x_r)`, `σ² = mean((x_r − μ)²)` (biased), `x̂ = (x − μ)/√(σ² + eps)`, `y = act(γ x̂ + β)`
+// with γ, β per feature. Backward, per row: `dx = (invstd/C)·(C·dx̂ − Σ dx̂ − x̂·Σ(dx̂·x̂))` with
+// `dx̂ = γ·dz`; `dγ (+)= Σ_rows dz·x̂`, `dβ (+)= Σ_rows dz`. The buffers are NormalizationStep's
+// (BatchNorm.swift), with one invstd per row.
+
+import Config
+
+enum LayerNormOp {
+    static func forward(_ s: NormalizationStep, n: Int) {
+        let c = s.width
+        for r in 0..<n {
+            let row = s.x + r * c
+            var sum: Float = 0
+            for j in 0..<c { sum += row[j] }
+            let mean = sum / Float(c)
+            var squares: Float = 0
+            for j in 0..<c { squares += (row[j] - mean) * (row[j] - mean) }
+            let invstd = 1 / (squares / Float(c) + s.eps).squareRoot()
+            s.stats[r] = invstd
+            for j in 0..<c { s.xhat[r * c + j] = (row[j] - mean) * invstd }
+        }
+        s.affineForward(rows: n)
+    }
+
+    /// `skipActivation`: `dy` already holds dL/dz (the loss fused the output activation).
+    static func backward(_ s: NormalizationStep, n: Int, skipActivation: Bool, accumulateParameters: Bool) {
+        if !skipActivation { s.activation.backward(s.dy, rows: n) }
+        s.affineBackward(rows: n, accumulate: accumulateParameters)
+        guard let dx = s.dx else { return }
+        let c = s.width, count = Float(c)
+        for r in 0..<n {
+            let dz = s.dy + r * c, xhat = s.xhat + r * c
+            var sumDxhat: Float = 0, sumDxhatXhat: Float = 0
+            for j in 0..<c {
+                let dxhat = dz[j] * (s.gamma?[j] ?? 1)
+                sumDxhat += dxhat
+                sumDxhatXhat += dxhat * xhat[j]
+            }
+            let scale = s.stats[r] / count
+            for j in 0..<c {
+                let dxhat = dz[j] * (s.gamma?[j] ?? 1)
+                dx[r * c + j] += scale * (count * dxhat - sumDxhat - xhat[j] * sumDxhatXhat)
+            }
+        }
+    }
+}
