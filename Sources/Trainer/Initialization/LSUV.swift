@@ -26,7 +26,7 @@ enum LSUV {
         let graph = network.graph
         var steps: [LSUVStep] = []
         var scratch: [Float] = []
-        for (index, node) in graph.nodes.enumerated() {
+        for node in graph.nodes {
             guard case .dense(let dense) = node.op,
                   case .lsuv(let spec) = graph.parameters[dense.weight].initializer else { continue }
             let weight = graph.parameters[dense.weight], bias = graph.parameters[dense.bias]
