@@ -86,6 +86,10 @@ public struct ParameterSlot: Sendable {
     public let fanOut: Int
     /// The owning layer's activation (He's gain depends on it).
     public let activation: Activation
+    /// Multipliers of the optimizer's learning rate and weight decay for this tensor (Caffe's
+    /// lr_mult and decay_mult; 1 unless the config says otherwise).
+    public var lrMult: Double = 1
+    public var decayMult: Double = 1
 
     /// The initializer's numbers for this tensor.
     public var plan: InitializerPlan {

@@ -21,7 +21,7 @@ extension ConfigDecoder {
         let model = fields.required("model", in: self, holding: "input shape and layers")
             .flatMap { self.model($0, path: "model") }
         let train = fields.required("train", in: self, holding: "loss, optimizer and epochs")
-            .flatMap { self.train($0, path: "train") }
+            .flatMap { self.train($0, path: "train", validation: data.map { $0.validation != nil }) }
         let output = fields["output"].map { self.output($0, name: name) }
             ?? OutputSpec(dir: Defaults.outputDir(name: name ?? Names.fallback))
 

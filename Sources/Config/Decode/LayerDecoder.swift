@@ -11,7 +11,7 @@ struct DecodedLayer {
 
 extension ConfigDecoder {
     /// The keys of a dense layer, in schema order.
-    static let denseKeys = ["type", "name", "inputs", "units", "activation", "init", "bias_init"]
+    static let denseKeys = ["type", "name", "inputs", "units", "activation", "init", "bias_init"] + multiplierKeys
     /// The keys of an add or concat layer.
     static let mergeLayerKeys = ["type", "name", "inputs"]
     /// The reference to the model input, not available as a layer name.
@@ -63,10 +63,12 @@ extension ConfigDecoder {
             ?? defaults.activation
         let weightInit = fields["init"].map { initializer($0, fields.path("init")) } ?? defaults.weightInit
         let biasInit = fields["bias_init"].map { initializer($0, fields.path("bias_init"), forBias: true) } ?? defaults.biasInit
-        guard let units, let activation, let weightInit, let biasInit, (inputs?.count ?? 1) <= 1 else {
+        let multipliers = self.multipliers(fields)?.resolved(over: defaults.multipliers)
+        guard let units, let activation, let weightInit, let biasInit, let multipliers, (inputs?.count ?? 1) <= 1 else {
             return nil
         }
-        return .dense(DenseSpec(units: units, activation: activation, weightInit: weightInit, biasInit: biasInit))
+        return .dense(DenseSpec(units: units, activation: activation, weightInit: weightInit, biasInit: biasInit,
+                                weightMultipliers: multipliers.weight, biasMultipliers: multipliers.bias))
     }
 
     /// Whether an add or concat layer lists at least two inputs (reporting when not).

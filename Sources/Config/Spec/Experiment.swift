@@ -37,6 +37,20 @@ public enum Defaults {
     public static let lsuvTolerance = 0.05
     public static let lsuvMaxIterations = 10
     public static let momentum = 0.0
+    /// Optimizer defaults: PyTorch's (torch.optim.Adam, AdamW, RMSprop).
+    public static let adamLearningRate = 1e-3
+    public static let adamBeta1 = 0.9
+    public static let adamBeta2 = 0.999
+    public static let adamwWeightDecay = 0.01
+    public static let rmspropLearningRate = 0.01
+    public static let rmspropAlpha = 0.99
+    public static let eps = 1e-8
+    /// Schedule defaults: PyTorch's (StepLR, MultiStepLR, ReduceLROnPlateau, LinearLR).
+    public static let scheduleGamma = 0.1
+    public static let plateauFactor = 0.1
+    public static let plateauPatience = 10
+    public static let plateauThreshold = 1e-4
+    public static let warmupStartFactor = 1.0 / 3.0
     public static let batchSize = 32
     public static let shuffle = true
     public static let csvHeader = true

@@ -1,7 +1,9 @@
 // Checkpoints: everything a run needs to continue bit-identically — the parameters, the optimizer
-// state, the position within training (epoch, step, the epoch's running sums) and the metrics
-// history that summary.json reports — in one safetensors file, `checkpoint.safetensors`, with the
-// position and history as JSON in its metadata. That one file is written atomically (temporary
+// state buffers (as `optimizer.exp_avg`, `optimizer.momentum_buffer` … after PyTorch's state names),
+// the optimizer's step count, the learning-rate schedule's state, the position within training
+// (epoch, step, the epoch's running sums) and the metrics history that summary.json reports — in
+// one safetensors file, `checkpoint.safetensors`, with everything but the tensors as JSON in its
+// metadata. That one file is written atomically (temporary
 // file, fsync, rename), so a crash at any moment leaves either the previous checkpoint or the new
 // one. `checkpoint.json` beside it repeats the position for people and scripts; the safetensors
 // file is the record. The sample order of every epoch comes from a stream keyed by (seed, epoch),
@@ -16,25 +18,33 @@ public struct Checkpoint: Sendable {
         public var position: TrainingPosition
         /// The epoch sums again as bit patterns, so JSON cannot round them.
         public var lossSumBits: UInt64
+        public var gradientNormSumBits: UInt64
         public var last: EpochRecord?
         public var best: EpochRecord?
+        /// The optimizer's step count and the schedule's state (reduce-on-plateau's rate, best, counters).
+        public var optimizerSteps: Int
+        public var schedule: LearningRateSchedule.State
     }
 
     public static let fileName = "checkpoint.safetensors"
-    public static let velocityName = "optimizer.velocity"
+    /// The tensor name of an optimizer state buffer: `optimizer.exp_avg`.
+    public static func stateName(_ buffer: String) -> String { "optimizer.\(buffer)" }
 
     public let state: State
 
-    /// Writes the checkpoint for `network` (and `optimizerState`) at `position` into `directory`.
-    static func write(directory: String, network: Network, optimizerState: ParameterArena?, position: TrainingPosition,
+    /// Writes the checkpoint for `loop` (its network, optimizer and schedule) at `position` into `directory`.
+    static func write(directory: String, loop: TrainingLoop, position: TrainingPosition,
                       last: EpochRecord?, best: EpochRecord?) throws(RunFileError) {
-        let state = State(position: position, lossSumBits: position.lossSum.bitPattern, last: last, best: best)
+        let network = loop.network
+        let state = State(position: position, lossSumBits: position.lossSum.bitPattern,
+                          gradientNormSumBits: position.gradientNormSum.bitPattern, last: last, best: best,
+                          optimizerSteps: loop.optimizer.steps, schedule: loop.schedule.state)
         let json = (try? JSONEncoder().encode(state)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         var tensors = network.graph.parameters.map {
             SafetensorsWriter.Tensor(name: $0.name, shape: $0.shape, values: network.parameters.base + $0.offset)
         }
-        if let optimizerState {
-            tensors.append(SafetensorsWriter.Tensor(name: velocityName, shape: [optimizerState.count], values: optimizerState.base))
+        for (buffer, arena) in loop.optimizer.state {
+            tensors.append(SafetensorsWriter.Tensor(name: stateName(buffer), shape: [arena.count], values: arena.base))
         }
         let data = SafetensorsWriter.encode(tensors, metadata: ["format": "pt", "nnrun.checkpoint": json])
         try AtomicFile.write(data, to: "\(directory)/\(fileName)")
@@ -42,9 +52,10 @@ public struct Checkpoint: Sendable {
         try AtomicFile.write(Data(readable.utf8), to: "\(directory)/checkpoint.json")
     }
 
-    /// Reads the checkpoint in `directory` into `network` and `optimizerState`, checking that every
-    /// tensor is there with its shape.
-    static func restore(directory: String, network: Network, optimizerState: ParameterArena?) throws(SafetensorsError) -> Checkpoint {
+    /// Reads the checkpoint in `directory` into `loop`'s network, optimizer and schedule, checking
+    /// that every tensor is there with its shape.
+    static func restore(directory: String, loop: TrainingLoop) throws(SafetensorsError) -> Checkpoint {
+        let network = loop.network
         let path = "\(directory)/\(fileName)"
         let file = try SafetensorsFile(path: path)
         guard let json = file.metadata["nnrun.checkpoint"],
@@ -52,18 +63,21 @@ public struct Checkpoint: Sendable {
             throw SafetensorsError(path: path, "it is not an nnrun checkpoint (no nnrun.checkpoint metadata)")
         }
         state.position.lossSum = Double(bitPattern: state.lossSumBits)
+        state.position.gradientNormSum = Double(bitPattern: state.gradientNormSumBits)
         for slot in network.graph.parameters {
             guard file.tensors[slot.name]?.shape == slot.shape else {
                 throw SafetensorsError(path: path, "it has no tensor '\(slot.name)' of shape \(slot.shape); the model has changed")
             }
             (network.parameters.base + slot.offset).update(from: try file.floats(slot.name), count: slot.count)
         }
-        if let optimizerState {
-            guard file.tensors[velocityName]?.shape == [optimizerState.count] else {
-                throw SafetensorsError(path: path, "it has no optimizer state of the right size")
+        for (buffer, arena) in loop.optimizer.state {
+            guard file.tensors[stateName(buffer)]?.shape == [arena.count] else {
+                throw SafetensorsError(path: path, "it has no optimizer state '\(stateName(buffer))' of \(arena.count) values; the optimizer has changed")
             }
-            optimizerState.base.update(from: try file.floats(velocityName), count: optimizerState.count)
+            arena.base.update(from: try file.floats(stateName(buffer)), count: arena.count)
         }
+        loop.optimizer.steps = state.optimizerSteps
+        loop.schedule.state = state.schedule
         return Checkpoint(state: state)
     }
 }

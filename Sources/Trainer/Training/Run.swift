@@ -45,7 +45,7 @@ public enum Run {
         var best: EpochRecord?
         if resume {
             do throws(SafetensorsError) {
-                let state = try Checkpoint.restore(directory: outputDir, network: network, optimizerState: loop.optimizerState).state
+                let state = try Checkpoint.restore(directory: outputDir, loop: loop).state
                 (position, last, best) = (state.position, state.last, state.best)
             } catch {
                 throw RunFileError(path: error.path, reason: "cannot resume from it: \(error.reason)")
@@ -58,8 +58,15 @@ public enum Run {
             try AtomicFile.write((json ?? Data("[]".utf8)) + Data("\n".utf8), to: "\(outputDir)/classes.json")
         }
         let metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil,
+                                        clipping: experiment.config.train.clip != nil,
                                         continuingBefore: resume ? position.epoch : nil)
         let evaluator = Evaluator(network: network, lossKind: experiment.config.train.loss)
+        if let validation = experiment.validation {
+            loop.validate = { record in
+                let evaluation = evaluator.evaluate(validation)
+                (record.validationLoss, record.validationAccuracy) = (evaluation.loss, evaluation.accuracy)
+            }
+        }
         var layerStats: LayerStatsWriter?
         if let every = experiment.config.output.layerStats {
             let writer = try LayerStatsWriter(path: "\(outputDir)/layers.csv", continuingThrough: resume ? position.globalStep : nil)
@@ -74,11 +81,6 @@ public enum Run {
         var writeError: RunFileError?
         let every = experiment.config.output.checkpointEvery
         let outcome = loop.run(from: position, shouldStop: shouldStop) { record in
-            var record = record
-            if let validation = experiment.validation {
-                let evaluation = evaluator.evaluate(validation)
-                (record.validationLoss, record.validationAccuracy) = (evaluation.loss, evaluation.accuracy)
-            }
             if writeError == nil {
                 do throws(RunFileError) { try metrics.append(record) } catch { writeError = error }
             }
@@ -88,15 +90,13 @@ public enum Run {
                 let next = TrainingPosition(epoch: record.epoch + 1, stepsDone: 0, globalStep: record.epoch * loop.stepsPerEpoch,
                                             lossSum: 0, correct: 0, seconds: record.seconds)
                 do throws(RunFileError) {
-                    try Checkpoint.write(directory: outputDir, network: network, optimizerState: loop.optimizerState,
-                                         position: next, last: last, best: best)
+                    try Checkpoint.write(directory: outputDir, loop: loop, position: next, last: last, best: best)
                 } catch { writeError = error }
             }
             onEpoch(record)
         }
         if case .interrupted(let stopped) = outcome {
-            try Checkpoint.write(directory: outputDir, network: network, optimizerState: loop.optimizerState,
-                                 position: stopped, last: last, best: best)
+            try Checkpoint.write(directory: outputDir, loop: loop, position: stopped, last: last, best: best)
         }
         if let writeError { throw writeError }
         if let failure = layerStats?.failure { throw failure }
