@@ -34,8 +34,9 @@ public func makeOptimizer(_ spec: OptimizerSpec, sweep: ParameterSweep) -> Optim
 
 // MARK: - The sweep
 
-/// The trainable tensors of an arena, and the fixed partition an update runs over.
-public final class ParameterSweep {
+/// The trainable tensors of an arena, and the fixed partition an update runs over. Immutable after
+/// `init`, so it can be shared across threads.
+public final class ParameterSweep: @unchecked Sendable {
     /// One tensor: where it is and its multipliers.
     public struct Slot: Sendable {
         public let offset: Int, count: Int, lrMult: Double, decayMult: Double
