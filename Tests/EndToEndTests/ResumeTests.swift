@@ -8,8 +8,8 @@ import Testing
 @Suite struct ResumeTests {
     static let args = ["configs/moons_residual.yaml", "-q", "--set", "output.checkpoint_every=1", "--set", "train.epochs=300"]
     static let adamPlateau = args + [
-        "--set", "train.epochs=2000", "--set", "train.optimizer={type: adam, learning_rate: 0.01}",
-        "--set", "train.schedule={type: plateau, patience: 2, factor: 0.5}", "--set", "train.clip={max_norm: 1}",
+        "--set", "train.optimizer={type: adam, learning_rate: 0.01}",
+        "--set", "train.schedule={type: plateau, patience: 2, factor: 0.5, threshold: 0.1}", "--set", "train.clip={max_norm: 0.2}",
     ]
 
     func rows(_ dir: URL) throws -> [String] {
