@@ -3,7 +3,8 @@
 // tensors — 13 values, then 5 values at offset 16 with lr_mult 0.5 and decay_mult 0 — so the
 // 8-wide and scalar paths, the per-tensor rates and the untouched padding between tensors are all
 // checked. Variants pin the details that tell rules apart: SGD's first momentum step ignores
-// dampening, Adam's ε sits outside the square root, AdamW's decay is decoupled.
+// dampening, Adam's ε sits outside the square root, AdamW's decay is decoupled. Also: every thread
+// count gives the same bits, and a config's `lr_mult: 0` freezes its tensors in a real run.
 
 import Config
 import Foundation
@@ -206,6 +207,31 @@ import TestSupport
             }
             #expect(results[0] == results[1] && results[0] == results[2], "\(spec.typeName)")
             #expect((20_003..<20_016).allSatisfy { results[0][$0] == Float(sin(Double($0))) }, "padding changed")
+        }
+    }
+
+    // MARK: - Multipliers from the config
+
+    /// `lr_mult: 0` freezes a layer and `bias_lr_mult: 0` a bias, even under AdamW's decoupled decay,
+    /// while the other tensors train.
+    @Test func zeroLearningRateMultipliersFreezeTensors() throws {
+        let config = try ConfigLoader.decode(yaml: """
+            data: {source: moons, samples: 64}
+            model:
+              input: [2]
+              layers:
+                - {name: frozen, type: dense, units: 8, activation: tanh, lr_mult: 0}
+                - {name: out, type: dense, units: 1, activation: sigmoid, bias_lr_mult: 0}
+            train: {loss: binary_crossentropy, epochs: 3, batch_size: 16, optimizer: {type: adamw, weight_decay: 0.5}}
+            """, file: "frozen.yaml")
+        let experiment = try Experiment(config)
+        let (network, _) = try experiment.makeNetwork()
+        let before = network.parameters.values()
+        _ = TrainingLoop(network: network, data: experiment.data, train: config.train, seed: config.seed).run { _ in }
+        let after = network.parameters.values()
+        for slot in experiment.graph.parameters {
+            let range = slot.offset..<slot.offset + slot.count
+            #expect((before[range] == after[range]) == (slot.name != "out.weight"), "\(slot.name)")
         }
     }
 }

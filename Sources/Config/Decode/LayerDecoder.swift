@@ -1,6 +1,7 @@
 // One entry of `model.layers`: its `type`, optional `name` (default `<type>_<index>`), optional
-// `inputs`, and the type's own keys. Dense layers fill unset activation and initializers from the
-// model defaults; merge layers (`add`, `concat`) take only `inputs`, at least two of them.
+// `inputs`, and the type's own keys. Dense layers fill unset activation, initializers and
+// learning-rate / weight-decay multipliers from the model defaults; merge layers (`add`, `concat`)
+// take only `inputs`, at least two of them.
 
 /// A decoded layer entry: its name and where it is written, even when the rest failed.
 struct DecodedLayer {
