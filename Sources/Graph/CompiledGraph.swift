@@ -136,6 +136,10 @@ public struct ParameterSlot: Sendable {
     /// Whether the optimizer updates it; false for batch norm's running statistics, which live in
     /// the arena (so weight files, checkpoints and `--resume` carry them) but change only in forward.
     public var trainable = true
+    /// Multipliers of the optimizer's learning rate and weight decay for this tensor (Caffe's
+    /// lr_mult and decay_mult; 1 unless the config says otherwise).
+    public var lrMult: Double = 1
+    public var decayMult: Double = 1
 
     /// The initializer's numbers for this tensor.
     public var plan: InitializerPlan {

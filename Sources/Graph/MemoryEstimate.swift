@@ -1,11 +1,12 @@
 // How much memory a run will take, computed from the compiled graph before anything big is
 // allocated, and the limit it is checked against. The estimate follows what the Trainer allocates:
-// the parameter arena, a gradient arena with the same layout, a momentum buffer of the same size
-// when SGD has momentum, and for every node (the input included) an output and an output-gradient
-// buffer of `batch × width` floats, each rounded up to 16 floats, and what backward keeps besides
-// outputs (`SavedBuffers`: pre-activations, dropout masks, normalized inputs); plus the loaded data. Sums
-// saturate, so absurd sizes give a huge estimate instead of overflowing. The limit defaults to 80%
-// of physical memory; `MemoryLimit.parse` reads sizes such as `4GiB` or `512MiB` for `--max-memory`.
+// the parameter arena, a gradient arena with the same layout, one arena of the same size per
+// optimizer state buffer (SGD's momentum buffer, Adam's two moments …), and for every node (the
+// input included) an output and an output-gradient buffer of `batch × width` floats, each rounded
+// up to 16 floats, and what backward keeps besides outputs (`SavedBuffers`: pre-activations,
+// dropout masks, normalized inputs); plus the loaded data. Sums saturate, so absurd sizes give a
+// huge estimate instead of overflowing. The limit defaults to 80% of physical memory;
+// `MemoryLimit.parse` reads sizes such as `4GiB` or `512MiB` for `--max-memory`.
 
 #if canImport(Glibc)
 import Glibc
@@ -21,8 +22,10 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var parameters: Int
     /// The gradient arena (same size as the parameters).
     public var gradients: Int
-    /// Optimizer state: SGD's momentum buffer, or nothing without momentum.
+    /// Optimizer state: one parameter-sized arena per buffer (none for plain SGD).
     public var optimizerState: Int
+    /// The optimizer's state buffers by PyTorch's names (`exp_avg` …), for the breakdown.
+    public var optimizerBuffers: [String]
     /// Every node's output and output-gradient buffers for one batch.
     public var activations: Int
     /// Samples and targets of the training data.
@@ -37,11 +40,13 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var total: Int { [parameters, gradients, optimizerState, activations, data].reduce(0, Self.add) }
 
     /// The estimate for training `graph` with batches of `batch` samples (the most a step holds).
-    public init(graph: CompiledGraph, batch: Int, momentum: Bool, dataBytes: Int = 0) {
+    /// `optimizerBuffers` names the optimizer's per-parameter state buffers (`OptimizerSpec.stateBuffers`).
+    public init(graph: CompiledGraph, batch: Int, optimizerBuffers: [String], dataBytes: Int = 0) {
         let float = MemoryLayout<Float>.stride
         parameters = Self.multiply(graph.arenaCount, float)
         gradients = parameters
-        optimizerState = momentum ? parameters : 0
+        self.optimizerBuffers = optimizerBuffers
+        optimizerState = Self.multiply(parameters, optimizerBuffers.count)
         var perNode = [Int](repeating: 0, count: graph.nodes.count)
         var activations = 0
         for (index, node) in graph.nodes.enumerated() {
@@ -51,7 +56,7 @@ public struct MemoryEstimate: Sendable, Equatable {
             perNode[index] = bytes
             activations = Self.add(activations, bytes)
         }
-        let copies = momentum ? 3 : 2
+        let copies = 2 + optimizerBuffers.count
         var indexByName: [String: Int] = [:]
         for (index, node) in graph.nodes.enumerated() { indexByName[node.name] = index }
         for slot in graph.parameters {
@@ -67,7 +72,9 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// "9.2 GiB: parameters 1.0 GiB, gradients 1.0 GiB, …" for messages.
     public var breakdown: String {
         var parts = ["parameters \(Self.format(parameters))", "gradients \(Self.format(gradients))"]
-        if optimizerState > 0 { parts.append("momentum \(Self.format(optimizerState))") }
+        if optimizerState > 0 {
+            parts.append("optimizer state (\(optimizerBuffers.joined(separator: ", "))) \(Self.format(optimizerState))")
+        }
         parts.append("activations and their gradients \(Self.format(activations)) at batch size \(batch)")
         if data > 0 { parts.append("data \(Self.format(data))") }
         return "\(Self.format(total)) (\(parts.joined(separator: ", ")))"

@@ -1,7 +1,7 @@
 // docs/config.md documents every key the decoder accepts and nothing else: the key paths in the
 // doc's tables (first cell, in backquotes) must equal the set built from the decoders' valid-key
 // lists. Every accepted name (activations, losses, initializers and aliases, layer types,
-// optimizers, data sources) must appear in the doc too.
+// optimizers, schedules, monitored metrics, data sources) must appear in the doc too.
 
 import Foundation
 import Testing
@@ -23,7 +23,10 @@ import Testing
         keys.formUnion((["type"] + D.activationParameterKeys).map { "activation.\($0)" })
         keys.formUnion((["type"] + D.initializerArguments.values.joined()).map { "init.\($0)" })
         keys.formUnion(D.trainKeys.map { "train.\($0)" })
-        keys.formUnion(D.sgdKeys.map { "train.optimizer.\($0)" })
+        keys.formUnion(D.optimizerKeys.values.joined().map { "train.optimizer.\($0)" })
+        keys.formUnion(D.scheduleKeys.values.joined().map { "train.schedule.\($0)" })
+        keys.formUnion(D.warmupKeys.map { "train.warmup.\($0)" })
+        keys.formUnion(D.clipKeys.map { "train.clip.\($0)" })
         keys.formUnion(D.earlyStoppingKeys.map { "train.early_stopping.\($0)" })
         keys.formUnion(D.outputKeys.map { "output.\($0)" })
         return keys
@@ -54,7 +57,8 @@ import Testing
     @Test func everyAcceptedNameIsDocumented() throws {
         let text = try String(contentsOf: Self.doc, encoding: .utf8)
         let names = Activation.names + Activation.aliases.keys + Loss.allCases.map(\.rawValue) + LayerKind.typeNames
-            + OptimizerSpec.typeNames + ConfigDecoder.sources + Array(InitializerSpec.names.keys)
+            + OptimizerSpec.typeNames + ScheduleSpec.typeNames + MonitoredMetric.names
+            + PlateauSpec.ThresholdMode.allCases.map(\.rawValue) + ConfigDecoder.sources + Array(InitializerSpec.names.keys)
         for name in names {
             #expect(text.contains("`\(name)`"), "'\(name)' is accepted but not documented")
         }

@@ -20,10 +20,11 @@ import Testing
               - {name: dense_0, type: dense, units: 1, activation: linear, init: glorot_uniform, bias_init: zeros}
             train:
               loss: mse
-              optimizer: {type: sgd, learning_rate: 0.1, momentum: 0.0}
+              optimizer: {type: sgd, learning_rate: 0.1, momentum: 0.0, dampening: 0.0, nesterov: false, weight_decay: 0.0}
               epochs: 1
               batch_size: 32
               shuffle: true
+              schedule: {type: constant}
             output:
               dir: runs/min
               checkpoint_every: 1
@@ -64,6 +65,41 @@ import Testing
           layers:
             - {name: hidden, type: dense, units: 16777216, activation: tanh, init: zeros, bias_init: random}
         train: {loss: binary_crossentropy, optimizer: {type: sgd, learning_rate: 1e+16, momentum: 5e-324}, epochs: 3}
+        """,
+        """
+        data: {source: moons, validation: {fraction: 0.25}}
+        model:
+          input: [2]
+          defaults: {bias_decay_mult: 0, lr_mult: 2}
+          layers:
+            - {type: dense, units: 3, decay_mult: 0.5}
+            - {type: dense, units: 1, bias_lr_mult: 0.1, activation: sigmoid}
+        train:
+          loss: binary_crossentropy
+          optimizer: {type: adamw, betas: [0.8, 0.95], eps: 1e-6, amsgrad: true}
+          epochs: 20
+          schedule: {type: cosine, min_lr: 1e-5}
+          warmup: {epochs: 3}
+          clip: {max_norm: 2.5}
+        """,
+        """
+        data: {source: moons}
+        model: {input: [2], layers: [{type: dense, units: 1}]}
+        train:
+          loss: mse
+          optimizer: {type: rmsprop, momentum: 0.9, centered: true, weight_decay: 1e-4}
+          epochs: 5
+          schedule: {type: plateau, monitor: accuracy, threshold_mode: abs, cooldown: 2}
+          clip: {value: 0.5}
+        """,
+        """
+        data: {source: moons}
+        model: {input: [2], layers: [{type: dense, units: 1}]}
+        train:
+          loss: mse
+          optimizer: {type: sgd, learning_rate: 0.1, momentum: 0.9, nesterov: true}
+          epochs: 5
+          schedule: {type: multistep, milestones: [2, 4], gamma: 0.5}
         """,
     ])
     func roundTrip(yaml: String) throws {

@@ -41,7 +41,7 @@ import Testing
         let printed = try Nnrun.run(["config", child.path, "--set", "seed=5"])
         #expect(printed.status == 0, "\(printed.stderr)")
         #expect(printed.stdout.contains("name: xor_he\nseed: 5\n"))  // the name comes from the base
-        #expect(printed.stdout.contains("optimizer: {type: sgd, learning_rate: 0.25, momentum: 0.9}"))
+        #expect(printed.stdout.contains("optimizer: {type: sgd, learning_rate: 0.25, momentum: 0.9, dampening: 0.0, nesterov: false, weight_decay: 0.0}"))
     }
 
     @Test func badOverrideExitsWith2AndNamesIt() throws {

@@ -22,7 +22,7 @@ struct FashionMNISTTests {
         #expect(accuracy > 0.8, "test accuracy \(accuracy)")
         #expect((test["per_class_accuracy"] as? [Any])?.count == 10)
         let header = try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")[0]
-        #expect(header == "epoch,loss,accuracy,val_loss,val_accuracy,time_s")
+        #expect(header == "epoch,loss,accuracy,val_loss,val_accuracy,lr,time_s")
         let confusion = try String(contentsOf: out.appendingPathComponent("confusion.csv"), encoding: .utf8)
             .split(separator: "\n").dropFirst().map { $0.split(separator: ",").dropFirst().compactMap { Int($0) } }
         #expect(confusion.count == 10 && confusion.allSatisfy { $0.count == 10 })

@@ -21,7 +21,7 @@ import Testing
         let result = try Nnrun.run(["configs/layers/\(name).yaml", "--out", out.path, "-q"])
         #expect(result.status == 0, "\(result.stderr)")
         let table = try rows(out)
-        #expect(table.first == ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "time_s"])
+        #expect(table.first == ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "time_s"])
         let accuracy = try #require(table.last.flatMap { Double($0[4]) })
         #expect(accuracy >= 0.95, "\(name): validation accuracy \(accuracy)")
     }

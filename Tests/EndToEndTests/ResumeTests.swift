@@ -1,5 +1,5 @@
 // End to end: a run killed with SIGKILL at a random moment and resumed with --resume equals an
-// uninterrupted run; Ctrl-C (SIGINT) stops with exit code 130, a checkpoint and the command that
+// uninterrupted run (with SGD, and with Adam, reduce-on-plateau and clipping); Ctrl-C (SIGINT) stops with exit code 130, a checkpoint and the command that
 // resumes; a changed config is refused with exit code 2 and the difference.
 
 import Foundation
@@ -7,21 +7,26 @@ import Testing
 
 @Suite struct ResumeTests {
     static let args = ["configs/moons_residual.yaml", "-q", "--set", "output.checkpoint_every=1", "--set", "train.epochs=300"]
+    static let adamPlateau = args + [
+        "--set", "train.optimizer={type: adam, learning_rate: 0.01}",
+        "--set", "train.schedule={type: plateau, patience: 2, factor: 0.5, threshold: 0.1}", "--set", "train.clip={max_norm: 0.2}",
+    ]
 
     func rows(_ dir: URL) throws -> [String] {
         try String(contentsOf: dir.appendingPathComponent("metrics.csv"), encoding: .utf8)
             .split(separator: "\n").map { $0.split(separator: ",").dropLast().joined(separator: ",") }
     }
 
-    @Test func killedAndResumedEqualsUninterrupted() throws {
+    @Test(arguments: [args, adamPlateau])
+    func killedAndResumedEqualsUninterrupted(args: [String]) throws {
         let reference = try Nnrun.temporaryDirectory()
-        #expect(try Nnrun.run(Self.args + ["--out", reference.path]).status == 0)
+        #expect(try Nnrun.run(args + ["--out", reference.path]).status == 0)
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3 {
             let dir = try Nnrun.temporaryDirectory()
             let process = Process()
             process.executableURL = try Nnrun.executable
-            process.arguments = Self.args + ["--out", dir.path]
+            process.arguments = args + ["--out", dir.path]
             process.currentDirectoryURL = Nnrun.root
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -29,7 +34,7 @@ import Testing
             usleep(UInt32.random(in: 20_000...250_000, using: &generator))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let resumed = try Nnrun.run(Self.args + ["--resume", dir.path])
+            let resumed = try Nnrun.run(args + ["--resume", dir.path])
             #expect(resumed.status == 0, "\(resumed.stderr)")
             #expect(try rows(dir) == rows(reference))
             #expect(try Data(contentsOf: dir.appendingPathComponent("weights.safetensors"))

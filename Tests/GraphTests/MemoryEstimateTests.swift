@@ -1,4 +1,4 @@
-// The memory estimate adds up what a run allocates — parameter, gradient and momentum arenas,
+// The memory estimate adds up what a run allocates — parameter, gradient and optimizer state arenas,
 // activation and activation-gradient buffers per node at 16-float granularity, and the data — and
 // names the layer that needs the most; absurd sizes saturate instead of overflowing. Sizes for
 // --max-memory parse with binary and decimal units and print readably.
@@ -14,7 +14,7 @@ import TestSupport
             Fixture.dense("hidden", 40, .relu), Fixture.dense("out", 3),
         ]))
         let batch = 5
-        let estimate = MemoryEstimate(graph: graph, batch: batch, momentum: true, dataBytes: 1000)
+        let estimate = MemoryEstimate(graph: graph, batch: batch, optimizerBuffers: ["momentum_buffer"], dataBytes: 1000)
         let paddedFloats = [2, 40, 3].map { ($0 * batch + 15) / 16 * 16 }.reduce(0, +)
         #expect(estimate.parameters == graph.arenaCount * 4)
         #expect(estimate.gradients == estimate.parameters)
@@ -23,9 +23,16 @@ import TestSupport
         #expect(estimate.total == 3 * graph.arenaCount * 4 + paddedFloats * 8 + 1000)
         #expect(graph.nodes[estimate.largestNode].name == "hidden")
 
-        let plain = MemoryEstimate(graph: graph, batch: batch, momentum: false)
+        let plain = MemoryEstimate(graph: graph, batch: batch, optimizerBuffers: [])
         #expect(plain.optimizerState == 0)
         #expect(plain.total == 2 * graph.arenaCount * 4 + paddedFloats * 8)
+
+        // Adam keeps two moments, AMSGrad a third: one parameter-sized arena each.
+        let adam = OptimizerSpec.adam(AdamSpec(amsgrad: true))
+        let amsgrad = MemoryEstimate(graph: graph, batch: batch, optimizerBuffers: adam.stateBuffers)
+        #expect(amsgrad.optimizerState == 3 * estimate.parameters)
+        #expect(amsgrad.total == 5 * graph.arenaCount * 4 + paddedFloats * 8)
+        #expect(amsgrad.breakdown.contains("optimizer state (exp_avg, exp_avg_sq, max_exp_avg_sq)"))
     }
 
     /// What backward keeps besides outputs: gelu's pre-activation, dropout's mask, batch norm's x̂
@@ -40,7 +47,7 @@ import TestSupport
         func padded(_ floats: Int) -> Int { (floats + 15) / 16 * 16 }
         let outputs = [2, 10, 10, 10, 10, 1].map { padded($0 * batch) }.reduce(0, +)
         let saved = padded(50) + padded(50) + padded(50) + padded(40) + padded(50) + padded(batch)
-        #expect(MemoryEstimate(graph: graph, batch: batch, momentum: false).activations == (2 * outputs + saved) * 4)
+        #expect(MemoryEstimate(graph: graph, batch: batch, optimizerBuffers: []).activations == (2 * outputs + saved) * 4)
         #expect(graph.parameters.map(\.name) == ["h.weight", "h.bias", "bn.weight", "bn.bias", "bn.running_mean",
                                                  "bn.running_var", "out.weight", "out.bias"])
         #expect(graph.parameters.map(\.trainable) == [true, true, true, true, false, false, true, true])
@@ -51,16 +58,16 @@ import TestSupport
         let graph = try GraphBuilder.build(Fixture.model([1000], [
             Fixture.dense("wide", 2000), Fixture.dense("narrow", 1),
         ]))
-        #expect(graph.nodes[MemoryEstimate(graph: graph, batch: 1, momentum: false).largestNode].name == "wide")
+        #expect(graph.nodes[MemoryEstimate(graph: graph, batch: 1, optimizerBuffers: []).largestNode].name == "wide")
         let graph2 = try GraphBuilder.build(Fixture.model([1], [
             Fixture.dense("a", 1000), Fixture.dense("b", 4000, inputs: ["input"]), Fixture.concat("c", ["a", "b"]),
         ]))
-        #expect(graph2.nodes[MemoryEstimate(graph: graph2, batch: 10_000, momentum: false).largestNode].name == "c")
+        #expect(graph2.nodes[MemoryEstimate(graph: graph2, batch: 10_000, optimizerBuffers: []).largestNode].name == "c")
     }
 
     @Test func hugeSizesSaturate() throws {
         let graph = try GraphBuilder.build(Fixture.model([1 << 24], [Fixture.dense("a", 64), Fixture.dense("b", 64)]))
-        let estimate = MemoryEstimate(graph: graph, batch: 1 << 24, momentum: true, dataBytes: .max)
+        let estimate = MemoryEstimate(graph: graph, batch: 1 << 24, optimizerBuffers: ["exp_avg", "exp_avg_sq"], dataBytes: .max)
         #expect(estimate.activations == ((1 << 24) + 128) * (1 << 24) * 8)
         #expect(estimate.total == .max)
         #expect(MemoryEstimate.multiply(1 << 40, 1 << 40) == .max)

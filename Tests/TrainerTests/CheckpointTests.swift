@@ -1,6 +1,8 @@
 // Checkpoints and resume, in process: a run stopped after any step (mid-epoch or at an epoch's
 // end) and resumed from its checkpoint finishes with metrics rows and weights bit-identical to an
-// uninterrupted run, metrics.csv has no duplicate rows, and a damaged checkpoint is refused.
+// uninterrupted run, metrics.csv has no duplicate rows, and a damaged checkpoint is refused. SGD
+// with momentum, and Adam with reduce-on-plateau, warmup and clipping (whose moments, step count,
+// schedule state and running gradient-norm sums must all be restored).
 
 import Config
 import Foundation
@@ -12,10 +14,16 @@ import TestSupport
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("nnrun-ckpt-\(UUID().uuidString)")
     deinit { try? FileManager.default.removeItem(at: root) }
 
-    func config(_ dir: String, every: Int = 2) -> ExperimentConfig {
+    /// The second kind of run: Adam, plateau on val_loss with patience 0, warmup and clipping.
+    static let adamPlateau = TrainSpec(
+        loss: .binaryCrossentropy, optimizer: .adam(AdamSpec(learningRate: 0.05, amsgrad: true)), epochs: 9, batchSize: 16,
+        shuffle: true, schedule: .plateau(PlateauSpec(monitor: .valLoss, factor: 0.5, patience: 0, cooldown: 1)),
+        warmup: WarmupSpec(epochs: 2), clip: .norm(maxNorm: 0.5))
+
+    func config(_ dir: String, every: Int = 2, train: TrainSpec? = nil) -> ExperimentConfig {
         let model = Fixture.model([2], [Fixture.dense("h", 16, .tanh, weight: .he), Fixture.dense("out", 1, .sigmoid)])
-        let train = TrainSpec(loss: .binaryCrossentropy, optimizer: .sgd(SGDSpec(learningRate: 0.2, momentum: 0.9)),
-                              epochs: 9, batchSize: 16, shuffle: true)
+        let train = train ?? TrainSpec(loss: .binaryCrossentropy, optimizer: .sgd(SGDSpec(learningRate: 0.2, momentum: 0.9)),
+                                       epochs: 9, batchSize: 16, shuffle: true)
         let data = DataSpec(source: .generated(GeneratorSpec(kind: .moons, samples: 100, noise: 0.1)),
                             validation: .fraction(0.2))
         return ExperimentConfig(name: "ckpt", seed: 3, data: data, model: model, train: train,
@@ -23,8 +31,8 @@ import TestSupport
     }
 
     /// Runs into `dir`, stopping after `stopAfter` steps if given; returns the outcome.
-    func run(_ dir: String, resume: Bool = false, stopAfter: Int? = nil) throws -> TrainingOutcome {
-        let experiment = try Experiment(config(dir))
+    func run(_ dir: String, resume: Bool = false, stopAfter: Int? = nil, train: TrainSpec? = nil) throws -> TrainingOutcome {
+        let experiment = try Experiment(config(dir, train: train))
         let (network, _) = try experiment.makeNetwork()
         var steps = 0
         return try Run.execute(experiment, network: network, outputDir: dir, resume: resume, shouldStop: {
@@ -59,6 +67,26 @@ import TestSupport
         #expect(try rows(resumed, "layers.csv") == rows(reference, "layers.csv"))
         #expect(FileManager.default.contents(atPath: "\(resumed)/weights.safetensors")
                 == FileManager.default.contents(atPath: "\(reference)/weights.safetensors"))
+    }
+
+    @Test(arguments: [3, 10, 23])
+    func resumedAdamPlateauRunEqualsUninterrupted(stopAfter: Int) throws {
+        let reference = root.appendingPathComponent("aref").path, resumed = root.appendingPathComponent("a\(stopAfter)").path
+        #expect(try run(reference, train: Self.adamPlateau) == .completed)
+        guard case .interrupted = try run(resumed, stopAfter: stopAfter, train: Self.adamPlateau) else {
+            Issue.record("not interrupted")
+            return
+        }
+        #expect(try run(resumed, resume: true, train: Self.adamPlateau) == .completed)
+        let rows = try rows(resumed)
+        #expect(try rows == self.rows(reference))
+        #expect(rows.first == "epoch,loss,accuracy,val_loss,val_accuracy,lr,grad_norm,clipped")
+        // The plateau schedule acted: the rate after warmup is not constant.
+        #expect(Set(rows.dropFirst(3).map { $0.split(separator: ",")[5] }).count > 1, "\(rows)")
+        #expect(FileManager.default.contents(atPath: "\(resumed)/weights.safetensors")
+                == FileManager.default.contents(atPath: "\(reference)/weights.safetensors"))
+        let file = try SafetensorsFile(path: "\(resumed)/\(Checkpoint.fileName)")
+        #expect(Set(file.tensors.keys).isSuperset(of: ["optimizer.exp_avg", "optimizer.exp_avg_sq", "optimizer.max_exp_avg_sq"]))
     }
 
     @Test func damagedCheckpointIsRefused() throws {

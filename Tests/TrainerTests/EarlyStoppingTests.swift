@@ -135,7 +135,7 @@ import TestSupport
         let result = try run(config(dir))
         #expect(result.outcome == .completed && result.stoppedEarly)
         let rows = try rows(dir)
-        #expect(rows.first == "epoch,loss,accuracy,val_loss,val_accuracy")
+        #expect(rows.first == "epoch,loss,accuracy,val_loss,val_accuracy,lr")
         // The rule restated on the CSV: the best is the last value more than 0.001 below every earlier best.
         let valLoss = rows.dropFirst().map { Double($0.split(separator: ",")[3])! }
         var best = Double.infinity, bestEpoch = 0, stopEpoch: Int?

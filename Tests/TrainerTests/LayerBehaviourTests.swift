@@ -93,12 +93,12 @@ import TestSupport
         abs(Double(value) - expected) <= 1e-6 + 1e-5 * abs(expected)
     }
 
-    @Test func sgdSkipsNonTrainableSlots() throws {
+    @Test func optimizerSkipsNonTrainableSlots() throws {
         let graph = try GraphBuilder.build(Fixture.model([3], [Fixture.dense("h", 4), Fixture.batchNorm("bn"), Fixture.dense("out", 1)]))
-        let sgd = SGD(SGDSpec(learningRate: 0.5, momentum: 0.9), graph: graph)
+        let sgd = SGD(SGDSpec(learningRate: 0.5, momentum: 0.9), sweep: ParameterSweep(graph: graph))
         let parameters = ParameterArena(count: graph.arenaCount), gradients = ParameterArena(count: graph.arenaCount)
         for i in 0..<graph.arenaCount { gradients.base[i] = 1 }
-        sgd.step(parameters: parameters.base, gradients: gradients.base, count: graph.arenaCount)
+        sgd.step(parameters: parameters.base, gradients: gradients.base, learningRate: 0.5, pool: nil)
         for slot in graph.parameters {
             let values = parameters.values(offset: slot.offset, count: slot.count)
             #expect(values.allSatisfy { $0 == (slot.trainable ? -0.5 : 0) }, "\(slot.name)")

@@ -16,7 +16,7 @@ extension ConfigDecoder {
         else { return nil }
         fields.checkKeys(Self.earlyStoppingKeys, in: self)
         let monitor = fields["monitor"].map { self.monitor($0, path: fields.path("monitor"), hasValidation: hasValidation) }
-            ?? Defaults.earlyStoppingMonitor(hasValidation: hasValidation)
+            ?? Defaults.monitor(hasValidation: hasValidation)
         let patience = fields["patience"].map {
             int($0, fields.path("patience"), expected: "a number of epochs from 1 to \(Self.maxEpochs)", in: 1...Self.maxEpochs)
         } ?? Defaults.earlyStoppingPatience

@@ -1,7 +1,8 @@
 // One entry of `model.layers`: its `type`, optional `name` (default `<type>_<index>`), optional
-// `inputs`, and the type's own keys. Dense layers fill unset activation and initializers from the
-// model defaults; merge layers (`add`, `concat`) take only `inputs`, at least two of them; dropout
-// and the normalizations (NormalizationLayerDecoder.swift) read one input and have their own defaults.
+// `inputs`, and the type's own keys. Dense layers fill unset activation, initializers and
+// learning-rate / weight-decay multipliers from the model defaults; merge layers (`add`, `concat`)
+// take only `inputs`, at least two of them; dropout and the normalizations
+// (NormalizationLayerDecoder.swift) read one input and have their own defaults.
 
 /// A decoded layer entry: its name and where it is written, even when the rest failed.
 struct DecodedLayer {
@@ -12,7 +13,7 @@ struct DecodedLayer {
 
 extension ConfigDecoder {
     /// The keys of a dense layer, in schema order.
-    static let denseKeys = ["type", "name", "inputs", "units", "activation", "init", "bias_init"]
+    static let denseKeys = ["type", "name", "inputs", "units", "activation", "init", "bias_init"] + multiplierKeys
     /// The keys of an add or concat layer.
     static let mergeLayerKeys = ["type", "name", "inputs"]
     /// Each layer type's keys, in schema order.
@@ -69,10 +70,12 @@ extension ConfigDecoder {
             ?? defaults.activation
         let weightInit = fields["init"].map { initializer($0, fields.path("init")) } ?? defaults.weightInit
         let biasInit = fields["bias_init"].map { initializer($0, fields.path("bias_init"), forBias: true) } ?? defaults.biasInit
-        guard let units, let activation, let weightInit, let biasInit, oneInput else {
+        let multipliers = self.multipliers(fields)?.resolved(over: defaults.multipliers)
+        guard let units, let activation, let weightInit, let biasInit, let multipliers, oneInput else {
             return nil
         }
-        return .dense(DenseSpec(units: units, activation: activation, weightInit: weightInit, biasInit: biasInit))
+        return .dense(DenseSpec(units: units, activation: activation, weightInit: weightInit, biasInit: biasInit,
+                                weightMultipliers: multipliers.weight, biasMultipliers: multipliers.bias))
     }
 
     /// Whether a layer that reads one input lists at most one (reporting when not).

@@ -8,13 +8,33 @@ struct LayerDefaults {
     var activation = Defaults.activation
     var weightInit = Defaults.weightInit
     var biasInit = Defaults.biasInit
+    /// `lr_mult`, `decay_mult`, `bias_lr_mult`, `bias_decay_mult` when set model-wide.
+    var multipliers = MultiplierKeys()
+}
+
+/// The multiplier keys a dense layer or `model.defaults` sets; unset ones are nil.
+struct MultiplierKeys {
+    var lr: Double?
+    var decay: Double?
+    var biasLR: Double?
+    var biasDecay: Double?
+
+    /// The weight's and bias's multipliers: the layer's keys, then the model defaults, then 1; the
+    /// bias takes the weight's values unless `bias_…` is set.
+    func resolved(over defaults: MultiplierKeys) -> (weight: RateMultipliers, bias: RateMultipliers) {
+        let weight = RateMultipliers(lr: lr ?? defaults.lr ?? 1, decay: decay ?? defaults.decay ?? 1)
+        let bias = RateMultipliers(lr: biasLR ?? defaults.biasLR ?? weight.lr, decay: biasDecay ?? defaults.biasDecay ?? weight.decay)
+        return (weight, bias)
+    }
 }
 
 extension ConfigDecoder {
     /// The keys of `model`, in schema order.
     static let modelKeys = ["input", "init_from", "defaults", "layers"]
     /// The keys of `model.defaults`.
-    static let layerDefaultKeys = ["activation", "init", "bias_init"]
+    static let layerDefaultKeys = ["activation", "init", "bias_init"] + multiplierKeys
+    /// The per-layer learning-rate and weight-decay multipliers (Caffe's names).
+    static let multiplierKeys = ["lr_mult", "decay_mult", "bias_lr_mult", "bias_decay_mult"]
     /// Largest input dimension, input size and layer width accepted.
     static let maxUnits = 1 << 24
 
@@ -76,8 +96,18 @@ extension ConfigDecoder {
             ?? standard.activation
         let weightInit = fields["init"].map { initializer($0, fields.path("init")) } ?? standard.weightInit
         let biasInit = fields["bias_init"].map { initializer($0, fields.path("bias_init"), forBias: true) } ?? standard.biasInit
-        guard let activation, let weightInit, let biasInit else { return nil }
-        return LayerDefaults(activation: activation, weightInit: weightInit, biasInit: biasInit)
+        let multipliers = self.multipliers(fields)
+        guard let activation, let weightInit, let biasInit, let multipliers else { return nil }
+        return LayerDefaults(activation: activation, weightInit: weightInit, biasInit: biasInit, multipliers: multipliers)
+    }
+
+    /// The multiplier keys of a layer or of `model.defaults`: each a finite number ≥ 0.
+    func multipliers(_ fields: Fields) -> MultiplierKeys? {
+        let values = Self.multiplierKeys.map { key in
+            fields[key].map { number($0, fields.path(key), expected: "a multiplier ≥ 0, e.g. 0 to freeze or exclude from decay") { $0 >= 0 } }
+        }
+        guard values.allSatisfy({ $0 != .some(nil) }) else { return nil }
+        return MultiplierKeys(lr: values[0] ?? nil, decay: values[1] ?? nil, biasLR: values[2] ?? nil, biasDecay: values[3] ?? nil)
     }
 
     /// `model.layers`: a non-empty list of layers with unique names.

@@ -1,13 +1,11 @@
-// The `train` section: the loss, the optimizer (a mapping with `type` and its hyperparameters), the
-// schedule (`epochs`, `batch_size`, `shuffle`), `threads` (optional; default every core) and
-// `early_stopping` (optional; EarlyStoppingDecoder.swift). Only SGD exists so far; its learning rate
-// must be a positive finite number and its momentum lie in [0, 1).
+// The `train` section: the loss, the optimizer (OptimizerDecoder.swift), `epochs`, `batch_size`,
+// `shuffle`, `threads` (optional; default every core), the learning-rate `schedule`, `warmup` and
+// gradient `clip` (ScheduleDecoder.swift), and `early_stopping` (EarlyStoppingDecoder.swift).
 
 extension ConfigDecoder {
     /// The keys of `train`, in schema order.
-    static let trainKeys = ["loss", "optimizer", "epochs", "batch_size", "shuffle", "threads", "early_stopping"]
-    /// The keys of an SGD optimizer, in schema order.
-    static let sgdKeys = ["type", "learning_rate", "momentum"]
+    static let trainKeys = ["loss", "optimizer", "epochs", "batch_size", "shuffle", "threads", "schedule", "warmup", "clip",
+                            "early_stopping"]
     /// Most epochs accepted.
     static let maxEpochs = 10_000_000
     /// Largest batch size accepted.
@@ -16,7 +14,7 @@ extension ConfigDecoder {
     static let maxThreads = 1024
 
     /// The train section, or nil after reporting; `hasValidation` says whether the config has
-    /// validation data (for early stopping's monitor).
+    /// validation data (for the monitors of reduce-on-plateau and early stopping).
     func train(_ node: YAMLNode, path: String, hasValidation: Bool) -> TrainSpec? {
         guard let fields = Fields(node, path: path, in: self) else { return nil }
         fields.checkKeys(Self.trainKeys, in: self)
@@ -37,33 +35,24 @@ extension ConfigDecoder {
         let threads: Int?? = fields["threads"].map {
             int($0, fields.path("threads"), expected: "a thread count from 1 to \(Self.maxThreads)", in: 1...Self.maxThreads)
         }
+        let warmup: WarmupSpec?? = fields["warmup"].map { self.warmup($0, path: fields.path("warmup")) }
+        let schedule = fields["schedule"].map {
+            self.schedule($0, path: fields.path("schedule"), epochs: epochs.map { $0 - ((warmup ?? nil)?.epochs ?? 0) },
+                          hasValidation: hasValidation)
+        } ?? .constant
+        let clip: ClipSpec?? = fields["clip"].map { self.clip($0, path: fields.path("clip")) }
 
         let earlyStopping: EarlyStoppingSpec?? = fields["early_stopping"].map {
             self.earlyStopping($0, path: fields.path("early_stopping"), hasValidation: hasValidation)
         }
 
-        guard let loss, let optimizer, let epochs, let batchSize, let shuffle else { return nil }
+        guard let loss, let optimizer, let epochs, let batchSize, let shuffle, let schedule else { return nil }
         if case .some(.none) = threads { return nil }
+        if case .some(.none) = warmup { return nil }
+        if case .some(.none) = clip { return nil }
         if case .some(.none) = earlyStopping { return nil }
         return TrainSpec(loss: loss, optimizer: optimizer, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
-                         threads: threads ?? nil, earlyStopping: earlyStopping ?? nil)
-    }
-
-    /// `optimizer`: a mapping with `type` and hyperparameters; a bare name is an error with a hint.
-    private func optimizer(_ node: YAMLNode, path: String) -> OptimizerSpec? {
-        guard let fields = Fields(node, path: path, in: self, expected: "an optimizer mapping",
-                                  suggestion: "write it as {type: sgd, learning_rate: 0.1}") else { return nil }
-        let types = OptimizerSpec.typeNames
-        let type = fields.required("type", in: self, holding: "one of \(types.joined(separator: ", "))")
-            .flatMap { choice($0, fields.path("type"), noun: "optimizer", options: types) }
-        fields.checkKeys(Self.sgdKeys, in: self)
-        guard type == "sgd" else { return nil }
-        let learningRate = fields.required("learning_rate", in: self, holding: "a positive number, e.g. 0.1")
-            .flatMap { number($0, fields.path("learning_rate"), expected: "a positive number") { $0 > 0 } }
-        let momentum = fields["momentum"].map {
-            number($0, fields.path("momentum"), expected: "a momentum in [0, 1)") { $0 >= 0 && $0 < 1 }
-        } ?? Defaults.momentum
-        guard let learningRate, let momentum else { return nil }
-        return .sgd(SGDSpec(learningRate: learningRate, momentum: momentum))
+                         threads: threads ?? nil, schedule: schedule, warmup: warmup ?? nil, clip: clip ?? nil,
+                         earlyStopping: earlyStopping ?? nil)
     }
 }

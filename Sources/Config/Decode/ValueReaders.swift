@@ -125,6 +125,27 @@ extension ConfigDecoder {
     }
 }
 
+// MARK: - Optional keys
+
+extension Fields {
+    /// The number at `key`, or `value` when the key is absent; nil after reporting a bad value.
+    func number(_ key: String, default value: Double, expected: String, in decoder: ConfigDecoder,
+                valid: (Double) -> Bool = { _ in true }) -> Double? {
+        self[key].map { decoder.number($0, path(key), expected: expected, valid: valid) } ?? value
+    }
+
+    /// The integer in `range` at `key`, or `value` when the key is absent; nil after reporting.
+    func int(_ key: String, default value: Int, expected: String, in range: ClosedRange<Int>,
+             in decoder: ConfigDecoder) -> Int? {
+        self[key].map { decoder.int($0, path(key), expected: expected, in: range) } ?? value
+    }
+
+    /// The boolean at `key`, or `value` when the key is absent; nil after reporting.
+    func bool(_ key: String, default value: Bool, in decoder: ConfigDecoder) -> Bool? {
+        self[key].map { decoder.bool($0, path(key)) } ?? value
+    }
+}
+
 // MARK: - Names
 
 /// Checking and deriving run and layer names.

@@ -101,6 +101,13 @@ public enum ConfigEmitter {
                 ("init", initializer(dense.weightInit)),
                 ("bias_init", initializer(dense.biasInit)),
             ]
+            // Multipliers only when not all 1, so ordinary layers stay one short line.
+            if dense.weightMultipliers != .one || dense.biasMultipliers != .one {
+                pairs += [
+                    ("lr_mult", double(dense.weightMultipliers.lr)), ("decay_mult", double(dense.weightMultipliers.decay)),
+                    ("bias_lr_mult", double(dense.biasMultipliers.lr)), ("bias_decay_mult", double(dense.biasMultipliers.decay)),
+                ]
+            }
         case .dropout(let dropout):
             pairs.append(("rate", double(dropout.rate)))
         case .batchNorm(let norm), .layerNorm(let norm):
@@ -123,24 +130,26 @@ public enum ConfigEmitter {
 
     /// The train section.
     private static func train(_ train: TrainSpec) -> EmitNode {
-        let optimizer: EmitNode
-        switch train.optimizer {
-        case .sgd(let sgd):
-            optimizer = .mapping([
-                ("type", .plain(train.optimizer.typeName)),
-                ("learning_rate", double(sgd.learningRate)),
-                ("momentum", double(sgd.momentum)),
-            ], flow: true)
-        }
         var pairs: [(String, EmitNode)] = [
             ("loss", .plain(train.loss.rawValue)),
-            ("optimizer", optimizer),
+            ("optimizer", .mapping([("type", .plain(train.optimizer.typeName))] + optimizerPairs(train.optimizer), flow: true)),
             ("epochs", .plain(String(train.epochs))),
             ("batch_size", .plain(String(train.batchSize))),
             ("shuffle", bool(train.shuffle)),
         ]
         // `threads` is written only when set: its default (every core) depends on the machine.
         if let threads = train.threads { pairs.append(("threads", .plain(String(threads)))) }
+        pairs.append(("schedule", .mapping([("type", .plain(train.schedule.typeName))] + schedulePairs(train.schedule), flow: true)))
+        if let warmup = train.warmup {
+            pairs.append(("warmup", .mapping([
+                ("epochs", .plain(String(warmup.epochs))), ("start_factor", double(warmup.startFactor)),
+            ], flow: true)))
+        }
+        switch train.clip {
+        case .norm(let maxNorm)?: pairs.append(("clip", .mapping([("max_norm", double(maxNorm))], flow: true)))
+        case .value(let value)?: pairs.append(("clip", .mapping([("value", double(value))], flow: true)))
+        case nil: break
+        }
         if let stopping = train.earlyStopping {
             pairs.append(("early_stopping", .mapping([
                 ("monitor", .plain(stopping.monitor.rawValue)),
@@ -149,6 +158,53 @@ public enum ConfigEmitter {
             ], flow: true)))
         }
         return .mapping(pairs, flow: false)
+    }
+
+    /// An optimizer's hyperparameters after `type`, every one written out.
+    private static func optimizerPairs(_ optimizer: OptimizerSpec) -> [(key: String, value: EmitNode)] {
+        switch optimizer {
+        case .sgd(let sgd):
+            return [
+                ("learning_rate", double(sgd.learningRate)), ("momentum", double(sgd.momentum)),
+                ("dampening", double(sgd.dampening)), ("nesterov", bool(sgd.nesterov)),
+                ("weight_decay", double(sgd.weightDecay)),
+            ]
+        case .adam(let adam), .adamw(let adam):
+            return [
+                ("learning_rate", double(adam.learningRate)),
+                ("betas", .sequence([double(adam.beta1), double(adam.beta2)], flow: true)),
+                ("eps", double(adam.eps)), ("weight_decay", double(adam.weightDecay)), ("amsgrad", bool(adam.amsgrad)),
+            ]
+        case .rmsprop(let rmsprop):
+            return [
+                ("learning_rate", double(rmsprop.learningRate)), ("alpha", double(rmsprop.alpha)),
+                ("eps", double(rmsprop.eps)), ("weight_decay", double(rmsprop.weightDecay)),
+                ("momentum", double(rmsprop.momentum)), ("centered", bool(rmsprop.centered)),
+            ]
+        }
+    }
+
+    /// A schedule's keys after `type`, every one written out.
+    private static func schedulePairs(_ schedule: ScheduleSpec) -> [(key: String, value: EmitNode)] {
+        switch schedule {
+        case .constant:
+            return []
+        case .step(let stepSize, let gamma):
+            return [("step_size", .plain(String(stepSize))), ("gamma", double(gamma))]
+        case .multistep(let milestones, let gamma):
+            return [("milestones", .sequence(milestones.map { .plain(String($0)) }, flow: true)), ("gamma", double(gamma))]
+        case .exponential(let gamma):
+            return [("gamma", double(gamma))]
+        case .cosine(let tMax, let minLR):
+            return [("t_max", .plain(String(tMax))), ("min_lr", double(minLR))]
+        case .plateau(let plateau):
+            return [
+                ("monitor", .plain(plateau.monitor.rawValue)), ("factor", double(plateau.factor)),
+                ("patience", .plain(String(plateau.patience))), ("threshold", double(plateau.threshold)),
+                ("threshold_mode", .plain(plateau.thresholdMode.rawValue)), ("cooldown", .plain(String(plateau.cooldown))),
+                ("min_lr", double(plateau.minLR)),
+            ]
+        }
     }
 
     // MARK: - Values

@@ -40,6 +40,20 @@ public enum Defaults {
     /// Batch norm's running-average momentum and the normalizations' eps (PyTorch's).
     public static let batchNormMomentum = 0.1
     public static let normalizationEps = 1e-5
+    /// Optimizer defaults: PyTorch's (torch.optim.Adam, AdamW, RMSprop).
+    public static let adamLearningRate = 1e-3
+    public static let adamBeta1 = 0.9
+    public static let adamBeta2 = 0.999
+    public static let adamwWeightDecay = 0.01
+    public static let rmspropLearningRate = 0.01
+    public static let rmspropAlpha = 0.99
+    public static let eps = 1e-8
+    /// Schedule defaults: PyTorch's (StepLR, MultiStepLR, ReduceLROnPlateau, LinearLR).
+    public static let scheduleGamma = 0.1
+    public static let plateauFactor = 0.1
+    public static let plateauPatience = 10
+    public static let plateauThreshold = 1e-4
+    public static let warmupStartFactor = 1.0 / 3.0
     public static let batchSize = 32
     public static let shuffle = true
     public static let csvHeader = true
@@ -47,7 +61,7 @@ public enum Defaults {
     public static let earlyStoppingPatience = 10
     public static let earlyStoppingMinDelta = 0.0
     /// The metric early stopping watches when the config names none.
-    public static func earlyStoppingMonitor(hasValidation: Bool) -> MonitoredMetric { hasValidation ? .valLoss : .loss }
+    public static func monitor(hasValidation: Bool) -> MonitoredMetric { hasValidation ? .valLoss : .loss }
     public static let gaussianSamples = 512
     public static let gaussianClasses = 2
     public static let generatorSamples = 200

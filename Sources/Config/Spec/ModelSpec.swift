@@ -89,13 +89,35 @@ public struct DenseSpec: Sendable, Equatable {
     public var weightInit: InitializerSpec
     /// Bias initializer.
     public var biasInit: InitializerSpec
+    /// Learning-rate and weight-decay multipliers of the weight and of the bias (Caffe's lr_mult
+    /// and decay_mult).
+    public var weightMultipliers: RateMultipliers
+    public var biasMultipliers: RateMultipliers
 
-    public init(units: Int, activation: Activation, weightInit: InitializerSpec, biasInit: InitializerSpec) {
+    public init(units: Int, activation: Activation, weightInit: InitializerSpec, biasInit: InitializerSpec,
+                weightMultipliers: RateMultipliers = .one, biasMultipliers: RateMultipliers = .one) {
         self.units = units
         self.activation = activation
         self.weightInit = weightInit
         self.biasInit = biasInit
+        self.weightMultipliers = weightMultipliers
+        self.biasMultipliers = biasMultipliers
     }
+}
+
+/// Per-tensor multipliers of the optimizer's learning rate and weight decay, as Caffe's `lr_mult`
+/// and `decay_mult`: the tensor is updated with `lr·lrMult` and `weight_decay·decayMult`.
+public struct RateMultipliers: Sendable, Equatable {
+    public var lr: Double
+    public var decay: Double
+
+    public init(lr: Double, decay: Double) {
+        self.lr = lr
+        self.decay = decay
+    }
+
+    /// Both 1: the optimizer's own values.
+    public static let one = RateMultipliers(lr: 1, decay: 1)
 }
 
 /// A dropout layer: each value is zeroed with probability `rate` in training.

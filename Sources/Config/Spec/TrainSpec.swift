@@ -1,4 +1,5 @@
-// How to train: the loss, the optimizer, the schedule of epochs and batches, and when to stop early.
+// How to train: the loss, the optimizer (OptimizerSpec.swift), the learning-rate schedule, warmup and
+// gradient clipping (ScheduleSpec.swift), the epochs and batches, and when to stop early.
 
 /// The train section.
 public struct TrainSpec: Sendable, Equatable {
@@ -12,10 +13,17 @@ public struct TrainSpec: Sendable, Equatable {
     public var shuffle: Bool
     /// Threads for the kernels; nil means every core. Results are bit-identical for any count.
     public var threads: Int?
+    /// How the learning rate changes from epoch to epoch (after any warmup).
+    public var schedule: ScheduleSpec
+    /// Linear warmup epochs before `schedule`; nil for none.
+    public var warmup: WarmupSpec?
+    /// Gradient clipping; nil for none.
+    public var clip: ClipSpec?
     /// Stop when a metric stops improving; nil: train every epoch.
     public var earlyStopping: EarlyStoppingSpec?
 
     public init(loss: Loss, optimizer: OptimizerSpec, epochs: Int, batchSize: Int, shuffle: Bool, threads: Int? = nil,
+                schedule: ScheduleSpec = .constant, warmup: WarmupSpec? = nil, clip: ClipSpec? = nil,
                 earlyStopping: EarlyStoppingSpec? = nil) {
         self.loss = loss
         self.optimizer = optimizer
@@ -23,6 +31,9 @@ public struct TrainSpec: Sendable, Equatable {
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.threads = threads
+        self.schedule = schedule
+        self.warmup = warmup
+        self.clip = clip
         self.earlyStopping = earlyStopping
     }
 }
@@ -35,32 +46,6 @@ public enum Loss: String, Sendable, CaseIterable {
     case binaryCrossentropy = "binary_crossentropy"
     /// Cross-entropy summed over classes, averaged over samples; integer class labels.
     case categoricalCrossentropy = "categorical_crossentropy"
-}
-
-/// An optimizer and its hyperparameters.
-public enum OptimizerSpec: Sendable, Equatable {
-    case sgd(SGDSpec)
-
-    public var typeName: String {
-        switch self {
-        case .sgd: return "sgd"
-        }
-    }
-
-    public static let typeNames = ["sgd"]
-}
-
-/// Stochastic gradient descent with classical momentum, as PyTorch: `v = μ·v + g; p -= lr·v`.
-public struct SGDSpec: Sendable, Equatable {
-    /// Step size; greater than 0.
-    public var learningRate: Double
-    /// Momentum μ in [0, 1).
-    public var momentum: Double
-
-    public init(learningRate: Double, momentum: Double) {
-        self.learningRate = learningRate
-        self.momentum = momentum
-    }
 }
 
 /// Early stopping as Keras's EarlyStopping and PyTorch Lightning's: stop once `monitor` has gone

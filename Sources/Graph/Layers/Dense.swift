@@ -1,6 +1,7 @@
 // The dense layer's rules at graph-build time: it reads exactly one input, produces `units`
 // features, and owns a weight `[units, in]` and a bias `[units]`, both with the layer's fans
-// (fan_in = in, fan_out = units). The arithmetic is in Trainer's Ops/Dense.swift.
+// (fan_in = in, fan_out = units) and their learning-rate and weight-decay multipliers. The
+// arithmetic is in Trainer's Ops/Dense.swift.
 
 import Config
 
@@ -27,11 +28,13 @@ enum DenseLayer {
         let weight = ParameterSlot(
             layer: layer, role: "weight", shape: [spec.units, inFeatures], offset: offset,
             count: spec.units * inFeatures, initializer: spec.weightInit,
-            fanIn: inFeatures, fanOut: spec.units, activation: spec.activation)
+            fanIn: inFeatures, fanOut: spec.units, activation: spec.activation,
+            lrMult: spec.weightMultipliers.lr, decayMult: spec.weightMultipliers.decay)
         offset = aligned(offset + weight.count)
         let bias = ParameterSlot(
             layer: layer, role: "bias", shape: [spec.units], offset: offset, count: spec.units,
-            initializer: spec.biasInit, fanIn: inFeatures, fanOut: spec.units, activation: spec.activation)
+            initializer: spec.biasInit, fanIn: inFeatures, fanOut: spec.units, activation: spec.activation,
+            lrMult: spec.biasMultipliers.lr, decayMult: spec.biasMultipliers.decay)
         offset = aligned(offset + bias.count)
         return (weight, bias)
     }

@@ -1,12 +1,14 @@
 // Checkpoints: everything a run needs to continue bit-identically — the parameters, the optimizer
-// state, the position within training (epoch, step, the epoch's running sums) and the metrics
-// history that summary.json reports — in one safetensors file, `checkpoint.safetensors`, with the
-// position and history as JSON in its metadata. The early-stopping count sits in that JSON too, and
-// the best epoch's weights are `best.<tensor>` entries, so best.safetensors resumes exactly as well.
-// That one file is written atomically (temporary file, fsync, rename), so a crash at any moment
-// leaves either the previous checkpoint or the new one. `checkpoint.json` beside it repeats the
-// position for people and scripts; the safetensors file is the record. The sample order of every
-// epoch comes from a stream keyed by (seed, epoch), so no random-generator state needs saving.
+// state buffers (as `optimizer.exp_avg`, `optimizer.momentum_buffer` … after PyTorch's state names),
+// the optimizer's step count, the learning-rate schedule's state, the position within training
+// (epoch, step, the epoch's running sums), the metrics history that summary.json reports and the
+// early-stopping count — in one safetensors file, `checkpoint.safetensors`, with everything but the
+// tensors as JSON in its metadata. The best epoch's weights are `best.<tensor>` entries, so
+// best.safetensors resumes exactly as well. That one file is written atomically (temporary file,
+// fsync, rename), so a crash at any moment leaves either the previous checkpoint or the new one.
+// `checkpoint.json` beside it repeats the position for people and scripts; the safetensors file is
+// the record. The sample order of every epoch comes from a stream keyed by (seed, epoch), so no
+// random-generator state needs saving.
 
 import Foundation
 import Graph
@@ -17,25 +19,33 @@ public struct Checkpoint: Sendable {
         public var position: TrainingPosition
         /// The epoch sums again as bit patterns, so JSON cannot round them.
         public var lossSumBits: UInt64
+        public var gradientNormSumBits: UInt64
         public var last: EpochRecord?
         public var best: EpochRecord?
-        /// Epochs since `best` (EarlyStopping's count; nil in checkpoints written before it existed).
-        public var epochsWithoutImprovement: Int?
+        /// Epochs since `best` (EarlyStopping's count).
+        public var epochsWithoutImprovement: Int
+        /// The optimizer's step count and the schedule's state (reduce-on-plateau's rate, best, counters).
+        public var optimizerSteps: Int
+        public var schedule: LearningRateSchedule.State
     }
 
     public static let fileName = "checkpoint.safetensors"
-    public static let velocityName = "optimizer.velocity"
     /// Prefix of the best epoch's copy of each parameter tensor.
     public static let bestPrefix = "best."
+    /// The tensor name of an optimizer state buffer: `optimizer.exp_avg`.
+    public static func stateName(_ buffer: String) -> String { "optimizer.\(buffer)" }
 
     public let state: State
 
-    /// Writes the checkpoint for `network` (and `optimizerState`) at `position` into `directory`,
-    /// with the best epoch's weights from `bestWeights` once `stopping` has a best epoch.
-    static func write(directory: String, network: Network, optimizerState: ParameterArena?, position: TrainingPosition,
-                      last: EpochRecord?, stopping: EarlyStopping, bestWeights: ParameterArena) throws(RunFileError) {
-        let state = State(position: position, lossSumBits: position.lossSum.bitPattern, last: last, best: stopping.best,
-                          epochsWithoutImprovement: stopping.epochsWithoutImprovement)
+    /// Writes the checkpoint for `loop` (its network, optimizer and schedule) at `position` into
+    /// `directory`, with the best epoch's weights from `bestWeights` once `stopping` has a best epoch.
+    static func write(directory: String, loop: TrainingLoop, position: TrainingPosition, last: EpochRecord?,
+                      stopping: EarlyStopping, bestWeights: ParameterArena) throws(RunFileError) {
+        let network = loop.network
+        let state = State(position: position, lossSumBits: position.lossSum.bitPattern,
+                          gradientNormSumBits: position.gradientNormSum.bitPattern, last: last, best: stopping.best,
+                          epochsWithoutImprovement: stopping.epochsWithoutImprovement,
+                          optimizerSteps: loop.optimizer.steps, schedule: loop.schedule.state)
         let json = (try? JSONEncoder().encode(state)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         var tensors = network.graph.parameters.map {
             SafetensorsWriter.Tensor(name: $0.name, shape: $0.shape, values: network.parameters.base + $0.offset)
@@ -45,8 +55,8 @@ public struct Checkpoint: Sendable {
                 SafetensorsWriter.Tensor(name: bestPrefix + $0.name, shape: $0.shape, values: bestWeights.base + $0.offset)
             }
         }
-        if let optimizerState {
-            tensors.append(SafetensorsWriter.Tensor(name: velocityName, shape: [optimizerState.count], values: optimizerState.base))
+        for (buffer, arena) in loop.optimizer.state {
+            tensors.append(SafetensorsWriter.Tensor(name: stateName(buffer), shape: [arena.count], values: arena.base))
         }
         let data = SafetensorsWriter.encode(tensors, metadata: ["format": "pt", "nnrun.checkpoint": json])
         try AtomicFile.write(data, to: "\(directory)/\(fileName)")
@@ -54,10 +64,10 @@ public struct Checkpoint: Sendable {
         try AtomicFile.write(Data(readable.utf8), to: "\(directory)/checkpoint.json")
     }
 
-    /// Reads the checkpoint in `directory` into `network`, `optimizerState` and (when it has a best
-    /// epoch) `bestWeights`, checking that every tensor is there with its shape.
-    static func restore(directory: String, network: Network, optimizerState: ParameterArena?,
-                        bestWeights: ParameterArena) throws(SafetensorsError) -> Checkpoint {
+    /// Reads the checkpoint in `directory` into `loop`'s network, optimizer and schedule and (when it
+    /// has a best epoch) `bestWeights`, checking that every tensor is there with its shape.
+    static func restore(directory: String, loop: TrainingLoop, bestWeights: ParameterArena) throws(SafetensorsError) -> Checkpoint {
+        let network = loop.network
         let path = "\(directory)/\(fileName)"
         let file = try SafetensorsFile(path: path)
         guard let json = file.metadata["nnrun.checkpoint"],
@@ -65,6 +75,7 @@ public struct Checkpoint: Sendable {
             throw SafetensorsError(path: path, "it is not an nnrun checkpoint (no nnrun.checkpoint metadata)")
         }
         state.position.lossSum = Double(bitPattern: state.lossSumBits)
+        state.position.gradientNormSum = Double(bitPattern: state.gradientNormSumBits)
         for (prefix, arena) in [("", network.parameters)] + (state.best == nil ? [] : [(bestPrefix, bestWeights)]) {
             for slot in network.graph.parameters {
                 let name = prefix + slot.name
@@ -74,12 +85,14 @@ public struct Checkpoint: Sendable {
                 (arena.base + slot.offset).update(from: try file.floats(name), count: slot.count)
             }
         }
-        if let optimizerState {
-            guard file.tensors[velocityName]?.shape == [optimizerState.count] else {
-                throw SafetensorsError(path: path, "it has no optimizer state of the right size")
+        for (buffer, arena) in loop.optimizer.state {
+            guard file.tensors[stateName(buffer)]?.shape == [arena.count] else {
+                throw SafetensorsError(path: path, "it has no optimizer state '\(stateName(buffer))' of \(arena.count) values; the optimizer has changed")
             }
-            optimizerState.base.update(from: try file.floats(velocityName), count: optimizerState.count)
+            arena.base.update(from: try file.floats(stateName(buffer)), count: arena.count)
         }
+        loop.optimizer.steps = state.optimizerSteps
+        loop.schedule.state = state.schedule
         return Checkpoint(state: state)
     }
 }

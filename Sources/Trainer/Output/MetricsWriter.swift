@@ -1,5 +1,7 @@
 // metrics.csv: one row per epoch under a header written once, flushed after every row so a crash or
-// Ctrl-C leaves every finished epoch on disk. Numbers use Swift's shortest round-trip form, so two
+// Ctrl-C leaves every finished epoch on disk. Columns: epoch, loss, accuracy, [val_loss,
+// val_accuracy], lr, [grad_norm, clipped], time_s — the bracketed ones with validation data and with
+// gradient clipping. Numbers use Swift's shortest round-trip form, so two
 // runs of one config and seed give identical files apart from the time column.
 
 import Foundation
@@ -9,16 +11,21 @@ import Glibc
 
 /// Appends epoch rows to a CSV file.
 public final class MetricsWriter {
-    /// The columns, fixed before the first row: validation columns only when there is validation data.
+    /// The columns, fixed before the first row: validation columns only when there is validation
+    /// data, clipping columns only with clipping.
     public let columns: [String]
+    private let validation: Bool, clipping: Bool
 
     private let file: UnsafeMutablePointer<FILE>
     public let path: String
 
     /// Creates (or truncates) `path` and writes the header. With `continuingBefore: e`, the existing file keeps its header and the rows of epochs before
     /// `e` (rows written after the checkpoint being resumed are dropped) and new rows are appended.
-    public init(path: String, validation: Bool = false, continuingBefore epoch: Int? = nil) throws(RunFileError) {
-        columns = ["epoch", "loss", "accuracy"] + (validation ? ["val_loss", "val_accuracy"] : []) + ["time_s"]
+    public init(path: String, validation: Bool = false, clipping: Bool = false,
+                continuingBefore epoch: Int? = nil) throws(RunFileError) {
+        columns = ["epoch", "loss", "accuracy"] + (validation ? ["val_loss", "val_accuracy"] : []) + ["lr"]
+            + (clipping ? ["grad_norm", "clipped"] : []) + ["time_s"]
+        (self.validation, self.clipping) = (validation, clipping)
         if let epoch {
             try CSVContinuation.keep(path: path, header: columns.joined(separator: ",")) { (Int($0[0]) ?? .max) < epoch }
             guard let file = fopen(path, "a") else { throw RunFileError(path: path, errno: errno) }
@@ -37,9 +44,10 @@ public final class MetricsWriter {
     /// Appends one epoch's row and flushes it to the operating system.
     public func append(_ record: EpochRecord) throws(RunFileError) {
         var cells = ["\(record.epoch)", "\(record.loss)", "\(record.accuracy)"]
-        if columns.count == 6 {
-            cells += [record.validationLoss.map { "\($0)" } ?? "", record.validationAccuracy.map { "\($0)" } ?? ""]
-        }
+        func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        if validation { cells += [cell(record.validationLoss), cell(record.validationAccuracy)] }
+        cells.append(cell(record.learningRate))
+        if clipping { cells += [cell(record.gradientNorm), cell(record.clippedFraction)] }
         cells.append(String(format: "%.4f", record.seconds))
         try write(cells.joined(separator: ","))
     }

@@ -37,7 +37,7 @@ public struct EarlyStopping: Sendable, Equatable {
         if let spec {
             self.init(monitor: spec.monitor, patience: spec.patience, minDelta: spec.minDelta)
         } else {
-            self.init(monitor: Defaults.earlyStoppingMonitor(hasValidation: hasValidation), patience: nil)
+            self.init(monitor: Defaults.monitor(hasValidation: hasValidation), patience: nil)
         }
     }
 

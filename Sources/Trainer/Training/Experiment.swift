@@ -84,9 +84,8 @@ public struct Experiment: Sendable {
     static func checkMemory(
         _ config: ExperimentConfig, _ graph: CompiledGraph, batch: Int, dataBytes: Int, limit: MemoryLimit
     ) throws(DiagnosticError) {
-        var momentum = false
-        if case .sgd(let sgd) = config.train.optimizer { momentum = sgd.momentum > 0 }
-        let estimate = MemoryEstimate(graph: graph, batch: batch, momentum: momentum, dataBytes: dataBytes)
+        let estimate = MemoryEstimate(graph: graph, batch: batch, optimizerBuffers: config.train.optimizer.stateBuffers,
+                                      dataBytes: dataBytes)
         guard estimate.total > limit.bytes else { return }
         let node = graph.nodes[estimate.largestNode]
         let index = config.model.layers.firstIndex { $0.name == node.name }

@@ -52,10 +52,9 @@ public enum Run {
         let bestWeights = ParameterArena(count: experiment.graph.arenaCount)
         if resume {
             do throws(SafetensorsError) {
-                let state = try Checkpoint.restore(directory: outputDir, network: network, optimizerState: loop.optimizerState,
-                                                   bestWeights: bestWeights).state
+                let state = try Checkpoint.restore(directory: outputDir, loop: loop, bestWeights: bestWeights).state
                 (position, last, stopping.best) = (state.position, state.last, state.best)
-                stopping.epochsWithoutImprovement = state.epochsWithoutImprovement ?? 0
+                stopping.epochsWithoutImprovement = state.epochsWithoutImprovement
             } catch {
                 throw RunFileError(path: error.path, reason: "cannot resume from it: \(error.reason)")
             }
@@ -67,8 +66,15 @@ public enum Run {
             try AtomicFile.write((json ?? Data("[]".utf8)) + Data("\n".utf8), to: "\(outputDir)/classes.json")
         }
         let metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil,
+                                        clipping: experiment.config.train.clip != nil,
                                         continuingBefore: resume ? position.epoch : nil)
         let evaluator = Evaluator(network: network, lossKind: experiment.config.train.loss)
+        if let validation = experiment.validation {
+            loop.validate = { record in
+                let evaluation = evaluator.evaluate(validation)
+                (record.validationLoss, record.validationAccuracy) = (evaluation.loss, evaluation.accuracy)
+            }
+        }
         var layerStats: LayerStatsWriter?
         if let every = experiment.config.output.layerStats {
             let writer = try LayerStatsWriter(path: "\(outputDir)/layers.csv", continuingThrough: resume ? position.globalStep : nil)
@@ -92,11 +98,6 @@ public enum Run {
         var writeError: RunFileError?
         let every = experiment.config.output.checkpointEvery
         func endEpoch(_ record: EpochRecord) {
-            var record = record
-            if let validation = experiment.validation {
-                let evaluation = evaluator.evaluate(validation)
-                (record.validationLoss, record.validationAccuracy) = (evaluation.loss, evaluation.accuracy)
-            }
             if writeError == nil {
                 do throws(RunFileError) { try metrics.append(record) } catch { writeError = error }
             }
@@ -106,8 +107,8 @@ public enum Run {
                 let next = TrainingPosition(epoch: record.epoch + 1, stepsDone: 0, globalStep: record.epoch * loop.stepsPerEpoch,
                                             lossSum: 0, correct: 0, seconds: record.seconds)
                 do throws(RunFileError) {
-                    try Checkpoint.write(directory: outputDir, network: network, optimizerState: loop.optimizerState,
-                                         position: next, last: last, stopping: stopping, bestWeights: bestWeights)
+                    try Checkpoint.write(directory: outputDir, loop: loop, position: next, last: last, stopping: stopping,
+                                         bestWeights: bestWeights)
                     try writeBest()
                 } catch { writeError = error }
             }
@@ -120,8 +121,8 @@ public enum Run {
             : loop.run(from: position, shouldStop: { stopping.shouldStop || shouldStop() }, onEpoch: endEpoch)
         if stopping.shouldStop, case .interrupted = outcome { outcome = .completed }
         if case .interrupted(let stopped) = outcome {
-            try Checkpoint.write(directory: outputDir, network: network, optimizerState: loop.optimizerState,
-                                 position: stopped, last: last, stopping: stopping, bestWeights: bestWeights)
+            try Checkpoint.write(directory: outputDir, loop: loop, position: stopped, last: last, stopping: stopping,
+                                 bestWeights: bestWeights)
         }
         try writeBest()  // a diverged run keeps its best epoch too
         if let writeError { throw writeError }

@@ -1,7 +1,9 @@
 // The training loop. Everything it touches — network buffers, gradient arena, optimizer state, the
 // sample order and the batch targets — is allocated in `init`; an epoch only reads and writes that
 // memory. One step: next batch → forward in training mode (dropout masks keyed by the global step)
-// → loss → backward (overwriting the gradients, which zeroes them in the same pass) → update → record.
+// → loss → backward (overwriting the gradients, which zeroes them in the same pass) → clip → update
+// → record. The learning-rate schedule sets each epoch's rate before it starts and sees its metrics
+// (validation included) after it ends.
 
 import Config
 import Foundation
@@ -19,6 +21,12 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     /// Loss and accuracy on the validation data after the epoch, when there is validation data.
     public var validationLoss: Double? = nil
     public var validationAccuracy: Double? = nil
+    /// The base learning rate in effect during the epoch (the `lr` column).
+    public var learningRate: Double? = nil
+    /// With clipping: the mean over the epoch's steps of the global gradient norm before clipping,
+    /// and the fraction of steps in which clipping changed the gradients.
+    public var gradientNorm: Double? = nil
+    public var clippedFraction: Double? = nil
 }
 
 /// How training ended.
@@ -43,6 +51,9 @@ public struct TrainingPosition: Sendable, Equatable, Codable {
     public var correct: Int
     /// Training seconds before this point (wall time of earlier sessions).
     public var seconds: Double
+    /// With clipping, the epoch's sum of gradient norms and count of clipped steps so far.
+    public var gradientNormSum: Double = 0
+    public var clippedSteps: Int = 0
 
     /// The very beginning.
     public static let start = TrainingPosition(epoch: 1, stepsDone: 0, globalStep: 0, lossSum: 0, correct: 0, seconds: 0)
@@ -56,13 +67,18 @@ public final class TrainingLoop {
     public var sampleCount: Int { data.count }
     private let train: TrainSpec
     private let lossFunction: LossFunction
-    private let optimizer: SGD
+    /// The update rule and its state, the learning rate per epoch, and optional clipping.
+    public let optimizer: Optimizer
+    public let schedule: LearningRateSchedule
+    private let clipping: GradientClipping?
     private var order: [Int]
     private var batchTargets: [Float]
     private let seed: UInt64
     /// Called after each step's backward pass, before the update, with (epoch, step in the run,
     /// batch size, batch loss): the network holds that batch's activations and gradients.
     public var afterBackward: ((_ epoch: Int, _ step: Int, _ batch: Int, _ loss: Double) -> Void)?
+    /// Called at the end of each epoch, before the schedule sees it, to add validation metrics.
+    public var validate: ((inout EpochRecord) -> Void)?
 
     /// Prepares memory for training `network` (parameters already initialized) on `data`.
     public init(network: Network, data: Dataset, train: TrainSpec, seed: UInt64) {
@@ -73,9 +89,10 @@ public final class TrainingLoop {
         self.train = train
         lossFunction = LossFunction(train.loss, outputActivation: network.graph.nodes[network.graph.output].op.activation)
         network.outputGradientIsPreactivation = lossFunction.gradientIsPreactivation
-        switch train.optimizer {
-        case .sgd(let spec): optimizer = SGD(spec, graph: network.graph)
-        }
+        let sweep = ParameterSweep(graph: network.graph)
+        optimizer = makeOptimizer(train.optimizer, sweep: sweep)
+        schedule = LearningRateSchedule(train)
+        clipping = train.clip.map { GradientClipping($0, sweep: sweep) }
         order = Array(0..<data.count)
         batchTargets = [Float](repeating: 0, count: network.batchCapacity * data.targetWidth)
         self.seed = seed
@@ -83,9 +100,6 @@ public final class TrainingLoop {
 
     /// Steps in one epoch (the last batch may be smaller).
     public var stepsPerEpoch: Int { (data.count + network.batchCapacity - 1) / network.batchCapacity }
-
-    /// The optimizer's state arena (SGD's velocity), nil when it keeps none; checkpoints save it.
-    public var optimizerState: ParameterArena? { optimizer.velocity }
 
     /// Runs the epochs from `position` on (parameters and optimizer state as they were there),
     /// calling `onEpoch` after each. Stops early if the loss stops being finite, or after the step
@@ -104,6 +118,8 @@ public final class TrainingLoop {
             var lossSum = resuming ? position.lossSum : 0
             var correct = resuming ? position.correct : 0
             var step = resuming ? position.stepsDone : 0
+            var (normSum, clippedSteps) = resuming ? (position.gradientNormSum, position.clippedSteps) : (0, 0)
+            let learningRate = schedule.rate(forEpoch: epoch)
             for first in stride(from: step * network.batchCapacity, to: data.count, by: network.batchCapacity) {
                 step += 1
                 let n = min(network.batchCapacity, data.count - first)
@@ -119,18 +135,27 @@ public final class TrainingLoop {
                 network.backward(batch: n, accumulateParameterGradients: false)  // overwrites: zero + accumulate in one
                 globalStep += 1
                 afterBackward?(epoch, globalStep, n, batchLoss)
-                optimizer.step(
-                    parameters: network.parameters.base, gradients: network.gradients.base,
-                    count: network.graph.arenaCount, pool: network.pool)
+                if let clip = clipping?.apply(network.gradients.base) {
+                    (normSum, clippedSteps) = (normSum + clip.norm, clippedSteps + (clip.clipped ? 1 : 0))
+                }
+                optimizer.step(parameters: network.parameters.base, gradients: network.gradients.base,
+                               learningRate: learningRate, pool: network.pool)
                 lossSum += batchLoss
                 if shouldStop() && first + n < data.count {
                     return .interrupted(TrainingPosition(epoch: epoch, stepsDone: step, globalStep: globalStep,
-                                                         lossSum: lossSum, correct: correct, seconds: seconds()))
+                                                         lossSum: lossSum, correct: correct, seconds: seconds(),
+                                                         gradientNormSum: normSum, clippedSteps: clippedSteps))
                 }
             }
-            onEpoch(EpochRecord(
+            var record = EpochRecord(
                 epoch: epoch, loss: lossSum / Double(data.count), accuracy: Double(correct) / Double(data.count),
-                seconds: seconds()))
+                seconds: seconds(), learningRate: learningRate)
+            if clipping != nil {
+                (record.gradientNorm, record.clippedFraction) = (normSum / Double(step), Double(clippedSteps) / Double(step))
+            }
+            validate?(&record)
+            schedule.endEpoch(record)
+            onEpoch(record)
             if shouldStop() && epoch < train.epochs {
                 return .interrupted(TrainingPosition(epoch: epoch + 1, stepsDone: 0, globalStep: globalStep,
                                                      lossSum: 0, correct: 0, seconds: seconds()))
