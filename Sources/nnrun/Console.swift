@@ -19,10 +19,3 @@ enum Console {
         String(format: "%.\(digits)f", value)
     }
 }
-
-extension String {
-    /// The string right-aligned in a field of `width` characters.
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-}

@@ -1,5 +1,5 @@
 // `nnrun run CONFIG` (or just `nnrun CONFIG`): trains, prints progress (see Progress.swift; none
-// with --quiet) and one summary line, and says where the outputs are. `--resume DIR`
+// with --quiet) and one summary line with a sparkline of the loss by epoch, and says where the outputs are. `--resume DIR`
 // continues an interrupted run from its checkpoint — refused, with the differences shown, if the
 // resolved config is not the one the run started with. Ctrl-C or SIGTERM stops after the current
 // step with a checkpoint and prints the command that resumes.
@@ -60,7 +60,8 @@ struct RunCommand: ParsableCommand {
         switch result.outcome {
         case .completed:
             let last = result.last
-            Console.out("\(config.name): \(epochs) epochs in \(seconds) s, loss \(Console.number(last?.loss ?? .nan)), accuracy \(Console.number(last?.accuracy ?? .nan, digits: 3)) → \(config.output.dir)/")
+            let curve = Sparkline.text(CSVTable.read("\(config.output.dir)/metrics.csv")?.numbers("loss") ?? [], width: 20, log: true)
+            Console.out("\(config.name): \(epochs) epochs in \(seconds) s, loss \(Console.number(last?.loss ?? .nan)) \(curve), accuracy \(Console.number(last?.accuracy ?? .nan, digits: 3)) → \(config.output.dir)/")
         case .diverged(let epoch, let step, let loss):
             Console.error("error: \(config.name): the loss became \(loss) at epoch \(epoch), step \(step); training stopped. \(config.output.dir)/metrics.csv keeps the \(epoch - 1) completed epochs.")
             Console.error("note: lower train.optimizer.learning_rate, or check the data for extreme values")
