@@ -11,10 +11,10 @@ import Testing
 
     @Test func reportCoversRunsSweepsAndDiagnosesDeterministically() throws {
         let directory = try Nnrun.temporaryDirectory()
-        let sweep = try ReportFixtures.xorSweep(in: directory)
+        let shared = try ReportFixtures.shared.get()
+        let (sweep, diagnoses) = (shared.sweep, Array(shared.diagnoses.prefix(2)))
         let he = try ReportFixtures.run("configs/xor_he.yaml", ["train.epochs=200", "output.layer_stats=50"], in: directory, name: "xor_he")
         let zeros = try ReportFixtures.run("configs/xor_zeros.yaml", ["train.epochs=200"], in: directory, name: "xor_zeros")
-        let diagnoses = try ReportFixtures.diagnoses(["relu50_he", "relu50_random_std001"], in: directory)
         let out = directory.appendingPathComponent("report.html").path
         let arguments = ["report", he, zeros, sweep] + diagnoses + ["--out", out, "--loss-scale", "log"]
         let first = try Nnrun.run(arguments)
@@ -30,7 +30,7 @@ import Testing
             #expect(html.contains(heading), "missing \(heading)")
         }
         #expect(html.contains("init=glorot_uniform (2 seeds)"))
-        #expect(html.contains("relu50_random_std001"))
+        #expect(html.contains("relu50_glorot"))
         #expect(html.contains("<summary>config.yaml of xor_he"))
         // Runs: loss and accuracy; sweep: two curve and two dot charts; depth: activation and gradient std.
         #expect(html.components(separatedBy: "<svg ").count - 1 == 8)
@@ -39,8 +39,7 @@ import Testing
     @Test func textReportPrintsAlignedTablesWithSparklines() throws {
         let directory = try Nnrun.temporaryDirectory()
         let he = try ReportFixtures.run("configs/xor_he.yaml", ["train.epochs=300"], in: directory, name: "xor_he")
-        let diagnoses = try ReportFixtures.diagnoses(["relu50_he"], in: directory)
-        let result = try Nnrun.run(["report", "--text", he] + diagnoses)
+        let result = try Nnrun.run(["report", "--text", he, try ReportFixtures.shared.get().diagnoses[0]])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let header = try #require(lines.first { $0.hasPrefix("run ") })
@@ -59,9 +58,8 @@ import Testing
         let summary = try #require(run.stdout.split(separator: "\n").last)
         #expect(summary.hasPrefix("xor_he: 100 epochs in"))
         #expect(summary.filter { Self.blocks.contains($0) }.count == 20, "\(summary)")
-        let sweepDir = try ReportFixtures.xorSweep(in: directory, seeds: 1)
-        let status = try Nnrun.run(["sweep", directory.appendingPathComponent("xor_init_short.yaml").path, "--runs-dir",
-                                    (sweepDir as NSString).deletingLastPathComponent, "--status"])
+        let shared = try ReportFixtures.shared.get()
+        let status = try Nnrun.run(["sweep", shared.sweepFile, "--runs-dir", (shared.sweep as NSString).deletingLastPathComponent, "--status"])
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains("loss curve"))
         let zerosRow = try #require(status.stdout.split(separator: "\n").first { $0.hasPrefix("zeros") })

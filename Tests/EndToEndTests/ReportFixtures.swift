@@ -1,13 +1,31 @@
 // Real outputs for the report tests, made with the built binary in a temporary directory: a short
 // XOR initializer sweep (four initializers × two seeds, 300 epochs), single runs, and `nnrun
-// diagnose` outputs of the deep ReLU configs, one directory per config.
+// diagnose` outputs of the deep ReLU configs, one directory per config. The sweep and the
+// diagnoses are made once and shared by the tests that only read them.
 
 import Foundation
 import Testing
 
 enum ReportFixtures {
+    /// What several report tests read, made once per test process: the short sweep (its file and
+    /// directory) and the diagnoses of relu50_he, relu50_glorot and relu50_random_std001.
+    struct Shared: Sendable {
+        let directory: URL
+        let sweepFile: String
+        let sweep: String
+        let diagnoses: [String]
+    }
+
+    static let shared: Result<Shared, any Error> = Result {
+        let directory = try Nnrun.temporaryDirectory()
+        let sweep = try xorSweep(in: directory)
+        let made = try diagnoses(["relu50_he", "relu50_glorot", "relu50_random_std001"], in: directory)
+        return Shared(directory: directory, sweepFile: directory.appendingPathComponent("xor_init_short.yaml").path, sweep: sweep,
+                      diagnoses: made)
+    }
+
     /// Trains the short XOR sweep into `directory`/runs and returns the sweep's directory.
-    static func xorSweep(in directory: URL, seeds: Int = 2) throws -> String {
+    static func xorSweep(in directory: URL) throws -> String {
         let file = directory.appendingPathComponent("xor_init_short.yaml").path
         try """
             name: xor_init_short
@@ -19,7 +37,7 @@ enum ReportFixtures {
                   - model.layers[1].init
                 values: [zeros, random, he, glorot_uniform]
               train.epochs: [300]
-            seeds: \(seeds)
+            seeds: 2
             success: accuracy >= 1.0
             """.write(toFile: file, atomically: true, encoding: .utf8)
         let runs = directory.appendingPathComponent("runs").path
