@@ -42,6 +42,8 @@ struct PlotCommand: ParsableCommand {
         }
         let target = out ?? ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(columns.joined(separator: "_") + ".svg")
         do {
+            let directory = (target as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try AtomicFile.createDirectory(directory) }
             try AtomicFile.write(Data(svg.utf8), to: target)
         } catch {
             Console.error("error: \(error)")

@@ -42,6 +42,8 @@ struct ReportCommand: ParsableCommand {
         options.lossScale = lossScale.kind
         let html = ReportPage.html(sources, paths: paths, options: options)
         do {
+            let directory = (out as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try AtomicFile.createDirectory(directory) }
             try AtomicFile.write(Data(html.utf8), to: out)
         } catch {
             Console.error("error: \(error)")

@@ -25,6 +25,7 @@ public struct DotChart: Sendable {
     public var yScale: ScaleKind = .linear
     public var groups: [DotGroup]
     public var width = 640.0
+    /// Height with one line of category labels; turned labels make the chart taller.
     public var height = 320.0
 
     public init(title: String, xLabel: String, yLabel: String, groups: [DotGroup]) {
@@ -45,12 +46,12 @@ public struct DotChart: Sendable {
         let widest = groups.map { TextMetrics.width($0.label, size: Axis.fontSize) }.max() ?? 0
         let turned = widest > slot - 6
         let labelDepth = turned ? widest * 0.57 + 16 : 18
-        let bottom = labelDepth + 30
-        let area = PlotArea(left: left, top: top, width: width - left - 18, height: height - top - bottom)
+        let area = PlotArea(left: left, top: top, width: width - left - 18, height: height - top - 48)
         let y = Scale(yScale, values: values, start: area.bottom, end: area.top)
+        let total = area.bottom + labelDepth + 46  // turned labels add height below the plot
 
         var svg = MarkupWriter()
-        Axis.openChart(width: width, height: height + 16, title: title, into: &svg)
+        Axis.openChart(width: width, height: total, title: title, into: &svg)
         Axis.drawY(y, area: area, title: yLabel, into: &svg)
         for (index, group) in groups.enumerated() {
             let center = area.left + slot * (Double(index) + 0.5)
@@ -63,8 +64,8 @@ public struct DotChart: Sendable {
             drawGroup(group, center: center, slot: slot, y: y, into: &svg)
         }
         Axis.drawFrame(area, into: &svg)
-        svg.element("text", [("x", f(area.left + area.width / 2)), ("y", f(height - 6)), ("text-anchor", "middle"), ("class", "axis-title")], text: xLabel)
-        Axis.drawNote("large marker: mean · open circles: each seed · whisker: lowest to highest", x: area.left, y: height + 10, into: &svg)
+        svg.element("text", [("x", f(area.left + area.width / 2)), ("y", f(total - 22)), ("text-anchor", "middle"), ("class", "axis-title")], text: xLabel)
+        Axis.drawNote("large marker: mean · open circles: each seed · whisker: lowest to highest", x: area.left, y: total - 6, into: &svg)
         svg.close("svg")
         return svg.text
     }
