@@ -1,7 +1,7 @@
 // What a report is made of, read from disk: runs (metrics.csv with the run's summary.json,
-// config.yaml and layers.csv beside it), sweeps (manifest.json, summary.csv, aggregate.csv and each
-// run's directory) and depth profiles (activation and gradient std per layer, from `nnrun diagnose`
-// or from a run's layers.csv). Missing or damaged optional files are left out, never fatal.
+// config.yaml and layers.csv beside it) and sweeps (manifest.json, aggregate.csv and each run's
+// directory); depth profiles are in DepthProfile.swift. Missing or damaged optional files are left
+// out, never fatal.
 
 import Foundation
 
@@ -108,36 +108,5 @@ public struct SweepData: Sendable {
                        data: exists ? RunData(directory: dir, metricsPath: "\(dir)/metrics.csv") : nil)
         }
         aggregate = CSVTable.read("\(directory)/aggregate.csv")
-    }
-}
-
-/// Activation and gradient standard deviation by layer, one line of a depth-profile chart.
-public struct DepthSeries: Sendable {
-    public let label: String
-    public let layers: [String]
-    public let activationStd: [Double]
-    public let gradientStd: [Double]
-
-    /// From `nnrun diagnose`'s CSV (one row per layer).
-    static func fromDiagnosis(_ table: CSVTable, label: String) -> DepthSeries {
-        DepthSeries(label: label, layers: table.strings("layer") ?? [], activationStd: table.numbers("activation_std") ?? [],
-                    gradientStd: table.numbers("gradient_std") ?? [])
-    }
-
-    /// From layers.csv (epoch, step, layer, statistic, value): the first and the last recorded step.
-    static func fromLayerStats(_ table: CSVTable, label: String) -> [DepthSeries] {
-        guard let steps = table.strings("step"), let layers = table.strings("layer"), let statistics = table.strings("statistic"),
-              let values = table.numbers("value"), let first = steps.first, let last = steps.last else { return [] }
-        return (first == last ? [first] : [first, last]).map { step in
-            var order: [String] = []
-            var activation: [String: Double] = [:], gradient: [String: Double] = [:]
-            for i in steps.indices where steps[i] == step {
-                if !order.contains(layers[i]) { order.append(layers[i]) }
-                if statistics[i] == "activation_std" { activation[layers[i]] = values[i] }
-                if statistics[i] == "gradient_std" { gradient[layers[i]] = values[i] }
-            }
-            return DepthSeries(label: "\(label) step \(step)", layers: order, activationStd: order.map { activation[$0] ?? .nan },
-                               gradientStd: order.map { gradient[$0] ?? .nan })
-        }
     }
 }

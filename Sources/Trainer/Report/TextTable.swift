@@ -1,6 +1,7 @@
 // Terminal output for reports and sweeps: aligned tables (text left, numbers right, two spaces
-// between columns) and sparklines, a curve in eight block characters (▁▂▃▄▅▆▇█) that fits on the
-// line it summarises. Widths count characters, so ±, σ and the blocks line up like letters.
+// between columns), sparklines — a curve in eight block characters (▁▂▃▄▅▆▇█) that fits on the
+// line it summarises — and `nnrun report --text`, which prints the runs, each sweep's aggregate and
+// the depth profile as such tables. Widths count characters, so ±, σ and the blocks line up.
 
 import Foundation
 
@@ -78,5 +79,44 @@ public enum ReportFormat {
         guard let m = Double(mean) else { return mean }
         guard let s = Double(std) else { return number(m) }
         return number(m) + " ± " + number(s)
+    }
+}
+
+public enum TextReport {
+    /// The lines to print for `sources`.
+    public static func lines(_ sources: [ReportSource]) -> [String] {
+        var lines: [String] = []
+        let runs = sources.runs
+        if !runs.isEmpty {
+            lines += ["runs"] + TextTable.render(runRows(runs)) + [""]
+        }
+        for sweep in sources.sweeps {
+            let finished = sweep.runs.filter { $0.data != nil }.count
+            lines.append("sweep \(sweep.name): \(sweep.runs.count) runs, \(finished) with metrics" + (sweep.success.map { "; success: \($0)" } ?? ""))
+            if let aggregate = sweep.aggregate, !aggregate.header.isEmpty {
+                lines += TextTable.render(SweepCharts.aggregateRows(aggregate))
+            }
+            lines.append("")
+        }
+        let depth = sources.depthProfiles
+        if !depth.isEmpty { lines += ["depth profile"] + TextTable.render(DepthCharts.rows(depth)) + [""] }
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    /// Run, epochs, the last row's metrics, validation when there is any, and the loss curve.
+    static func runRows(_ runs: [RunData]) -> [[String]] {
+        let validation = runs.contains { $0.metrics.has("val_loss") }
+        var header = ["run", "epochs", "loss", "accuracy"]
+        if validation { header += ["val_loss", "val_accuracy"] }
+        header += ["status", "loss curve"]
+        let rows = runs.map { run in
+            let last = { (column: String) in run.metrics.numbers(column)?.last.map(ReportFormat.number) ?? "" }
+            var row = [run.label, last("epoch"), last("loss"), last("accuracy")]
+            if validation { row += [last("val_loss"), last("val_accuracy")] }
+            row += [run.summaryValue("status") ?? "", Sparkline.text(run.metrics.numbers("loss") ?? [], log: true)]
+            return row
+        }
+        return [header] + rows
     }
 }

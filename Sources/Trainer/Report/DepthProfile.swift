@@ -1,9 +1,42 @@
-// The seeds' vanishing/exploding picture: activation std and gradient std against layer depth on a
-// log axis, one line per diagnosis (one per initializer when each `nnrun diagnose` output is named
-// after its config). He keeps the ReLU stack's activations level; std 0.01 collapses them towards 0
-// and std 1 blows them up. Exact zeros cannot sit on a log axis and are counted in a note.
+// Depth profiles, the seeds' vanishing/exploding picture: activation std and gradient std per
+// layer, read from `nnrun diagnose`'s CSV (one row per layer) or a run's layers.csv (the first and
+// last recorded step), drawn against layer depth on a log axis, one line per profile (one per
+// initializer when each diagnose output is named after its config). He keeps a ReLU stack's
+// activations level; std 0.01 collapses them towards 0 and std 1 blows them up. Exact zeros and
+// overflowed values cannot sit on a log axis and are counted in a note.
 
 import Foundation
+
+/// Activation and gradient standard deviation by layer, one line of a depth-profile chart.
+public struct DepthSeries: Sendable {
+    public let label: String
+    public let layers: [String]
+    public let activationStd: [Double]
+    public let gradientStd: [Double]
+
+    /// From `nnrun diagnose`'s CSV (one row per layer).
+    static func fromDiagnosis(_ table: CSVTable, label: String) -> DepthSeries {
+        DepthSeries(label: label, layers: table.strings("layer") ?? [], activationStd: table.numbers("activation_std") ?? [],
+                    gradientStd: table.numbers("gradient_std") ?? [])
+    }
+
+    /// From layers.csv (epoch, step, layer, statistic, value): the first and the last recorded step.
+    static func fromLayerStats(_ table: CSVTable, label: String) -> [DepthSeries] {
+        guard let steps = table.strings("step"), let layers = table.strings("layer"), let statistics = table.strings("statistic"),
+              let values = table.numbers("value"), let first = steps.first, let last = steps.last else { return [] }
+        return (first == last ? [first] : [first, last]).map { step in
+            var order: [String] = []
+            var activation: [String: Double] = [:], gradient: [String: Double] = [:]
+            for i in steps.indices where steps[i] == step {
+                if !order.contains(layers[i]) { order.append(layers[i]) }
+                if statistics[i] == "activation_std" { activation[layers[i]] = values[i] }
+                if statistics[i] == "gradient_std" { gradient[layers[i]] = values[i] }
+            }
+            return DepthSeries(label: "\(label) step \(step)", layers: order, activationStd: order.map { activation[$0] ?? .nan },
+                               gradientStd: order.map { gradient[$0] ?? .nan })
+        }
+    }
+}
 
 public enum DepthCharts {
     /// Two charts: activation std and gradient std by depth (1 = the first layer after the input).
