@@ -41,14 +41,7 @@ struct PlotCommand: ParsableCommand {
             throw ExitCode.badInput
         }
         let target = out ?? ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(columns.joined(separator: "_") + ".svg")
-        do {
-            let directory = (target as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try AtomicFile.createDirectory(directory) }
-            try AtomicFile.write(Data(svg.utf8), to: target)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitCode.runFailed
-        }
+        try Console.writeFile(svg, to: target)
         Console.out("wrote \(target)")
     }
 }

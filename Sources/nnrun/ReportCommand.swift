@@ -41,14 +41,7 @@ struct ReportCommand: ParsableCommand {
         options.title = title
         options.lossScale = lossScale.kind
         let html = ReportPage.html(sources, paths: paths, options: options)
-        do {
-            let directory = (out as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try AtomicFile.createDirectory(directory) }
-            try AtomicFile.write(Data(html.utf8), to: out)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitCode.runFailed
-        }
+        try Console.writeFile(html, to: out)
         let profiles = sources.depthProfiles.count
         Console.out("wrote \(out): \(sources.runs.count) run\(sources.runs.count == 1 ? "" : "s"), \(sources.sweeps.count) sweep\(sources.sweeps.count == 1 ? "" : "s"), "
             + "\(profiles) depth profile\(profiles == 1 ? "" : "s")")
