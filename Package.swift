@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"], exclude: ["Corpus"], swiftSettings: cpuFlags),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "TestSupport", "CZlib"], swiftSettings: cpuFlags),
     ]
 )
 

@@ -1,7 +1,9 @@
-// Printing for the command-line tool: results to standard output, problems to standard error, and
-// number formatting shared by the progress and summary lines.
+// Printing for the command-line tool: results to standard output, problems to standard error,
+// number formatting shared by the progress and summary lines, and writing an output file.
 
+import ArgumentParser
 import Foundation
+import Trainer
 
 enum Console {
     /// Prints a line to standard output.
@@ -14,15 +16,21 @@ enum Console {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// Writes `text` to `path` atomically, creating its directory; on failure prints the error and
+    /// exits with the run-failed code.
+    static func writeFile(_ text: String, to path: String) throws(ExitCode) {
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try AtomicFile.createDirectory(directory) }
+            try AtomicFile.write(Data(text.utf8), to: path)
+        } catch {
+            Console.error("error: \(error)")
+            throw .runFailed
+        }
+    }
+
     /// `value` with `digits` decimals (4 by default).
     static func number(_ value: Double, digits: Int = 4) -> String {
         String(format: "%.\(digits)f", value)
-    }
-}
-
-extension String {
-    /// The string right-aligned in a field of `width` characters.
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -24,14 +24,7 @@ struct DiagnoseCommand: ParsableCommand {
         let path = csv ?? "\(experiment.config.output.dir)/diagnosis.csv"
         for line in Self.table(diagnosis) { Console.out(line) }
         for verdict in diagnosis.verdicts { Console.out(verdict) }
-        do {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try AtomicFile.createDirectory(directory) }
-            try AtomicFile.write(Data(diagnosis.csv().utf8), to: path)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitCode.runFailed
-        }
+        try Console.writeFile(diagnosis.csv(), to: path)
         Console.out("batch of \(diagnosis.batch), loss \(Console.number(diagnosis.loss)); wrote \(path)")
     }
 

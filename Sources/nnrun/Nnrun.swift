@@ -1,6 +1,7 @@
 // The root command: `nnrun CONFIG` is `nnrun run CONFIG`; `nnrun validate CONFIG` checks without
 // training; `nnrun config CONFIG` prints the resolved config; `nnrun init` writes the starting
-// parameters; `nnrun bench` measures kernel and training speed. Exit codes are named here once.
+// parameters; `nnrun report` and `nnrun plot` draw the outputs; `nnrun bench` measures kernel and
+// training speed. Exit codes are named here once.
 
 import ArgumentParser
 
@@ -13,7 +14,7 @@ struct Nnrun: ParsableCommand {
             2 bad config, bad data file or bad arguments.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, InitCommand.self, DiagnoseCommand.self, SweepCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, InitCommand.self, DiagnoseCommand.self, SweepCommand.self, ReportCommand.self, PlotCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 

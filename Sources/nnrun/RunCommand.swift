@@ -1,8 +1,8 @@
 // `nnrun run CONFIG` (or just `nnrun CONFIG`): trains, prints progress (see Progress.swift; none
-// with --quiet) and one summary line (and a second one saying why, when early stopping ended
-// training), and says where the outputs are. `--resume DIR` continues an interrupted run from its
-// checkpoint — refused, with the differences shown, if the resolved config is not the one the run
-// started with. Ctrl-C or SIGTERM stops after the current
+// with --quiet) and one summary line with a sparkline of the loss by epoch (and a second line
+// saying why, when early stopping ended training), and says where the outputs are. `--resume DIR`
+// continues an interrupted run from its checkpoint — refused, with the differences shown, if the
+// resolved config is not the one the run started with. Ctrl-C or SIGTERM stops after the current
 // step with a checkpoint and prints the command that resumes.
 
 import ArgumentParser
@@ -62,7 +62,8 @@ struct RunCommand: ParsableCommand {
         case .completed:
             let last = result.last
             let trained = result.stoppedEarly ? "stopped early after epoch \(last?.epoch ?? 0) of \(epochs)" : "\(epochs) epochs"
-            Console.out("\(config.name): \(trained) in \(seconds) s, loss \(Console.number(last?.loss ?? .nan)), accuracy \(Console.number(last?.accuracy ?? .nan, digits: 3)) → \(config.output.dir)/")
+            let curve = Sparkline.text(CSVTable.read("\(config.output.dir)/metrics.csv")?.numbers("loss") ?? [], width: 20, log: true)
+            Console.out("\(config.name): \(trained) in \(seconds) s, loss \(Console.number(last?.loss ?? .nan)) \(curve), accuracy \(Console.number(last?.accuracy ?? .nan, digits: 3)) → \(config.output.dir)/")
             if result.stoppedEarly, let reason = result.stopping.reason {
                 Console.out("  \(reason); its weights are in \(config.output.dir)/best.safetensors")
             }

@@ -112,9 +112,14 @@ struct SweepReport {
         return "\(sweep.name): \(sweep.runs.count) runs — " + counts.joined(separator: ", ") + " (\(context.sweepDir)/)"
     }
 
+    /// The aggregated table, with each parameter point's mean loss curve over its finished runs.
     func printTable(_ states: [SweepRunState]) {
         if let success = sweep.success { Console.out("success: \(success)") }
-        SweepTables.table(sweep, SweepTables.aggregate(rows(states))).forEach(Console.out)
+        let aggregates = SweepTables.aggregate(rows(states))
+        let curves = aggregates.map { aggregate in
+            SweepCharts.meanLossSparkline(zip(sweep.runs, states).filter { $0.0.values == aggregate.values && $0.1.status.isFinished }.map { context.dir($0.0) })
+        }
+        SweepTables.table(sweep, aggregates, curves: curves).forEach(Console.out)
     }
 
     /// `--status`: counts, the table, and what is not finished.

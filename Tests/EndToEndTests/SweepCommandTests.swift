@@ -157,7 +157,7 @@ import Testing
         #expect(Set(try records(runs).values.compactMap { $0["index"] as? Int }) == [0, 1, 2])
         let status = try Nnrun.run(["sweep", file, "--runs-dir", runs, "--status"])
         #expect(status.stdout.contains("tiny: 4 runs — 1 pending, 3 completed"), "\(status.stdout)")
-        #expect(status.stdout.contains("init   train.epochs  runs  accuracy"), "\(status.stdout)")
+        #expect(status.stdout.contains("init   train.epochs  runs       accuracy             loss   success  loss curve"), "\(status.stdout)")
         let slurm = try Nnrun.run(["sweep", file, "--runs-dir", runs, "--slurm", "--mem", "1G"])
         #expect(slurm.status == 0, "\(slurm.stderr)")
         let script = try String(contentsOfFile: "\(runs)/tiny/sweep.sbatch", encoding: .utf8)

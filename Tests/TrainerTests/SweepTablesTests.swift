@@ -84,7 +84,7 @@ import Testing
         #expect(aggregate[1].hasPrefix("zeros,3,2,2,0.6,"))
         #expect(aggregate[1].hasSuffix(",0,0.0"))
         let table = SweepTables.table(sweep, aggregates)
-        #expect(table[0] == "model.layers[0].init      runs  diverged  accuracy       loss             success")
+        #expect(table[0] == "model.layers[0].init      runs  diverged       accuracy             loss    success")
         #expect(table[2].hasSuffix("2/3 (67%)"))
     }
 

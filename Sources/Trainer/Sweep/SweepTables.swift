@@ -137,25 +137,24 @@ public enum SweepTables {
     }
 
     /// The aggregate as aligned text: parameters, finished/total (and diverged, when any did),
-    /// accuracy and loss mean ± std over completed runs, successes/finished.
-    public static func table(_ sweep: Sweep, _ aggregates: [SweepAggregate]) -> [String] {
+    /// accuracy and loss mean ± std over completed runs, successes/finished, and with `curves` (one
+    /// per aggregate) a last column of loss sparklines. Numbers are right-aligned.
+    public static func table(_ sweep: Sweep, _ aggregates: [SweepAggregate], curves: [String]? = nil) -> [String] {
         let showDiverged = aggregates.contains { $0.diverged > 0 }
         var header = sweep.columns + ["runs"] + (showDiverged ? ["diverged"] : []) + ["accuracy", "loss"]
         if sweep.success != nil { header.append("success") }
+        if curves != nil { header.append("loss curve") }
         var rows = [header]
-        for a in aggregates {
+        for (index, a) in aggregates.enumerated() {
             var row = a.values + ["\(a.finished)/\(a.runs)"] + (showDiverged ? [a.diverged == 0 ? "" : String(a.diverged)] : [])
             row += [meanStd(a.finalAccuracy, digits: 3), meanStd(a.finalLoss, digits: 4)]
             if sweep.success != nil {
                 row.append(a.finished == 0 ? "" : "\(a.successes)/\(a.finished)" + String(format: " (%.0f%%)", 100 * (a.successFraction ?? 0)))
             }
+            if let curves { row.append(index < curves.count ? curves[index] : "") }
             rows.append(row)
         }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
-        }
+        return TextTable.render(rows)
     }
 
     // MARK: - Formatting
