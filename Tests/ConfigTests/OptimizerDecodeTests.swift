@@ -93,6 +93,33 @@ import Testing
         #expect(multipliers == [[2, 0.5, 2, 0], [0.25, 1, 4, 3], [2, 1, 2, 0]])
     }
 
+    @Test func normalizationScalesAndShiftsTakeMultipliersToo() throws {
+        let config = try ConfigLoader.decode(yaml: """
+            data: {source: xor}
+            model:
+              input: [2]
+              defaults: {bias_decay_mult: 0}
+              layers:
+                - {name: h, type: dense, units: 3}
+                - {name: bn, type: batch_norm, decay_mult: 0}
+                - {name: ln, type: layer_norm, lr_mult: 0.5, bias_lr_mult: 2}
+                - {name: out, type: dense, units: 1}
+            train: {loss: mse, epochs: 1, optimizer: {type: adamw}}
+            """, file: "test.yaml")
+        let multipliers = config.model.layers.map { layer -> [Double] in
+            switch layer.kind {
+            case .batchNorm(let norm), .layerNorm(let norm):
+                return [norm.weightMultipliers.lr, norm.weightMultipliers.decay, norm.biasMultipliers.lr, norm.biasMultipliers.decay]
+            default: return []
+            }
+        }
+        #expect(multipliers == [[], [1, 0, 1, 0], [0.5, 1, 2, 0], []])
+        // The resolved config keeps them, and reads back equal.
+        let emitted = ConfigEmitter.yaml(config)
+        #expect(emitted.contains("decay_mult: 0"))
+        #expect(ConfigEmitter.yaml(try ConfigLoader.decode(yaml: emitted, file: "resolved.yaml")) == emitted)
+    }
+
     @Test func everyOptimizerProblemIsReportedTogether() {
         let found = diagnostics(minimalConfig.replacing(
             "{type: sgd, learning_rate: 0.1}", with: "{type: rmsprop, learning_rate: -1, alpha: 2, betas: [0.9, 0.9], centered: yes}"))

@@ -150,4 +150,15 @@ import TestSupport
         expectTopological(graph)
         expectPlan(graph, [("b", 2, 2), ("a", 2, 2), ("c", 2, 2)])
     }
+
+    /// The optimizer multipliers of a normalization reach its scale and shift slots; the running
+    /// statistics are not trainable whatever the multipliers say.
+    @Test func normalizationSlotsCarryTheirMultipliers() throws {
+        let spec = NormalizationSpec(weightMultipliers: RateMultipliers(lr: 0.5, decay: 0), biasMultipliers: RateMultipliers(lr: 2, decay: 0))
+        let graph = try GraphBuilder.build(Fixture.model([2], [Fixture.dense("h", 3), Fixture.batchNorm("bn", spec), Fixture.dense("out", 1)]))
+        let bn = graph.parameters.filter { $0.name.hasPrefix("bn.") }
+        #expect(bn.map(\.name) == ["bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"])
+        #expect(bn.map(\.lrMult) == [0.5, 2, 1, 1] && bn.map(\.decayMult) == [0, 0, 1, 1])
+        #expect(bn.map(\.trainable) == [true, true, false, false])
+    }
 }

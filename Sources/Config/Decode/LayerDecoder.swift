@@ -47,8 +47,10 @@ extension ConfigDecoder {
         case "add"?: kind = mergeInputsValid(fields, type: "add", inputs: inputs) ? .add : nil
         case "concat"?: kind = mergeInputsValid(fields, type: "concat", inputs: inputs) ? .concat : nil
         case "dropout"?: kind = dropout(fields, inputs: inputs)
-        case "batch_norm"?: kind = normalization(fields, type: "batch_norm", inputs: inputs).map(LayerKind.batchNorm)
-        case "layer_norm"?: kind = normalization(fields, type: "layer_norm", inputs: inputs).map(LayerKind.layerNorm)
+        case "batch_norm"?:
+            kind = normalization(fields, type: "batch_norm", defaults: defaults, inputs: inputs).map(LayerKind.batchNorm)
+        case "layer_norm"?:
+            kind = normalization(fields, type: "layer_norm", defaults: defaults, inputs: inputs).map(LayerKind.layerNorm)
         default: kind = nil
         }
 

@@ -1,16 +1,20 @@
 // The single-input layers besides dense: `dropout` (`rate`, required) and the normalizations
 // `batch_norm` and `layer_norm` (`eps`, `affine`, `init`, `bias_init`, `activation`, and for batch
 // norm `momentum`). Their defaults are PyTorch's (momentum 0.1, eps 1e-5, affine true, scale ones,
-// shift zeros) and the activation defaults to linear: `model.defaults` applies to dense layers only,
-// so `dense(linear) → batch_norm(relu)` is written as two layers without surprises.
+// shift zeros) and the activation defaults to linear: `model.defaults`' activation and initializers
+// apply to dense layers only, so `dense(linear) → batch_norm(relu)` is written as two layers without
+// surprises. The optimizer multipliers (`lr_mult` …) apply to the scale and shift like a dense
+// layer's weight and bias, over `model.defaults`' (so `bias_decay_mult: 0` there covers β too).
 
 extension ConfigDecoder {
     /// The keys of a dropout layer.
     static let dropoutKeys = ["type", "name", "inputs", "rate"]
     /// The keys of a batch_norm layer.
     static let batchNormKeys = ["type", "name", "inputs", "momentum", "eps", "affine", "init", "bias_init", "activation"]
+        + multiplierKeys
     /// The keys of a layer_norm layer.
     static let layerNormKeys = ["type", "name", "inputs", "eps", "affine", "init", "bias_init", "activation"]
+        + multiplierKeys
 
     /// A dropout layer's settings, or nil after reporting.
     func dropout(_ fields: Fields, inputs: [LayerRef]?) -> LayerKind? {
@@ -22,7 +26,7 @@ extension ConfigDecoder {
     }
 
     /// A batch_norm or layer_norm layer's settings, or nil after reporting.
-    func normalization(_ fields: Fields, type: String, inputs: [LayerRef]?) -> NormalizationSpec? {
+    func normalization(_ fields: Fields, type: String, defaults: LayerDefaults, inputs: [LayerRef]?) -> NormalizationSpec? {
         let oneInput = singleInput(fields, type: type, inputs: inputs)
         let standard = NormalizationSpec()
         let momentum = fields["momentum"].map {
@@ -43,8 +47,11 @@ extension ConfigDecoder {
                    suggestion: "remove it, or set affine: true")
             return nil
         }
-        guard let momentum, let eps, let affine, let weightInit, let biasInit, let activation, oneInput else { return nil }
+        let multipliers = self.multipliers(fields)?.resolved(over: defaults.multipliers)
+        guard let momentum, let eps, let affine, let weightInit, let biasInit, let activation, let multipliers, oneInput
+        else { return nil }
         return NormalizationSpec(momentum: momentum, eps: eps, affine: affine, weightInit: weightInit, biasInit: biasInit,
-                                 activation: activation)
+                                 activation: activation, weightMultipliers: multipliers.weight,
+                                 biasMultipliers: multipliers.bias)
     }
 }

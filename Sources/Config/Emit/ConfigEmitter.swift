@@ -101,13 +101,7 @@ public enum ConfigEmitter {
                 ("init", initializer(dense.weightInit)),
                 ("bias_init", initializer(dense.biasInit)),
             ]
-            // Multipliers only when not all 1, so ordinary layers stay one short line.
-            if dense.weightMultipliers != .one || dense.biasMultipliers != .one {
-                pairs += [
-                    ("lr_mult", double(dense.weightMultipliers.lr)), ("decay_mult", double(dense.weightMultipliers.decay)),
-                    ("bias_lr_mult", double(dense.biasMultipliers.lr)), ("bias_decay_mult", double(dense.biasMultipliers.decay)),
-                ]
-            }
+            pairs += multipliers(weight: dense.weightMultipliers, bias: dense.biasMultipliers)
         case .dropout(let dropout):
             pairs.append(("rate", double(dropout.rate)))
         case .batchNorm(let norm), .layerNorm(let norm):
@@ -115,10 +109,19 @@ public enum ConfigEmitter {
             pairs += [("eps", double(norm.eps)), ("affine", bool(norm.affine))]
             if norm.affine { pairs += [("init", initializer(norm.weightInit)), ("bias_init", initializer(norm.biasInit))] }
             pairs.append(("activation", activation(norm.activation)))
+            if norm.affine { pairs += multipliers(weight: norm.weightMultipliers, bias: norm.biasMultipliers) }
         case .add, .concat:
             break
         }
         return .mapping(pairs, flow: true)
+    }
+
+    /// A layer's optimizer multipliers, all four, or none when all are 1 (so ordinary layers stay
+    /// one short line).
+    private static func multipliers(weight: RateMultipliers, bias: RateMultipliers) -> [(String, EmitNode)] {
+        guard weight != .one || bias != .one else { return [] }
+        return [("lr_mult", double(weight.lr)), ("decay_mult", double(weight.decay)),
+                ("bias_lr_mult", double(bias.lr)), ("bias_decay_mult", double(bias.decay))]
     }
 
     /// An activation: its name when its parameters are the defaults, else a flow mapping.

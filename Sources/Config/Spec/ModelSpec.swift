@@ -143,15 +143,21 @@ public struct NormalizationSpec: Sendable, Equatable {
     public var biasInit: InitializerSpec
     /// Applied after the affine transform (linear).
     public var activation: Activation
+    /// Learning-rate and weight-decay multipliers of the scale and of the shift.
+    public var weightMultipliers: RateMultipliers
+    public var biasMultipliers: RateMultipliers
 
     public init(momentum: Double = Defaults.batchNormMomentum, eps: Double = Defaults.normalizationEps,
                 affine: Bool = true, weightInit: InitializerSpec = .ones, biasInit: InitializerSpec = .zeros,
-                activation: Activation = .linear) {
+                activation: Activation = .linear, weightMultipliers: RateMultipliers = .one,
+                biasMultipliers: RateMultipliers = .one) {
         self.momentum = momentum
         self.eps = eps
         self.affine = affine
         self.weightInit = weightInit
         self.biasInit = biasInit
         self.activation = activation
+        self.weightMultipliers = weightMultipliers
+        self.biasMultipliers = biasMultipliers
     }
 }

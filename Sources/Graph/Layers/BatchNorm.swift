@@ -41,6 +41,8 @@ enum NormalizationSlots {
                             activation: spec.activation, trainable: true, parameters: &parameters, offset: &offset)
         let bias = append(layer: layer, role: "bias", width: width, initializer: spec.biasInit,
                           activation: spec.activation, trainable: true, parameters: &parameters, offset: &offset)
+        (parameters[weight].lrMult, parameters[weight].decayMult) = (spec.weightMultipliers.lr, spec.weightMultipliers.decay)
+        (parameters[bias].lrMult, parameters[bias].decayMult) = (spec.biasMultipliers.lr, spec.biasMultipliers.decay)
         return (weight, bias)
     }
 
