@@ -15,7 +15,7 @@ enum GemmTile {
     /// Columns of C per micro-tile (two SIMD8 vectors).
     static let nr = 16
     /// Depth of one packed block (A micro-panel 6 KiB, B micro-panel 16 KiB: both fit in L1).
-    static let kc = 256
+    static let kc = 400
     /// Rows of A packed at a time (a 144 × 256 block is 144 KiB, resident in L2).
     static let mc = 144
     /// Columns of B packed at a time (a 256 × 2048 block is 2 MiB, in L3).
