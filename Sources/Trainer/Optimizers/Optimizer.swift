@@ -81,20 +81,7 @@ public final class ParameterSweep: @unchecked Sendable {
             return
         }
         let parts = pool.activeThreads
-        Self.parallel(parts: parts, pool: pool) { part in job.run(part: part, of: parts) }
-    }
-
-    /// Calls `body(part)` for every part on the pool. The closure does not escape, so its context
-    /// stays on the stack: nothing is allocated.
-    private static func parallel(parts: Int, pool: WorkerPool, _ body: (Int) -> Void) {
-        withoutActuallyEscaping(body) { body in
-            var body = body
-            withUnsafeMutablePointer(to: &body) { pointer in
-                pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
-                    raw.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
-                }
-            }
-        }
+        pool.run(parts: parts) { part in job.run(part: part, of: parts) }
     }
 }
 

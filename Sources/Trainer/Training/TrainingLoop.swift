@@ -185,19 +185,29 @@ public final class TrainingLoop {
         }
     }
 
-    /// Copies samples `order[first ..< first + n]` into the network input and the batch targets.
+    /// Copies samples `order[first ..< first + n]` into the network input and the batch targets,
+    /// split by rows over the network's threads when the batch is large (each row is one copy, so
+    /// the result does not depend on the split).
     private func loadBatch(from first: Int, count n: Int) {
         let fw = data.featureWidth, tw = data.targetWidth
-        let input = network.input
-        let order = self.order, batch = batchTargets.baseAddress!
+        let input = network.input, order = self.order, batch = batchTargets.baseAddress!
         data.features.withUnsafeBufferPointer { features in
             data.targets.withUnsafeBufferPointer { targets in
-                for row in 0..<n {
-                    let sample = order[first + row]
-                    (input + row * fw).update(from: features.baseAddress! + sample * fw, count: fw)
-                    (batch + row * tw).update(from: targets.baseAddress! + sample * tw, count: tw)
+                let features = features.baseAddress!, targets = targets.baseAddress!
+                func copy(rows: Range<Int>) {
+                    for row in rows {
+                        let sample = order[first + row]
+                        (input + row * fw).update(from: features + sample * fw, count: fw)
+                        (batch + row * tw).update(from: targets + sample * tw, count: tw)
+                    }
                 }
+                let pool = network.pool, parts = pool.activeThreads
+                guard parts > 1 && n * (fw + tw) >= Self.parallelLoadFloats else { return copy(rows: 0..<n) }
+                pool.run(parts: parts) { part in copy(rows: n * part / parts ..< n * (part + 1) / parts) }
             }
         }
     }
+
+    /// Floats per batch below which loading stays on the calling thread.
+    static let parallelLoadFloats = 1 << 15
 }
