@@ -37,7 +37,7 @@ enum PackedGemm {
         var jc = cols.lowerBound
         while jc < cols.upperBound {
             let nc = min(GemmTile.nc, cols.upperBound - jc)
-            // K in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16: a shallow last block
+            // K in equal blocks of at most KC (784 = 2 × 392, and 1024 = 3 × 342 rather than 2 × 400 + 224: a shallow last block
             // is mostly epilogue). The blocks depend on K alone, so every thread sums alike.
             let kBlocks = (p.k + GemmTile.kc - 1) / GemmTile.kc
             let kcStep = (p.k + kBlocks - 1) / kBlocks
