@@ -78,19 +78,6 @@ public final class WorkerPool: @unchecked Sendable {
         }
         state.dispatch(parts: parts, context: context, task: task)
     }
-
-    /// Calls `body(p)` for every part `p` in `0..<parts`, like `run(parts:context:_:)`. The closure
-    /// does not escape, so its context stays on the stack: nothing is allocated.
-    func run(parts: Int, _ body: (Int) -> Void) {
-        withoutActuallyEscaping(body) { body in
-            var body = body
-            withUnsafeMutablePointer(to: &body) { pointer in
-                run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
-                    raw.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
-                }
-            }
-        }
-    }
 }
 
 /// What a new worker thread needs to start.

@@ -189,25 +189,48 @@ public final class TrainingLoop {
     /// split by rows over the network's threads when the batch is large (each row is one copy, so
     /// the result does not depend on the split).
     private func loadBatch(from first: Int, count n: Int) {
-        let fw = data.featureWidth, tw = data.targetWidth
-        let input = network.input, order = self.order, batch = batchTargets.baseAddress!
         data.features.withUnsafeBufferPointer { features in
             data.targets.withUnsafeBufferPointer { targets in
-                let features = features.baseAddress!, targets = targets.baseAddress!
-                func copy(rows: Range<Int>) {
-                    for row in rows {
-                        let sample = order[first + row]
-                        (input + row * fw).update(from: features + sample * fw, count: fw)
-                        (batch + row * tw).update(from: targets + sample * tw, count: tw)
+                let pool = network.pool
+                var rows = BatchRows(
+                    order: UnsafePointer(order.baseAddress! + first), features: features.baseAddress!,
+                    targets: targets.baseAddress!, input: network.input, batch: batchTargets.baseAddress!,
+                    featureWidth: data.featureWidth, targetWidth: data.targetWidth, count: n, parts: pool.activeThreads)
+                guard rows.parts > 1 && n * (rows.featureWidth + rows.targetWidth) >= Self.parallelLoadFloats else {
+                    return rows.copy(0..<n)
+                }
+                withUnsafeMutablePointer(to: &rows) { pointer in
+                    pool.run(parts: pointer.pointee.parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
+                        let rows = raw.assumingMemoryBound(to: BatchRows.self).pointee
+                        rows.copy(rows.count * part / rows.parts ..< rows.count * (part + 1) / rows.parts)
                     }
                 }
-                let pool = network.pool, parts = pool.activeThreads
-                guard parts > 1 && n * (fw + tw) >= Self.parallelLoadFloats else { return copy(rows: 0..<n) }
-                pool.run(parts: parts) { part in copy(rows: n * part / parts ..< n * (part + 1) / parts) }
             }
         }
     }
 
     /// Floats per batch below which loading stays on the calling thread.
     static let parallelLoadFloats = 1 << 15
+}
+
+/// Where one batch's rows come from and go, and how the copy is split: plain values, handed to
+/// the pool's parts by pointer, so loading allocates nothing.
+private struct BatchRows {
+    /// The batch's sample indices, from its first row on.
+    let order: UnsafePointer<Int>
+    let features: UnsafePointer<Float>, targets: UnsafePointer<Float>
+    let input: UnsafeMutablePointer<Float>, batch: UnsafeMutablePointer<Float>
+    let featureWidth: Int, targetWidth: Int
+    /// Rows in the batch, and the parts the copy is split into.
+    let count: Int, parts: Int
+
+    /// Copies batch rows `rows` (features into the input, targets into the batch targets).
+    func copy(_ rows: Range<Int>) {
+        let fw = featureWidth, tw = targetWidth
+        for row in rows {
+            let sample = order[row]
+            (input + row * fw).update(from: features + sample * fw, count: fw)
+            (batch + row * tw).update(from: targets + sample * tw, count: tw)
+        }
+    }
 }
