@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // nnrun: a declarative, config-driven neural-network trainer.
-// Imports run one way: CYAML <- Config <- Graph <- Trainer <- nnrun (CZlib <- Trainer for gzip).
+// Imports run one way: CYAML <- Config <- Graph <- Trainer <- nnrun (CZlib <- Trainer for gzip, CPrefetch <- Trainer for the GEMM).
 import PackageDescription
 
 #if arch(x86_64)
@@ -35,9 +35,11 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Header-only (static inline prefetch hints for the GEMM); nothing to link.
+        .systemLibrary(name: "CPrefetch"),
         .target(name: "Config", dependencies: ["CYAML"], swiftSettings: cpuFlags),
         .target(name: "Graph", dependencies: ["Config"], swiftSettings: numericFlags),
-        .target(name: "Trainer", dependencies: ["Graph", "CZlib"], swiftSettings: numericFlags),
+        .target(name: "Trainer", dependencies: ["Graph", "CZlib", "CPrefetch"], swiftSettings: numericFlags),
         .executableTarget(
             name: "nnrun",
             dependencies: [

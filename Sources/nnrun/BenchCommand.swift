@@ -18,6 +18,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "What to measure: all, gemm or train.")
     var only: Part = .all
 
+    @Option(help: "Only the GEMM shapes and training cases whose name contains this text (e.g. 2048, deep, XOR).")
+    var match: String?
+
     @Option(help: "Alternating rounds per measurement (the median is reported).")
     var rounds = 5
 
@@ -38,6 +41,11 @@ struct BenchCommand: ParsableCommand {
         guard seconds > 0 && seconds <= 60 else { throw ValidationError("--seconds must be in (0, 60]") }
     }
 
+    /// Whether `--match` lets the shape or case called `name` run.
+    func selected(_ name: String) -> Bool {
+        match.map { name.localizedCaseInsensitiveContains($0) } ?? true
+    }
+
     func run() throws {
         if _isDebugAssertConfiguration() {
             Console.error("warning: this is a debug build; numbers are meaningless. Use: swift run -c release nnrun bench")
@@ -51,7 +59,7 @@ struct BenchCommand: ParsableCommand {
         if only != .train {
             let pools = threads.map { WorkerPool(threads: $0) }
             if !json { Console.out("\nGEMM GFLOP/s" + threads.map { "  \(String($0).leftPadded(to: 4))t" }.joined()) }
-            for shape in GemmShape.standard {
+            for shape in GemmShape.standard where selected(shape.name) {
                 let values = GemmBenchmark.measure(shape, pools: pools, rounds: rounds, seconds: seconds, cpuTime: cpuTime)
                 gemmRows.append([
                     "name": shape.name, "m": shape.m, "n": shape.n, "k": shape.k, "numpy": shape.numpy,
@@ -66,7 +74,7 @@ struct BenchCommand: ParsableCommand {
         }
         if only != .gemm {
             if !json { Console.out("\nTraining (same executor as nnrun run)") }
-            for c in TrainingCase.standard {
+            for c in TrainingCase.standard where selected(c.name) {
                 let values = try TrainingBenchmark.measure(c, threads: threads, rounds: rounds, cpuTime: cpuTime)
                 trainRows.append([
                     "name": c.name, "unit": c.unit,

@@ -93,8 +93,10 @@ import Testing
     }
 
     /// Products above the parallel threshold, split by rows and by columns: one and two threads agree
-    /// bit for bit.
-    @Test(arguments: [Shape(n: 130, inF: 70, outF: 40), Shape(n: 20, inF: 300, outF: 90), Shape(n: 97, inF: 61, outF: 200)])
+    /// bit for bit. (130, 70, 40) and (128, 256, 10) split the weight gradient's columns, so two
+    /// threads read the transposed dZ in place where one thread packs it (edge rows included).
+    @Test(arguments: [Shape(n: 130, inF: 70, outF: 40), Shape(n: 20, inF: 300, outF: 90), Shape(n: 97, inF: 61, outF: 200),
+                      Shape(n: 128, inF: 256, outF: 10)])
     func twoThreadsGiveTheSameBitsAsOne(_ s: Shape) {
         let (n, inF, outF) = (s.n, s.inF, s.outF)
         #expect(n * inF * outF >= Gemm.parallelMACs)

@@ -37,7 +37,7 @@ enum PackedGemm {
         var jc = cols.lowerBound
         while jc < cols.upperBound {
             let nc = min(GemmTile.nc, cols.upperBound - jc)
-            // K in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16: a shallow last block
+            // K in equal blocks of at most KC (784 = 2 × 392, and 1024 = 3 × 342 rather than 2 × 400 + 224: a shallow last block
             // is mostly epilogue). The blocks depend on K alone, so every thread sums alike.
             let kBlocks = (p.k + GemmTile.kc - 1) / GemmTile.kc
             let kcStep = (p.k + kBlocks - 1) / kBlocks
@@ -51,10 +51,14 @@ enum PackedGemm {
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mc = min(GemmTile.mc, rows.upperBound - ic)
-                    // A row-major A is read in place (6 row streams) where that measured faster
-                    // (`nnrun bench --cpu-time`: K ≥ 64 and M ≤ 256; packing won from M = 512 and for
-                    // tiny K); a transposed A is always packed.
-                    let direct = !p.aTransposed && p.k >= 64 && p.m <= 256
+                    // A is read in place where that measured faster (`nnrun bench`): a row-major A as
+                    // 6 row streams when K ≥ 64 and M ≤ 256 (packing won from M = 512 and for tiny
+                    // K); a transposed A as 6 adjacent values per k (its packed layout, with stride
+                    // lda) when this call has at most 256 of C's columns and another thread the
+                    // rest, which would pack the same A (deep dZᵀ·x on 2 threads 160 → 166 GFLOP/s;
+                    // on one thread, or with more columns, packing is faster).
+                    let shared = p.aTransposed && cols.count < p.n && cols.count <= 256
+                    let direct = p.k >= 64 && p.m <= 256 && (!p.aTransposed || shared)
                     if !direct { packA(p, i0: ic, mc: mc, k0: pc, kc: kc, into: aPack) }
                     var jr = 0
                     while jr < nc {
@@ -67,7 +71,13 @@ enum PackedGemm {
                         var ir = 0
                         while ir < mc {
                             let height = min(GemmTile.mr, mc - ir)
-                            if direct {
+                            if direct && p.aTransposed {
+                                MicroKernel.run(
+                                    kc: kc, a: p.a + pc * p.lda + ic + ir, rowOffsets: .strided(1, rows: height),
+                                    step: p.lda, b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
+                                    cols: width, add: add, bias: bias, activation: activation,
+                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, slope: p.slope, tile: tile)
+                            } else if direct {
                                 MicroKernel.run(
                                     kc: kc, a: p.a + (ic + ir) * p.lda + pc, rowOffsets: .strided(p.lda, rows: height),
                                     step: 1, b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,

@@ -50,7 +50,7 @@ public final class Adam: Optimizer {
                       oneMinusBeta1: Float(1 - spec.beta1), beta2: Float(spec.beta2), oneMinusBeta2: Float(1 - spec.beta2),
                       biasCorrection1: 1 - pow(spec.beta1, t), biasCorrection2Root: Float((1 - pow(spec.beta2, t)).squareRoot()),
                       eps: Float(spec.eps))
-        sweep.run(job, pool: pool)
+        sweep.run(job, pool: pool) { raw, part, _ in ParameterSweep.runPart(of: Job.self, raw, part) }
     }
 
     struct Job: OptimizerJob {

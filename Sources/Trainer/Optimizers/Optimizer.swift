@@ -74,27 +74,31 @@ public final class ParameterSweep: @unchecked Sendable {
     /// A state arena for this sweep's tensors, all zero.
     func arena() -> ParameterArena { ParameterArena(count: count) }
 
-    /// Runs `job` over every tensor, on the pool's threads when the arena is large.
-    func run<Job: OptimizerJob>(_ job: Job, pool: WorkerPool?) {
+    /// Runs `job` over every tensor, on the pool's threads when the arena is large. `task` is
+    /// `{ raw, part, _ in ParameterSweep.runPart(of: Job.self, raw, part) }`, written where `Job`
+    /// is a concrete type: a C function pointer cannot be generic, and a Swift closure over the
+    /// generic job allocated its context on every step.
+    func run<Job: OptimizerJob>(_ job: Job, pool: WorkerPool?, task: WorkerPool.Task) {
         guard let pool, count >= Self.parallelCount, pool.activeThreads > 1 else {
             job.run(part: 0, of: 1)
             return
         }
-        let parts = pool.activeThreads
-        Self.parallel(parts: parts, pool: pool) { part in job.run(part: part, of: parts) }
+        var parallel = Parallel(job: job, parts: pool.activeThreads)
+        withUnsafeMutablePointer(to: &parallel) { pointer in
+            pool.run(parts: pointer.pointee.parts, context: UnsafeMutableRawPointer(pointer), task)
+        }
     }
 
-    /// Calls `body(part)` for every part on the pool. The closure does not escape, so its context
-    /// stays on the stack: nothing is allocated.
-    private static func parallel(parts: Int, pool: WorkerPool, _ body: (Int) -> Void) {
-        withoutActuallyEscaping(body) { body in
-            var body = body
-            withUnsafeMutablePointer(to: &body) { pointer in
-                pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
-                    raw.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
-                }
-            }
-        }
+    /// A job split into `parts`, handed to the pool's threads by pointer.
+    struct Parallel<Job: OptimizerJob> {
+        let job: Job
+        let parts: Int
+    }
+
+    /// Runs part `part` of the `Parallel<Job>` that `context` points to.
+    static func runPart<Job: OptimizerJob>(of _: Job.Type, _ context: UnsafeMutableRawPointer, _ part: Int) {
+        let parallel = context.assumingMemoryBound(to: Parallel<Job>.self)
+        parallel.pointee.job.run(part: part, of: parallel.pointee.parts)
     }
 }
 

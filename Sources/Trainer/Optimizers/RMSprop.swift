@@ -40,7 +40,7 @@ public final class RMSprop: Optimizer {
                       slots: sweep.slots, count: sweep.count, learningRate: learningRate,
                       weightDecay: spec.weightDecay, alpha: Float(spec.alpha), oneMinusAlpha: Float(1 - spec.alpha),
                       momentum: Float(spec.momentum), eps: Float(spec.eps))
-        sweep.run(job, pool: pool)
+        sweep.run(job, pool: pool) { raw, part, _ in ParameterSweep.runPart(of: Job.self, raw, part) }
         steps += 1
     }
 

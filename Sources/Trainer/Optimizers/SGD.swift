@@ -37,7 +37,7 @@ public final class SGD: Optimizer {
         let job = Job(p: parameters, g: gradients, b: momentumBuffer?.base, slots: sweep.slots, count: sweep.count,
                       learningRate: learningRate, weightDecay: spec.weightDecay, momentum: Float(spec.momentum),
                       keep: Float(1 - spec.dampening), nesterov: spec.nesterov, first: steps == 0)
-        sweep.run(job, pool: pool)
+        sweep.run(job, pool: pool) { raw, part, _ in ParameterSweep.runPart(of: Job.self, raw, part) }
         steps += 1
     }
 

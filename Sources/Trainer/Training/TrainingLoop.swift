@@ -71,9 +71,13 @@ public final class TrainingLoop {
     public let optimizer: Optimizer
     public let schedule: LearningRateSchedule
     private let clipping: GradientClipping?
-    private var order: [Int]
-    private var batchTargets: [Float]
+    /// The epoch's sample order and the batch's targets: allocated once, written in place (raw
+    /// buffers, so the hot loop pays no exclusivity checks on class properties).
+    private let order: UnsafeMutableBufferPointer<Int>
+    private let batchTargets: UnsafeMutableBufferPointer<Float>
     private let seed: UInt64
+    /// The key of the shuffle streams, `["data", "shuffle"]`, extended by the epoch each epoch.
+    private let shuffleKey = RandomStream.Key(["data", "shuffle"])
     /// Called after each step's backward pass, before the update, with (epoch, step in the run,
     /// batch size, batch loss): the network holds that batch's activations and gradients.
     public var afterBackward: ((_ epoch: Int, _ step: Int, _ batch: Int, _ loss: Double) -> Void)?
@@ -93,9 +97,16 @@ public final class TrainingLoop {
         optimizer = makeOptimizer(train.optimizer, sweep: sweep)
         schedule = LearningRateSchedule(train)
         clipping = train.clip.map { GradientClipping($0, sweep: sweep) }
-        order = Array(0..<data.count)
-        batchTargets = [Float](repeating: 0, count: network.batchCapacity * data.targetWidth)
+        order = .allocate(capacity: data.count)
+        _ = order.initialize(from: 0..<data.count)
+        batchTargets = .allocate(capacity: network.batchCapacity * data.targetWidth)
+        batchTargets.initialize(repeating: 0)
         self.seed = seed
+    }
+
+    deinit {
+        order.deallocate()
+        batchTargets.deallocate()
     }
 
     /// Steps in one epoch (the last batch may be smaller).
@@ -125,13 +136,11 @@ public final class TrainingLoop {
                 let n = min(network.batchCapacity, data.count - first)
                 loadBatch(from: first, count: n)
                 network.forward(batch: n, mode: .training(step: globalStep))
-                let batchLoss = batchTargets.withUnsafeBufferPointer { t in
-                    lossFunction.evaluate(y: network.output, t: t.baseAddress!, g: network.outputGradient, n: n, k: data.targetWidth)
-                }
+                let targets = UnsafePointer(batchTargets.baseAddress!)
+                let batchLoss = lossFunction.evaluate(
+                    y: network.output, t: targets, g: network.outputGradient, n: n, k: data.targetWidth)
                 guard batchLoss.isFinite else { return .diverged(epoch: epoch, step: step, loss: batchLoss) }
-                correct += batchTargets.withUnsafeBufferPointer { t in
-                    LossFunction.correctCount(y: network.output, t: t.baseAddress!, n: n, k: data.targetWidth)
-                }
+                correct += LossFunction.correctCount(y: network.output, t: targets, n: n, k: data.targetWidth)
                 network.backward(batch: n, accumulateParameterGradients: false)  // overwrites: zero + accumulate in one
                 globalStep += 1
                 afterBackward?(epoch, globalStep, n, batchLoss)
@@ -170,26 +179,58 @@ public final class TrainingLoop {
     private func arrangeSamples(forEpoch epoch: Int) {
         for i in order.indices { order[i] = i }
         guard train.shuffle else { return }
-        var random = RandomStream(seed: seed, path: ["data", "shuffle", String(epoch)])
+        var random = RandomStream(seed: seed, key: shuffleKey.appending(epoch))
         for i in stride(from: order.count - 1, to: 0, by: -1) {
             order.swapAt(i, random.nextIndex(below: i + 1))
         }
     }
 
-    /// Copies samples `order[first ..< first + n]` into the network input and the batch targets.
+    /// Copies samples `order[first ..< first + n]` into the network input and the batch targets,
+    /// split by rows over the network's threads when the batch is large (each row is one copy, so
+    /// the result does not depend on the split).
     private func loadBatch(from first: Int, count n: Int) {
-        let fw = data.featureWidth, tw = data.targetWidth
-        let input = network.input
         data.features.withUnsafeBufferPointer { features in
             data.targets.withUnsafeBufferPointer { targets in
-                batchTargets.withUnsafeMutableBufferPointer { batch in
-                    for row in 0..<n {
-                        let sample = order[first + row]
-                        (input + row * fw).update(from: features.baseAddress! + sample * fw, count: fw)
-                        (batch.baseAddress! + row * tw).update(from: targets.baseAddress! + sample * tw, count: tw)
+                let pool = network.pool
+                var rows = BatchRows(
+                    order: UnsafePointer(order.baseAddress! + first), features: features.baseAddress!,
+                    targets: targets.baseAddress!, input: network.input, batch: batchTargets.baseAddress!,
+                    featureWidth: data.featureWidth, targetWidth: data.targetWidth, count: n, parts: pool.activeThreads)
+                guard rows.parts > 1 && n * (rows.featureWidth + rows.targetWidth) >= Self.parallelLoadFloats else {
+                    return rows.copy(0..<n)
+                }
+                withUnsafeMutablePointer(to: &rows) { pointer in
+                    pool.run(parts: pointer.pointee.parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
+                        let rows = raw.assumingMemoryBound(to: BatchRows.self).pointee
+                        rows.copy(rows.count * part / rows.parts ..< rows.count * (part + 1) / rows.parts)
                     }
                 }
             }
+        }
+    }
+
+    /// Floats per batch below which loading stays on the calling thread.
+    static let parallelLoadFloats = 1 << 15
+}
+
+/// Where one batch's rows come from and go, and how the copy is split: plain values, handed to
+/// the pool's parts by pointer, so loading allocates nothing.
+private struct BatchRows {
+    /// The batch's sample indices, from its first row on.
+    let order: UnsafePointer<Int>
+    let features: UnsafePointer<Float>, targets: UnsafePointer<Float>
+    let input: UnsafeMutablePointer<Float>, batch: UnsafeMutablePointer<Float>
+    let featureWidth: Int, targetWidth: Int
+    /// Rows in the batch, and the parts the copy is split into.
+    let count: Int, parts: Int
+
+    /// Copies batch rows `rows` (features into the input, targets into the batch targets).
+    func copy(_ rows: Range<Int>) {
+        let fw = featureWidth, tw = targetWidth
+        for row in rows {
+            let sample = order[row]
+            (input + row * fw).update(from: features + sample * fw, count: fw)
+            (batch + row * tw).update(from: targets + sample * tw, count: tw)
         }
     }
 }
