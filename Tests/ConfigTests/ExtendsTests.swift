@@ -61,6 +61,16 @@ import Testing
         #expect(config.model.layers[0].location.file == "exp/main.yaml")
     }
 
+    @Test func aMappingOfAnotherTypeReplacesTheBasesWhole() throws {
+        // Another optimizer type: SGD's momentum must not leak into Adam (it would be an error there).
+        let adam = try load("extends: base.yaml\ntrain: {optimizer: {type: adam, eps: 1e-6}}\n", ["exp/base.yaml": Self.base])
+        #expect(adam.train.optimizer == .adam(AdamSpec(learningRate: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-6,
+                                                       weightDecay: 0, amsgrad: false)))
+        // The same type still merges key by key.
+        let sgd = try load("extends: base.yaml\ntrain: {optimizer: {type: sgd, momentum: 0.5}}\n", ["exp/base.yaml": Self.base])
+        #expect(sgd.train.optimizer == .sgd(SGDSpec(learningRate: 0.5, momentum: 0.5)))
+    }
+
     @Test func dataPathsAreRelativeToTheFileThatWritesThem() throws {
         let base = Self.base.replacing("data: {source: xor}", with: "data: {source: csv, path: d/train.csv, label: 0}")
         let config = try load("extends: shared/base.yaml\n", ["exp/shared/base.yaml": base])

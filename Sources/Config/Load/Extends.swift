@@ -2,7 +2,8 @@
 // names it; the base may extend another file in turn, up to `maxChain` files, and a file that comes
 // back into its own chain is a cycle, reported with the whole chain. The trees are merged before
 // decoding: mappings key by key (recursively), anything else (lists, scalars) replaced whole by the
-// extending file. Every node keeps the file it was read from, so a bad value is reported in the file
+// extending file, and so is a mapping whose `type` changes (an optimizer, schedule or initializer of
+// another kind). Every node keeps the file it was read from, so a bad value is reported in the file
 // where it was written. Problems with `extends` itself stop loading: decoding half a config would
 // only add noise.
 
@@ -103,8 +104,13 @@ struct ExtendsResolver {
     }
 
     /// `base` with `top` written over it: mappings merged key by key, anything else replaced by `top`.
+    /// A mapping whose `type` differs from the base's (`optimizer: {type: adam}` over an SGD one, an
+    /// initializer or schedule of another kind) replaces it whole: the base's keys belong to the
+    /// other type.
     static func merge(_ base: YAMLNode, under top: YAMLNode) -> YAMLNode {
         guard let baseEntries = base.entries, let topEntries = top.entries else { return top }
+        func type(_ entries: [YAMLEntry]) -> String? { entries.first { $0.key.keyText == "type" }?.value.scalar?.text }
+        if let topType = type(topEntries), let baseType = type(baseEntries), topType != baseType { return top }
         var merged = baseEntries
         var positions: [String: Int] = [:]
         for (index, entry) in baseEntries.enumerated() {
