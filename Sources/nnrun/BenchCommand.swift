@@ -37,6 +37,9 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard threadCounts.allSatisfy({ (1...1024).contains($0) }) else { throw ValidationError("--threads takes counts from 1 to 1024") }
+        guard Set(threadCounts).count == threadCounts.count else {
+            throw ValidationError("--threads lists a count twice: give each thread count once (e.g. --threads 1 2)")
+        }
         guard (1...1000).contains(rounds) else { throw ValidationError("--rounds must be from 1 to 1000") }
         guard seconds > 0 && seconds <= 60 else { throw ValidationError("--seconds must be in (0, 60]") }
     }
