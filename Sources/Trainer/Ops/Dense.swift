@@ -55,9 +55,14 @@ enum DenseOp {
         if !gradientIsPreactivation && !s.activationAppliedByConsumer {
             ActivationOp.backward(s.activation, z: s.z.map { UnsafePointer($0) }, y: s.y, g: s.dy, rows: n, width: s.outF)
         }
-        Gemm.linearBackward(
-            dz: s.dy, x: s.x, w: s.w, dw: s.dw, db: s.db, dx: s.dx, n: n, inF: s.inF, outF: s.outF,
-            accumulateParameters: accumulateParameters, accumulateInput: s.accumulateInputGradient,
-            inputActivation: s.inputActivation, pool: pool, forcePacked: forcePacked)
+        Gemm.linearWeightGradient(
+            dz: s.dy, x: s.x, dw: s.dw, db: s.db, n: n, inF: s.inF, outF: s.outF,
+            accumulate: accumulateParameters, pool: pool, forcePacked: forcePacked)
+        if let dx = s.dx {
+            Gemm.linearInputGradient(
+                dz: s.dy, w: s.w, dx: dx, n: n, inF: s.inF, outF: s.outF,
+                accumulate: s.accumulateInputGradient, inputActivation: s.inputActivation, pool: pool,
+                forcePacked: forcePacked)
+        }
     }
 }
