@@ -4,6 +4,7 @@
 // Nothing at all with --quiet.
 
 import Foundation
+import Trainer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,14 +48,17 @@ final class Progress {
         drawn = true
     }
 
-    /// After each epoch: the periodic plain line.
-    func epochEnded(epoch: Int, loss: Double, accuracy: Double, validation: (loss: Double, accuracy: Double)?) {
+    /// After each epoch: the periodic plain line, with the learning rate when `showLearningRate`
+    /// (a schedule or warmup changes it).
+    func epochEnded(_ record: EpochRecord, showLearningRate: Bool) {
+        let epoch = record.epoch
         guard epoch % every == 0 || epoch == 1 || epoch == epochs else { return }
         clear()
-        var line = "epoch \(String(epoch).leftPadded(to: String(epochs).count))/\(epochs)  loss \(Console.number(loss))  accuracy \(Console.number(accuracy, digits: 3))"
-        if let validation {
-            line += "  val_loss \(Console.number(validation.loss))  val_accuracy \(Console.number(validation.accuracy, digits: 3))"
+        var line = "epoch \(String(epoch).leftPadded(to: String(epochs).count))/\(epochs)  loss \(Console.number(record.loss))  accuracy \(Console.number(record.accuracy, digits: 3))"
+        if let loss = record.validationLoss {
+            line += "  val_loss \(Console.number(loss))  val_accuracy \(Console.number(record.validationAccuracy ?? .nan, digits: 3))"
         }
+        if showLearningRate, let rate = record.learningRate { line += "  lr \(String(format: "%.3g", rate))" }
         Console.out(line)
     }
 

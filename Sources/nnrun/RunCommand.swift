@@ -41,6 +41,7 @@ struct RunCommand: ParsableCommand {
         let epochs = config.train.epochs
         let progress = quiet ? nil : Progress(epochs: epochs, samplesPerEpoch: experiment.data.count,
                                               batchSize: min(config.train.batchSize, experiment.data.count))
+        let scheduled = config.train.schedule != .constant || config.train.warmup != nil
         StopSignal.install()
         let result: RunResult
         do {
@@ -48,10 +49,7 @@ struct RunCommand: ParsableCommand {
                 experiment, network: network, outputDir: config.output.dir, resume: resuming,
                 shouldStop: { StopSignal.requested },
                 onStep: progress.map { progress in { progress.step(epoch: $0, step: $1, batch: $2, loss: $3) } },
-                onEpoch: { record in
-                    let validation = record.validationLoss.map { ($0, record.validationAccuracy ?? .nan) }
-                    progress?.epochEnded(epoch: record.epoch, loss: record.loss, accuracy: record.accuracy, validation: validation)
-                })
+                onEpoch: { progress?.epochEnded($0, showLearningRate: scheduled) })
             progress?.clear()
         } catch {
             Console.error("error: \(error)")

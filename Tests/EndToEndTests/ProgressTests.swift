@@ -36,5 +36,17 @@ import Testing
         #expect(piped.stdout.split(separator: "\n").filter { $0.hasPrefix("epoch") }.count == 11)  // 1, 3, 6, …, 30
         let quiet = try Nnrun.run(Self.config + ["--out", try Nnrun.temporaryDirectory().path, "-q"])
         #expect(quiet.stdout.split(separator: "\n").count == 1)
+        #expect(!piped.stdout.contains(" lr "), "a constant learning rate is not repeated on every line")
+    }
+
+    /// With a schedule, each epoch line ends with the rate it trained at: step decay halves it every 10.
+    @Test func epochLinesShowAScheduledLearningRate() throws {
+        let scheduled = try Nnrun.run(Self.config + ["--out", try Nnrun.temporaryDirectory().path,
+                                                     "--set", "train.schedule={type: step, step_size: 10, gamma: 0.5}"])
+        #expect(scheduled.status == 0, "\(scheduled.stderr)")
+        let lines = scheduled.stdout.split(separator: "\n").filter { $0.hasPrefix("epoch") }
+        let rates = lines.compactMap { $0.components(separatedBy: "  lr ").last.flatMap { Double($0) } }
+        #expect(rates.count == lines.count)
+        #expect(rates.first.map { $0 * 0.25 } == rates.last)  // epoch 1 at lr, epoch 30 at lr/4
     }
 }

@@ -12,6 +12,8 @@ struct RunSummary: Encodable {
         let accuracy: Double
         let validationLoss: Double?
         let validationAccuracy: Double?
+        /// The learning rate the schedule set for the epoch.
+        let learningRate: Double?
 
         init(_ record: EpochRecord) {
             epoch = record.epoch
@@ -19,6 +21,7 @@ struct RunSummary: Encodable {
             accuracy = record.accuracy
             validationLoss = record.validationLoss
             validationAccuracy = record.validationAccuracy
+            learningRate = record.learningRate
         }
     }
 
