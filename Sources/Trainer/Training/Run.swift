@@ -114,12 +114,10 @@ public enum Run {
             }
             onEpoch(record)
         }
-        // Early stopping ends the loop through `shouldStop` at the end of an epoch, which the loop
-        // reports as `.interrupted` before the next one: that is the run's completion. A run resumed
+        // Early stopping completes the run after the epoch where patience ran out; a run resumed
         // from the checkpoint of an early stop has nothing left to train.
-        var outcome = stopping.shouldStop ? .completed
-            : loop.run(from: position, shouldStop: { stopping.shouldStop || shouldStop() }, onEpoch: endEpoch)
-        if stopping.shouldStop, case .interrupted = outcome { outcome = .completed }
+        let outcome = stopping.shouldStop ? .completed
+            : loop.run(from: position, shouldStop: shouldStop, isFinished: { stopping.shouldStop }, onEpoch: endEpoch)
         if case .interrupted(let stopped) = outcome {
             try Checkpoint.write(directory: outputDir, loop: loop, position: stopped, last: last, stopping: stopping,
                                  bestWeights: bestWeights)

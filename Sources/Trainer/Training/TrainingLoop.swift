@@ -114,9 +114,10 @@ public final class TrainingLoop {
 
     /// Runs the epochs from `position` on (parameters and optimizer state as they were there),
     /// calling `onEpoch` after each. Stops early if the loss stops being finite, or after the step
-    /// during which `shouldStop` turns true.
+    /// during which `shouldStop` turns true (interrupted, resumable), or completes after the epoch
+    /// at whose end `isFinished` is true (early stopping).
     public func run(from position: TrainingPosition = .start, shouldStop: () -> Bool = { false },
-                    onEpoch: (EpochRecord) -> Void) -> TrainingOutcome {
+                    isFinished: () -> Bool = { false }, onEpoch: (EpochRecord) -> Void) -> TrainingOutcome {
         let start = ContinuousClock.now
         func seconds() -> Double {
             let elapsed = ContinuousClock.now - start
@@ -165,6 +166,7 @@ public final class TrainingLoop {
             validate?(&record)
             schedule.endEpoch(record)
             onEpoch(record)
+            if isFinished() { return .completed }
             if shouldStop() && epoch < train.epochs {
                 return .interrupted(TrainingPosition(epoch: epoch + 1, stepsDone: 0, globalStep: globalStep,
                                                      lossSum: 0, correct: 0, seconds: seconds()))
