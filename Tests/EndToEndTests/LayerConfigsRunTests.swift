@@ -32,16 +32,7 @@ import Testing
         let reference = try Nnrun.temporaryDirectory()
         #expect(try Nnrun.run(args + ["--out", reference.path]).status == 0)
         let dir = try Nnrun.temporaryDirectory()
-        let process = Process()
-        process.executableURL = try Nnrun.executable
-        process.arguments = args + ["--out", dir.path]
-        process.currentDirectoryURL = Nnrun.root
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        usleep(150_000)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        try Nnrun.killed(args + ["--out", dir.path], after: 150_000)
         let resumed = try Nnrun.run(args + ["--resume", dir.path])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try rows(dir).map { $0.dropLast() } == rows(reference).map { $0.dropLast() })

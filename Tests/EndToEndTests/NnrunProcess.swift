@@ -57,6 +57,21 @@ enum Nnrun {
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
+    /// Starts `nnrun arguments…` in the repository root, kills it with SIGKILL after `microseconds`
+    /// (output discarded) and waits for it to end: a crash at an arbitrary moment.
+    static func killed(_ arguments: [String], after microseconds: UInt32) throws {
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(microseconds)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("nnrun-e2e-\(UUID().uuidString)")

@@ -27,19 +27,9 @@ enum ReportFixtures {
     /// Trains the short XOR sweep into `directory`/runs and returns the sweep's directory.
     static func xorSweep(in directory: URL) throws -> String {
         let file = directory.appendingPathComponent("xor_init_short.yaml").path
-        try """
-            name: xor_init_short
-            base: \(Nnrun.root.path)/configs/xor_he.yaml
-            parameters:
-              init:
-                paths:
-                  - model.layers[0].init
-                  - model.layers[1].init
-                values: [zeros, random, he, glorot_uniform]
-              train.epochs: [300]
-            seeds: 2
-            success: accuracy >= 1.0
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        try SweepCommandTests.xorInitSweep(name: "xor_init_short", inits: ["zeros", "random", "he", "glorot_uniform"],
+                                           epochs: 300, seeds: 2)
+            .write(toFile: file, atomically: true, encoding: .utf8)
         let runs = directory.appendingPathComponent("runs").path
         let result = try Nnrun.run(["sweep", file, "--runs-dir", runs, "-q"])
         #expect(result.status == 0, "\(result.stderr)")

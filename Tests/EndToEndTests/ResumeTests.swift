@@ -24,16 +24,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3 {
             let dir = try Nnrun.temporaryDirectory()
-            let process = Process()
-            process.executableURL = try Nnrun.executable
-            process.arguments = args + ["--out", dir.path]
-            process.currentDirectoryURL = Nnrun.root
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32.random(in: 20_000...250_000, using: &generator))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try Nnrun.killed(args + ["--out", dir.path], after: UInt32.random(in: 20_000...250_000, using: &generator))
             let resumed = try Nnrun.run(args + ["--resume", dir.path])
             #expect(resumed.status == 0, "\(resumed.stderr)")
             #expect(try rows(dir) == rows(reference))

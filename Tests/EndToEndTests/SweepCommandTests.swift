@@ -8,24 +8,30 @@ import Foundation
 import Testing
 
 @Suite(.serialized) struct SweepCommandTests {
+    /// The text of a sweep over configs/xor_he.yaml with both layers' init tied to `inits`.
+    static func xorInitSweep(name: String, inits: [String], epochs: Int, seeds: Int, extra: String = "") -> String {
+        """
+        name: \(name)
+        base: \(Nnrun.root.path)/configs/xor_he.yaml
+        parameters:
+          init:
+            paths:
+              - model.layers[0].init
+              - model.layers[1].init
+            values: [\(inits.joined(separator: ", "))]
+          train.epochs: [\(epochs)]
+        seeds: \(seeds)
+        success: accuracy >= 1.0
+        \(extra)
+        """
+    }
+
     /// A sweep file in a fresh directory over configs/xor_he.yaml; returns (file, runs directory).
     func makeSweep(epochs: Int, seeds: Int = 2, extra: String = "") throws -> (String, String) {
         let directory = try Nnrun.temporaryDirectory()
         let file = directory.appendingPathComponent("tiny.yaml").path
-        try """
-            name: tiny
-            base: \(Nnrun.root.path)/configs/xor_he.yaml
-            parameters:
-              init:
-                paths:
-                  - model.layers[0].init
-                  - model.layers[1].init
-                values: [zeros, he]
-              train.epochs: [\(epochs)]
-            seeds: \(seeds)
-            success: accuracy >= 1.0
-            \(extra)
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        try Self.xorInitSweep(name: "tiny", inits: ["zeros", "he"], epochs: epochs, seeds: seeds, extra: extra)
+            .write(toFile: file, atomically: true, encoding: .utf8)
         return (file, directory.appendingPathComponent("runs").path)
     }
 
