@@ -8,10 +8,23 @@ import Config
 enum Elementwise {
     typealias V = SIMD8<Float>
 
-    /// `out[j] (+)= Σ_r m[r, j]`, rows summed in order (`+=` when `accumulate`).
+    /// `out[j] (+)= Σ_r m[r, j]`, rows summed in order (`+=` when `accumulate`). Four 8-column
+    /// blocks at a time, so four addition chains run side by side (one chain waits on the adder's
+    /// latency each row); each column is still summed alone, row by row.
     /// m: [rows, width]  out: [width]
     static func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int, into out: UnsafeMutablePointer<Float>, accumulate: Bool) {
         var j = 0
+        while j + 32 <= width {
+            var s0 = accumulate ? load(out + j) : V(), s1 = accumulate ? load(out + j + 8) : V()
+            var s2 = accumulate ? load(out + j + 16) : V(), s3 = accumulate ? load(out + j + 24) : V()
+            var row = m + j
+            for _ in 0..<rows {
+                s0 += load(row); s1 += load(row + 8); s2 += load(row + 16); s3 += load(row + 24)
+                row += width
+            }
+            store(s0, out + j); store(s1, out + j + 8); store(s2, out + j + 16); store(s3, out + j + 24)
+            j += 32
+        }
         while j + 8 <= width {
             var sum = accumulate ? load(out + j) : V()
             var row = m + j
