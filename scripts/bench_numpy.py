@@ -112,7 +112,7 @@ def xor_epochs(epochs):
 
 def train_worker():
     out = {}
-    mlp_batches = 64
+    mlp_batches = 256
     out["mlp"] = 128 * mlp_batches / mlp_steps([784, 256, 256, 10], 128, mlp_batches, "ce")
     out["deep"] = mlp_steps([256] * 51, 256, 10, "mse") * 1000 / 10
     out["xor"] = xor_epochs(10_000) * 1000
