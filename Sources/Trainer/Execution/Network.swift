@@ -9,10 +9,24 @@
 // forward pass before it. The plan also records which gradient buffers have a single dense
 // writer: that layer overwrites the buffer (only the others are zeroed before backward) and, when
 // the buffer belongs to a relu / leaky relu dense layer, applies that activation's backward in the
-// same GEMM epilogue.
+// same GEMM epilogue. A training batch may be passed in place (`InPlaceBatch`: the dataset's rows
+// through the shuffled order) when only dense layers read the data input: their products gather
+// the rows themselves, and the batch is never copied into the input buffer.
 
 import Config
 import Graph
+
+/// A batch read where it lies: row i is `features + rows[i]·width` for the data input's width.
+/// Both pointers must stay valid until the backward pass that follows the forward pass given it.
+public struct InPlaceBatch {
+    public let features: UnsafePointer<Float>
+    public let rows: UnsafePointer<Int>
+
+    public init(features: UnsafePointer<Float>, rows: UnsafePointer<Int>) {
+        self.features = features
+        self.rows = rows
+    }
+}
 
 /// A graph's memory plan and its forward and backward passes.
 public final class Network {
@@ -34,6 +48,10 @@ public final class Network {
     public let seed: UInt64
     /// The mode of the last forward pass (nil before the first), which backward follows.
     public private(set) var lastMode: ExecutionMode?
+    /// Whether `forward` can take an `InPlaceBatch`: every reader of the data input is a dense layer.
+    public let acceptsBatchInPlace: Bool
+    /// The in-place batch of the last forward pass, which backward reads too (nil: the input buffer).
+    private var inPlaceBatch: InPlaceBatch?
 
     /// What one node does, with its buffers resolved.
     private enum Step {
@@ -93,6 +111,7 @@ public final class Network {
         // Writers of each node's gradient: one entry per (consumer, input slot).
         var writers = [[Int]](repeating: [], count: nodes.count)
         for (index, node) in nodes.enumerated() { for input in node.inputs { writers[input].append(index) } }
+        acceptsBatchInPlace = writers[0].allSatisfy { if case .dense = nodes[$0].op { true } else { false } }
         func soleDenseWriter(_ input: Int, _ consumer: Int) -> Bool {
             writers[input] == [consumer]
         }
@@ -135,7 +154,7 @@ public final class Network {
                 return .dense(DenseStep(
                     x: inputValues[0], y: valuePointers[index], dy: gradPointers[index], dx: inputGrads[0],
                     w: p + w, b: p + b, dw: g + w, db: g + b, z: preactivation(index), inF: dense.inFeatures,
-                    outF: dense.units, activation: dense.activation,
+                    outF: dense.units, activation: dense.activation, readsData: node.inputs[0] == 0,
                     accumulateInputGradient: !soleDenseWriter(node.inputs[0], index),
                     inputActivation: fusedRectifier(node.inputs[0]),
                     activationAppliedByConsumer: fusedRectifier(index) != nil))
@@ -184,11 +203,13 @@ public final class Network {
         graph.initialize(parameters.base, seed: seed)
     }
 
-    /// Computes every node's output for the `n` samples in `input`, in `mode`. A training pass also
-    /// updates batch norm's running statistics.
-    public func forward(batch n: Int, mode: ExecutionMode) {
+    /// Computes every node's output for the `n` samples in `input` (or in `inPlace`, when
+    /// `acceptsBatchInPlace`), in `mode`. A training pass also updates batch norm's running statistics.
+    public func forward(batch n: Int, mode: ExecutionMode, inPlace: InPlaceBatch? = nil) {
         precondition(n > 0 && n <= batchCapacity)
+        precondition(inPlace == nil || acceptsBatchInPlace, "a reader of the data input cannot gather rows")
         lastMode = mode
+        inPlaceBatch = inPlace
         let pool = self.pool, forcePacked = forcePackedKernels, seed = self.seed
         steps.withUnsafeBufferPointer { steps in
             for step in steps {
@@ -196,7 +217,7 @@ public final class Network {
                 case .input:
                     break
                 case .dense(let s):
-                    DenseOp.forward(s, n: n, pool: pool, forcePacked: forcePacked)
+                    DenseOp.forward(s, n: n, batch: s.readsData ? inPlace : nil, pool: pool, forcePacked: forcePacked)
                 case .add(let inputs, let y, _, _, let width):
                     AddOp.forward(inputs, y: y, count: n * width)
                 case .concat(let inputs, let widths, let y, _, _):
@@ -224,7 +245,7 @@ public final class Network {
         precondition(n > 0 && n <= batchCapacity)
         guard let mode = lastMode else { preconditionFailure("backward before any forward pass") }
         for (pointer, width) in zeroedGradients { pointer.update(repeating: 0, count: n * width) }
-        let pool = self.pool, forcePacked = forcePackedKernels
+        let pool = self.pool, forcePacked = forcePackedKernels, inPlace = inPlaceBatch
         let output = graph.output, preactivation = outputGradientIsPreactivation
         let accumulate = accumulateParameterGradients
         steps.withUnsafeBufferPointer { steps in
@@ -235,8 +256,8 @@ public final class Network {
                     break
                 case .dense(let s):
                     DenseOp.backward(
-                        s, n: n, gradientIsPreactivation: fused, accumulateParameters: accumulate, pool: pool,
-                        forcePacked: forcePacked)
+                        s, n: n, batch: s.readsData ? inPlace : nil, gradientIsPreactivation: fused,
+                        accumulateParameters: accumulate, pool: pool, forcePacked: forcePacked)
                 case .add(_, _, let dy, let dxs, let width):
                     AddOp.backward(dy: dy, dxs: dxs, count: n * width)
                 case .concat(_, let widths, _, let dy, let dxs):

@@ -18,28 +18,29 @@ enum Gemm {
     // MARK: - Dense products
 
     /// Forward: `y = act(x Wᵀ + b)`.
-    /// x: [n, inF]  w: [outF, inF]  b: [outF]  y: [n, outF]
+    /// x: [n, inF] (row r at `x + xRows[r]·inF` when `xRows` is given)  w: [outF, inF]  b: [outF]  y: [n, outF]
     static func linearForward(
-        x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
-        n: Int, inF: Int, outF: Int, activation: Activation, pool: WorkerPool, forcePacked: Bool = false
+        x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil, w: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        y: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int, activation: Activation, pool: WorkerPool,
+        forcePacked: Bool = false
     ) {
         let fused = FusedActivation(activation)
         if !forcePacked && n * inF * outF < packedMACs {
-            GemmReference.linearForward(x: x, w: w, b: b, y: y, n: n, inF: inF, outF: outF)
+            GemmReference.linearForward(x: x, xRows: xRows, w: w, b: b, y: y, n: n, inF: inF, outF: outF)
             ActivationOp.forward(activation, z: nil, y: y, rows: n, width: outF)
             return
         }
         multiply(GemmProblem(
             m: n, n: outF, k: inF, a: x, lda: inF, aTransposed: false, b: w, ldb: inF, bTransposed: true,
             c: y, ldc: outF, accumulate: false, bias: b, activation: fused ?? .none,
-            slope: FusedActivation.slope(activation)), pool: pool)
+            slope: FusedActivation.slope(activation), aRows: xRows), pool: pool)
         if fused == nil { ActivationOp.forward(activation, z: nil, y: y, rows: n, width: outF) }
     }
 
     /// Weight gradient: `dW (+)= dZᵀ x` and bias gradient `db (+)= Σ_rows dZ` (`+=` when `accumulate`).
-    /// dz: [n, outF]  x: [n, inF]  dw: [outF, inF]  db: [outF]
+    /// dz: [n, outF]  x: [n, inF] (row r at `x + xRows[r]·inF` when given)  dw: [outF, inF]  db: [outF]
     static func linearWeightGradient(
-        dz: UnsafePointer<Float>, x: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
+        dz: UnsafePointer<Float>, x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil, dw: UnsafeMutablePointer<Float>,
         db: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int, accumulate: Bool, pool: WorkerPool,
         forcePacked: Bool = false
     ) {
@@ -48,12 +49,12 @@ enum Gemm {
                 dw.update(repeating: 0, count: outF * inF)
                 db.update(repeating: 0, count: outF)
             }
-            GemmReference.linearWeightGradient(dz: dz, x: x, dw: dw, db: db, n: n, inF: inF, outF: outF)
+            GemmReference.linearWeightGradient(dz: dz, x: x, xRows: xRows, dw: dw, db: db, n: n, inF: inF, outF: outF)
             return
         }
         multiply(GemmProblem(
             m: outF, n: inF, k: n, a: dz, lda: outF, aTransposed: true, b: x, ldb: inF, bTransposed: false,
-            c: dw, ldc: inF, accumulate: accumulate, bias: nil, activation: .none), pool: pool)
+            c: dw, ldc: inF, accumulate: accumulate, bias: nil, activation: .none, bRows: xRows), pool: pool)
         Elementwise.columnSums(dz, rows: n, width: outF, into: db, accumulate: accumulate)
     }
 

@@ -6,13 +6,13 @@
 
 enum GemmReference {
     /// Forward: `y = x Wᵀ + b`.
-    /// x: [n, inF]  w: [outF, inF]  b: [outF]  y: [n, outF]
+    /// x: [n, inF] (row r at `x + xRows[r]·inF` when given)  w: [outF, inF]  b: [outF]  y: [n, outF]
     static func linearForward(
-        x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil, w: UnsafePointer<Float>, b: UnsafePointer<Float>,
         y: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int
     ) {
         for r in 0..<n {
-            let xRow = x + r * inF
+            let xRow = x + (xRows?[r] ?? r) * inF
             let yRow = y + r * outF
             for o in 0..<outF {
                 let wRow = w + o * inF
@@ -24,13 +24,13 @@ enum GemmReference {
     }
 
     /// Weight gradient: `dW += dZᵀ x`, and bias gradient `db += Σ_rows dZ`.
-    /// dz: [n, outF]  x: [n, inF]  dw: [outF, inF]  db: [outF]
+    /// dz: [n, outF]  x: [n, inF] (row r at `x + xRows[r]·inF` when given)  dw: [outF, inF]  db: [outF]
     static func linearWeightGradient(
-        dz: UnsafePointer<Float>, x: UnsafePointer<Float>,
+        dz: UnsafePointer<Float>, x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil,
         dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int
     ) {
         for r in 0..<n {
-            let xRow = x + r * inF
+            let xRow = x + (xRows?[r] ?? r) * inF
             let dzRow = dz + r * outF
             for o in 0..<outF {
                 let g = dzRow[o]

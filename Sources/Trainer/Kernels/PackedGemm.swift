@@ -3,8 +3,10 @@
 // slice into 6-row micro-panels (kept in L2) — or, for a row-major A, read it in place, which costs
 // nothing to share between threads — and sweep the 6×16 micro-kernel over the block. Both
 // operands may be stored transposed; packing absorbs the difference, so one kernel serves every
-// product dense layers need. Each element of C is summed over K in the same fixed order (KC blocks
-// in sequence, k ascending inside a block) whichever rows and columns a thread is given.
+// product dense layers need. A row-major operand's rows may also be gathered through a row table
+// (a shuffled batch read in place from the dataset): packing and the in-place reads follow the
+// table, and the arithmetic is unchanged. Each element of C is summed over K in the same fixed
+// order (KC blocks in sequence, k ascending inside a block) whichever rows and columns a thread is given.
 
 /// One product `C[m, n] (+)= A[m, k] · B[k, n]`, with an optional bias and activation epilogue.
 struct GemmProblem {
@@ -26,6 +28,31 @@ struct GemmProblem {
     var maskLeaky = false
     /// The leaky relu slope of the activation or the mask.
     var slope: Float = 0
+    /// A row-major A's rows gathered: row i at `a + aRows[i]·lda` instead of `a + i·lda` (a
+    /// training batch read in place from the dataset, in shuffled order), or nil.
+    var aRows: UnsafePointer<Int>? = nil
+    /// A row-major B's rows gathered: row p at `b + bRows[p]·ldb`, or nil.
+    var bRows: UnsafePointer<Int>? = nil
+
+    /// Row `i` of a row-major A.
+    @inline(__always)
+    func aRow(_ i: Int) -> UnsafePointer<Float> { a + (aRows.map { $0[i] } ?? i) * lda }
+
+    /// Row `p` of a row-major B.
+    @inline(__always)
+    func bRow(_ p: Int) -> UnsafePointer<Float> { b + (bRows.map { $0[p] } ?? p) * ldb }
+
+    /// Offsets of a row-major A's rows `i + 1 … i + 5` from row `i`, for a tile of `rows` rows read
+    /// in place (rows past the tile repeat its last row).
+    @inline(__always)
+    func aRowOffsets(from i: Int, rows: Int) -> RowOffsets {
+        guard let table = aRows else { return .strided(lda, rows: rows) }
+        let first = table[i], last = rows - 1
+        return RowOffsets(
+            r1: (table[i + min(1, last)] - first) * lda, r2: (table[i + min(2, last)] - first) * lda,
+            r3: (table[i + min(3, last)] - first) * lda, r4: (table[i + min(4, last)] - first) * lda,
+            r5: (table[i + min(5, last)] - first) * lda)
+    }
 }
 
 enum PackedGemm {
@@ -79,7 +106,7 @@ enum PackedGemm {
                                     mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, slope: p.slope, tile: tile)
                             } else if direct {
                                 MicroKernel.run(
-                                    kc: kc, a: p.a + (ic + ir) * p.lda + pc, rowOffsets: .strided(p.lda, rows: height),
+                                    kc: kc, a: p.aRow(ic + ir) + pc, rowOffsets: p.aRowOffsets(from: ic + ir, rows: height),
                                     step: 1, b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
                                     cols: width, add: add, bias: bias, activation: activation,
                                     mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, slope: p.slope, tile: tile)
@@ -128,10 +155,10 @@ enum PackedGemm {
                     }
                 }
             } else {
-                let src = p.a + (i0 + panel) * lda + k0
+                let i = i0 + panel
                 if rows == 6 {
-                    let r0 = src, r1 = src + lda, r2 = src + 2 * lda
-                    let r3 = src + 3 * lda, r4 = src + 4 * lda, r5 = src + 5 * lda
+                    let r0 = p.aRow(i) + k0, r1 = p.aRow(i + 1) + k0, r2 = p.aRow(i + 2) + k0
+                    let r3 = p.aRow(i + 3) + k0, r4 = p.aRow(i + 4) + k0, r5 = p.aRow(i + 5) + k0
                     for k in 0..<kc {
                         out[0] = r0[k]; out[1] = r1[k]; out[2] = r2[k]
                         out[3] = r3[k]; out[4] = r4[k]; out[5] = r5[k]
@@ -139,7 +166,7 @@ enum PackedGemm {
                     }
                 } else {
                     for k in 0..<kc {
-                        for r in 0..<6 { out[r] = r < rows ? src[r * lda + k] : 0 }
+                        for r in 0..<6 { out[r] = r < rows ? p.aRow(i + r)[k0 + k] : 0 }
                         out += 6
                     }
                 }
@@ -159,7 +186,7 @@ enum PackedGemm {
             // page per row: 1024³ went from 83 to 91 GFLOP/s). Short rows: panel by panel (below).
             let full = nc / GemmTile.nr, rest = nc - full * GemmTile.nr
             for k in 0..<kc {
-                let src = p.b + (k0 + k) * ldb + j0
+                let src = p.bRow(k0 + k) + j0
                 var out = UnsafeMutableRawPointer(dst + k * 16)
                 for panel in 0..<full {
                     let s = UnsafeRawPointer(src + panel * 16)
@@ -179,19 +206,18 @@ enum PackedGemm {
             let cols = min(GemmTile.nr, nc - panel)
             let out = dst + panel * kc
             if !p.bTransposed {
-                var src = p.b + k0 * ldb + j0 + panel
                 var o = UnsafeMutableRawPointer(out)
                 if cols == 16 {
-                    for _ in 0..<kc {
-                        let s = UnsafeRawPointer(src)
+                    for k in 0..<kc {
+                        let s = UnsafeRawPointer(p.bRow(k0 + k) + j0 + panel)
                         o.storeBytes(of: s.loadUnaligned(as: V.self), as: V.self)
                         o.storeBytes(of: s.loadUnaligned(fromByteOffset: 32, as: V.self), toByteOffset: 32, as: V.self)
-                        o += 64; src += ldb
+                        o += 64
                     }
                 } else {
                     for k in 0..<kc {
+                        let src = p.bRow(k0 + k) + j0 + panel
                         for c in 0..<16 { out[k * 16 + c] = c < cols ? src[c] : 0 }
-                        src += ldb
                     }
                 }
                 panel += GemmTile.nr

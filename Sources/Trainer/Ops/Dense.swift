@@ -23,6 +23,8 @@ struct DenseStep {
     let z: UnsafeMutablePointer<Float>?
     let inF: Int, outF: Int
     let activation: Activation
+    /// x is the data input, so it may come as an `InPlaceBatch` instead.
+    let readsData: Bool
     /// Whether `dx` has other writers, so this layer must add to it rather than overwrite it.
     let accumulateInputGradient: Bool
     /// When the input is a relu / leaky relu dense layer whose gradient only this layer writes: its
@@ -33,30 +35,32 @@ struct DenseStep {
 }
 
 enum DenseOp {
-    static func forward(_ s: DenseStep, n: Int, pool: WorkerPool, forcePacked: Bool) {
+    /// `batch`: the data input's rows in place (x is then not read).
+    static func forward(_ s: DenseStep, n: Int, batch: InPlaceBatch?, pool: WorkerPool, forcePacked: Bool) {
+        let x = batch?.features ?? s.x, xRows = batch?.rows
         guard let z = s.z else {
             Gemm.linearForward(
-                x: s.x, w: s.w, b: s.b, y: s.y, n: n, inF: s.inF, outF: s.outF, activation: s.activation,
+                x: x, xRows: xRows, w: s.w, b: s.b, y: s.y, n: n, inF: s.inF, outF: s.outF, activation: s.activation,
                 pool: pool, forcePacked: forcePacked)
             return
         }
         Gemm.linearForward(
-            x: s.x, w: s.w, b: s.b, y: z, n: n, inF: s.inF, outF: s.outF, activation: .linear,
+            x: x, xRows: xRows, w: s.w, b: s.b, y: z, n: n, inF: s.inF, outF: s.outF, activation: .linear,
             pool: pool, forcePacked: forcePacked)
         ActivationOp.forward(s.activation, z: z, y: s.y, rows: n, width: s.outF)
     }
 
-    /// `gradientIsPreactivation`: `dy` already holds dL/dz. `accumulateParameters`: add to dW and db
-    /// (otherwise overwrite them).
+    /// `batch`: the data input's rows in place, as the forward pass had them. `gradientIsPreactivation`:
+    /// `dy` already holds dL/dz. `accumulateParameters`: add to dW and db (otherwise overwrite them).
     static func backward(
-        _ s: DenseStep, n: Int, gradientIsPreactivation: Bool, accumulateParameters: Bool, pool: WorkerPool,
-        forcePacked: Bool
+        _ s: DenseStep, n: Int, batch: InPlaceBatch?, gradientIsPreactivation: Bool, accumulateParameters: Bool,
+        pool: WorkerPool, forcePacked: Bool
     ) {
         if !gradientIsPreactivation && !s.activationAppliedByConsumer {
             ActivationOp.backward(s.activation, z: s.z.map { UnsafePointer($0) }, y: s.y, g: s.dy, rows: n, width: s.outF)
         }
         Gemm.linearWeightGradient(
-            dz: s.dy, x: s.x, dw: s.dw, db: s.db, n: n, inF: s.inF, outF: s.outF,
+            dz: s.dy, x: batch?.features ?? s.x, xRows: batch?.rows, dw: s.dw, db: s.db, n: n, inF: s.inF, outF: s.outF,
             accumulate: accumulateParameters, pool: pool, forcePacked: forcePacked)
         if let dx = s.dx {
             Gemm.linearInputGradient(

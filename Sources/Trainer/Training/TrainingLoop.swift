@@ -1,6 +1,7 @@
 // The training loop. Everything it touches — network buffers, gradient arena, optimizer state, the
 // sample order and the batch targets — is allocated in `init`; an epoch only reads and writes that
-// memory. One step: next batch → forward in training mode (dropout masks keyed by the global step)
+// memory. One step: next batch (read in place from the dataset when only dense layers read the
+// input, else copied into the input buffer) → forward in training mode (dropout masks keyed by the global step)
 // → loss → backward (overwriting the gradients, which zeroes them in the same pass) → clip → update
 // → record. The learning-rate schedule sets each epoch's rate before it starts and sees its metrics
 // (validation included) after it ends.
@@ -83,6 +84,9 @@ public final class TrainingLoop {
     public var afterBackward: ((_ epoch: Int, _ step: Int, _ batch: Int, _ loss: Double) -> Void)?
     /// Called at the end of each epoch, before the schedule sees it, to add validation metrics.
     public var validate: ((inout EpochRecord) -> Void)?
+    /// Whether batches go to the network in place (`InPlaceBatch`) instead of copied into its input
+    /// buffer: whenever the network accepts them. The two give the same bits; tests compare them.
+    var readsBatchesInPlace: Bool
 
     /// Prepares memory for training `network` (parameters already initialized) on `data`.
     public init(network: Network, data: Dataset, train: TrainSpec, seed: UInt64) {
@@ -91,6 +95,7 @@ public final class TrainingLoop {
         self.network = network
         self.data = data
         self.train = train
+        readsBatchesInPlace = network.acceptsBatchInPlace
         lossFunction = LossFunction(train.loss, outputActivation: network.graph.nodes[network.graph.output].op.activation)
         network.outputGradientIsPreactivation = lossFunction.gradientIsPreactivation
         let sweep = ParameterSweep(graph: network.graph)
@@ -135,14 +140,9 @@ public final class TrainingLoop {
             for first in stride(from: step * network.batchCapacity, to: data.count, by: network.batchCapacity) {
                 step += 1
                 let n = min(network.batchCapacity, data.count - first)
-                loadBatch(from: first, count: n)
-                network.forward(batch: n, mode: .training(step: globalStep))
-                let targets = UnsafePointer(batchTargets.baseAddress!)
-                let batchLoss = lossFunction.evaluate(
-                    y: network.output, t: targets, g: network.outputGradient, n: n, k: data.targetWidth)
+                let (batchLoss, batchCorrect) = forwardAndBackward(from: first, count: n, globalStep: globalStep)
                 guard batchLoss.isFinite else { return .diverged(epoch: epoch, step: step, loss: batchLoss) }
-                correct += LossFunction.correctCount(y: network.output, t: targets, n: n, k: data.targetWidth)
-                network.backward(batch: n, accumulateParameterGradients: false)  // overwrites: zero + accumulate in one
+                correct += batchCorrect
                 globalStep += 1
                 afterBackward?(epoch, globalStep, n, batchLoss)
                 if let clip = clipping?.apply(network.gradients.base) {
@@ -187,25 +187,41 @@ public final class TrainingLoop {
         }
     }
 
-    /// Copies samples `order[first ..< first + n]` into the network input and the batch targets,
-    /// split by rows over the network's threads when the batch is large (each row is one copy, so
-    /// the result does not depend on the split).
-    private func loadBatch(from first: Int, count n: Int) {
+    /// One step's forward pass, loss and (for a finite loss) backward pass over samples
+    /// `order[first ..< first + n]`: the batch's loss and its count of correct predictions.
+    private func forwardAndBackward(from first: Int, count n: Int, globalStep: Int) -> (loss: Double, correct: Int) {
         data.features.withUnsafeBufferPointer { features in
-            data.targets.withUnsafeBufferPointer { targets in
-                let pool = network.pool
-                var rows = BatchRows(
-                    order: UnsafePointer(order.baseAddress! + first), features: features.baseAddress!,
-                    targets: targets.baseAddress!, input: network.input, batch: batchTargets.baseAddress!,
-                    featureWidth: data.featureWidth, targetWidth: data.targetWidth, count: n, parts: pool.activeThreads)
-                guard rows.parts > 1 && n * (rows.featureWidth + rows.targetWidth) >= Self.parallelLoadFloats else {
-                    return rows.copy(0..<n)
-                }
-                withUnsafeMutablePointer(to: &rows) { pointer in
-                    pool.run(parts: pointer.pointee.parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
-                        let rows = raw.assumingMemoryBound(to: BatchRows.self).pointee
-                        rows.copy(rows.count * part / rows.parts ..< rows.count * (part + 1) / rows.parts)
-                    }
+            let inPlace = readsBatchesInPlace
+                ? InPlaceBatch(features: features.baseAddress!, rows: UnsafePointer(order.baseAddress! + first)) : nil
+            loadBatch(from: first, count: n, features: features.baseAddress!, copyFeatures: inPlace == nil)
+            network.forward(batch: n, mode: .training(step: globalStep), inPlace: inPlace)
+            let targets = UnsafePointer(batchTargets.baseAddress!)
+            let loss = lossFunction.evaluate(y: network.output, t: targets, g: network.outputGradient, n: n, k: data.targetWidth)
+            guard loss.isFinite else { return (loss, 0) }
+            let correct = LossFunction.correctCount(y: network.output, t: targets, n: n, k: data.targetWidth)
+            network.backward(batch: n, accumulateParameterGradients: false)  // overwrites: zero + accumulate in one
+            return (loss, correct)
+        }
+    }
+
+    /// Copies the targets of samples `order[first ..< first + n]` into the batch targets and, with
+    /// `copyFeatures`, their features into the network input, split by rows over the network's
+    /// threads when the batch is large (each row is one copy, so the result does not depend on the split).
+    private func loadBatch(from first: Int, count n: Int, features: UnsafePointer<Float>, copyFeatures: Bool) {
+        data.targets.withUnsafeBufferPointer { targets in
+            let pool = network.pool
+            var rows = BatchRows(
+                order: UnsafePointer(order.baseAddress! + first), features: features,
+                targets: targets.baseAddress!, input: copyFeatures ? network.input : nil, batch: batchTargets.baseAddress!,
+                featureWidth: data.featureWidth, targetWidth: data.targetWidth, count: n, parts: pool.activeThreads)
+            let floats = n * ((copyFeatures ? rows.featureWidth : 0) + rows.targetWidth)
+            guard rows.parts > 1 && floats >= Self.parallelLoadFloats else {
+                return rows.copy(0..<n)
+            }
+            withUnsafeMutablePointer(to: &rows) { pointer in
+                pool.run(parts: pointer.pointee.parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
+                    let rows = raw.assumingMemoryBound(to: BatchRows.self).pointee
+                    rows.copy(rows.count * part / rows.parts ..< rows.count * (part + 1) / rows.parts)
                 }
             }
         }
@@ -221,17 +237,18 @@ private struct BatchRows {
     /// The batch's sample indices, from its first row on.
     let order: UnsafePointer<Int>
     let features: UnsafePointer<Float>, targets: UnsafePointer<Float>
-    let input: UnsafeMutablePointer<Float>, batch: UnsafeMutablePointer<Float>
+    /// The network input, or nil when the features are read in place.
+    let input: UnsafeMutablePointer<Float>?, batch: UnsafeMutablePointer<Float>
     let featureWidth: Int, targetWidth: Int
     /// Rows in the batch, and the parts the copy is split into.
     let count: Int, parts: Int
 
-    /// Copies batch rows `rows` (features into the input, targets into the batch targets).
+    /// Copies batch rows `rows` (features into the input, if any, targets into the batch targets).
     func copy(_ rows: Range<Int>) {
         let fw = featureWidth, tw = targetWidth
         for row in rows {
             let sample = order[row]
-            (input + row * fw).update(from: features + sample * fw, count: fw)
+            if let input { (input + row * fw).update(from: features + sample * fw, count: fw) }
             (batch + row * tw).update(from: targets + sample * tw, count: tw)
         }
     }
