@@ -1,9 +1,11 @@
 // The GEMM's register-blocked inner kernel: a 6×16 tile of C held in twelve `SIMD8<Float>`
 // accumulators, updated by one broadcast-FMA step per k from an A micro-panel (6 values per k,
-// packed or read in place from a row-major A) and a packed B micro-panel (16 values per k). The epilogue adds the tile to C or overwrites
-// it, and on the last K block adds the bias and applies relu / leaky relu (forward) or the relu /
-// leaky relu derivative of the layer below (backward, `dX ⊙ f'(y)`) while the tile is in registers. Edge tiles go through a 6×16 scratch tile with the same SIMD epilogue, so every
-// element of C gets exactly the same operations wherever its tile falls (bitwise reproducible).
+// packed or read in place from a row-major A) and a packed B micro-panel (16 values per k). Then
+// one out-of-line epilogue per tile adds the sums to C or overwrites it, and on the last K block
+// adds the bias and applies relu / leaky relu (forward) or the relu / leaky relu derivative of the
+// layer below (backward, `dX ⊙ f'(y)`). Edge tiles go through a 6×16 scratch tile with the same
+// SIMD epilogue, so every element of C gets exactly the same operations wherever its tile falls
+// (bitwise reproducible).
 
 import CPrefetch
 import Config
@@ -22,9 +24,8 @@ enum GemmTile {
     static let mc = 144
     /// Columns of B packed at a time (a 400 × 2048 block is 3.1 MiB, in L3).
     static let nc = 2048
-    /// Floats of scratch per thread: packed A, packed B, a 6×16 staging tile, a padded bias row and
-    /// a 6×16 staging tile for the backward mask.
-    static let scratchFloats = mc * kc + kc * nc + 2 * mr * nr + nr + 64
+    /// Floats of scratch per thread: packed A, packed B and the tile scratch (`MicroKernel.tileFloats`).
+    static let scratchFloats = mc * kc + kc * nc + MicroKernel.tileFloats + 64
 }
 
 /// What the epilogue applies on the last K block, besides the bias.
@@ -67,7 +68,7 @@ enum MicroKernel {
     /// a: row r of the tile at `a + offsets[r]`, advancing `step` floats per k (packed: offsets
     /// 0, 1, …, 5 and step 6; a row-major matrix in place: offsets r·lda and step 1)
     /// b: [kc, 16] packed  c: [rows, cols] with row stride ldc  bias: [cols] or nil
-    /// tile: 2·96 + 16 floats of scratch
+    /// tile: `tileFloats` floats of scratch
     @inline(__always)
     static func run(
         kc: Int, a: UnsafePointer<Float>, rowOffsets o: RowOffsets, step: Int, b: UnsafePointer<Float>,
@@ -101,84 +102,94 @@ enum MicroKernel {
             ap += stride
             bp += 64
         }
-        if rows == 6 && cols == 16 {
-            let m = mask, l = maskLeaky
-            finish(c00, c01, c, add: add, bias: bias, activation: activation, mask: m, maskLeaky: l, slope: slope)
-            finish(c10, c11, c + ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + ldc }, maskLeaky: l, slope: slope)
-            finish(c20, c21, c + 2 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 2 * ldc }, maskLeaky: l, slope: slope)
-            finish(c30, c31, c + 3 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 3 * ldc }, maskLeaky: l, slope: slope)
-            finish(c40, c41, c + 4 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 4 * ldc }, maskLeaky: l, slope: slope)
-            finish(c50, c51, c + 5 * ldc, add: add, bias: bias, activation: activation, mask: m.map { $0 + 5 * ldc }, maskLeaky: l, slope: slope)
-            return
-        }
-        // Edge tile: stage C's valid part (zeros elsewhere), the bias and the mask in scratch, run
-        // the same epilogue there, copy the valid part back.
-        let staged = tile, biasRow = tile + 96, maskTile = tile + 112
-        staged.update(repeating: 0, count: 96)
-        biasRow.update(repeating: 0, count: 16)
-        if add {
-            for r in 0..<rows { (staged + 16 * r).update(from: c + r * ldc, count: cols) }
-        }
-        if let bias { biasRow.update(from: bias, count: cols) }
-        if let mask {
-            maskTile.update(repeating: 0, count: 96)
-            for r in 0..<rows { (maskTile + 16 * r).update(from: mask + r * ldc, count: cols) }
-        }
-        let b: UnsafePointer<Float>? = bias == nil ? nil : UnsafePointer(biasRow)
-        let m: UnsafePointer<Float>? = mask == nil ? nil : UnsafePointer(maskTile), l = maskLeaky
-        finish(c00, c01, staged, add: add, bias: b, activation: activation, mask: m, maskLeaky: l, slope: slope)
-        finish(c10, c11, staged + 16, add: add, bias: b, activation: activation, mask: m.map { $0 + 16 }, maskLeaky: l, slope: slope)
-        finish(c20, c21, staged + 32, add: add, bias: b, activation: activation, mask: m.map { $0 + 32 }, maskLeaky: l, slope: slope)
-        finish(c30, c31, staged + 48, add: add, bias: b, activation: activation, mask: m.map { $0 + 48 }, maskLeaky: l, slope: slope)
-        finish(c40, c41, staged + 64, add: add, bias: b, activation: activation, mask: m.map { $0 + 64 }, maskLeaky: l, slope: slope)
-        finish(c50, c51, staged + 80, add: add, bias: b, activation: activation, mask: m.map { $0 + 80 }, maskLeaky: l, slope: slope)
-        for r in 0..<rows { (c + r * ldc).update(from: staged + 16 * r, count: cols) }
+        // The sums leave the registers for one out-of-line epilogue per tile. (Row epilogues
+        // inlined into each copy of this kernel made more code than the compiler would inline: it
+        // called one per row instead, six calls per tile, which small K paid for dearly.)
+        let sums = UnsafeMutableRawPointer(tile)
+        sums.storeBytes(of: c00, as: V.self); sums.storeBytes(of: c01, toByteOffset: 32, as: V.self)
+        sums.storeBytes(of: c10, toByteOffset: 64, as: V.self); sums.storeBytes(of: c11, toByteOffset: 96, as: V.self)
+        sums.storeBytes(of: c20, toByteOffset: 128, as: V.self); sums.storeBytes(of: c21, toByteOffset: 160, as: V.self)
+        sums.storeBytes(of: c30, toByteOffset: 192, as: V.self); sums.storeBytes(of: c31, toByteOffset: 224, as: V.self)
+        sums.storeBytes(of: c40, toByteOffset: 256, as: V.self); sums.storeBytes(of: c41, toByteOffset: 288, as: V.self)
+        sums.storeBytes(of: c50, toByteOffset: 320, as: V.self); sums.storeBytes(of: c51, toByteOffset: 352, as: V.self)
+        epilogue(sums: UnsafePointer(tile), rows: rows, cols: cols, c: c, ldc: ldc, add: add, bias: bias,
+                 activation: activation, mask: mask, maskLeaky: maskLeaky, slope: slope, scratch: tile + 96)
     }
 
-    /// One row of the tile: `v (+ old) (+ bias)`, then the activation, then the backward mask of a
-    /// relu / leaky relu whose outputs are `mask` (`v = y ≤ 0 ? 0 or slope·v : v`; one `slope` serves
-    /// both, since a product has either an activation or a mask), stored to
-    /// `row[0..<16]`.
-    @inline(__always)
-    static func finish(
-        _ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ row: UnsafeMutablePointer<Float>,
-        add: Bool, bias: UnsafePointer<Float>?, activation: FusedActivation, mask: UnsafePointer<Float>?,
-        maskLeaky: Bool, slope: Float
+    /// Floats of tile scratch: the sums (6×16), and for an edge tile the staged C (6×16), bias row
+    /// (16) and mask (6×16).
+    static let tileFloats = 3 * 96 + 16
+
+    /// Stores a tile's `sums` (rows of 16) to C, row by row: `v (+ old C) (+ bias)`, then the
+    /// activation, then the backward mask of a relu / leaky relu whose outputs are `mask`
+    /// (`v = y ≤ 0 ? 0 or slope·v : v`; one `slope` serves both, since a product has either an
+    /// activation or a mask). An edge tile runs in `scratch`: C's valid part (zeros elsewhere), the
+    /// bias and the mask staged as full 16-wide rows, so every element gets the same SIMD
+    /// operations as in a full tile, and the valid part is copied back.
+    @inline(never)
+    static func epilogue(
+        sums: UnsafePointer<Float>, rows: Int, cols: Int, c: UnsafeMutablePointer<Float>, ldc: Int, add: Bool,
+        bias: UnsafePointer<Float>?, activation: FusedActivation, mask: UnsafePointer<Float>?, maskLeaky: Bool,
+        slope: Float, scratch: UnsafeMutablePointer<Float>
     ) {
         typealias V = SIMD8<Float>
-        let raw = UnsafeMutableRawPointer(row)
-        var r0 = v0, r1 = v1
-        if add {
-            r0 += raw.loadUnaligned(as: V.self)
-            r1 += raw.loadUnaligned(fromByteOffset: 32, as: V.self)
-        }
-        if let bias {
-            let rb = UnsafeRawPointer(bias)
-            r0 += rb.loadUnaligned(as: V.self)
-            r1 += rb.loadUnaligned(fromByteOffset: 32, as: V.self)
-        }
-        switch activation {
-        case .none:
-            break
-        case .relu:
-            r0.replace(with: 0, where: r0 .< 0)
-            r1.replace(with: 0, where: r1 .< 0)
-        case .leakyReLU:
-            r0.replace(with: r0 * slope, where: r0 .< 0)
-            r1.replace(with: r1 * slope, where: r1 .< 0)
-        }
-        if let mask {
-            let y = UnsafeRawPointer(mask)
-            let y0 = y.loadUnaligned(as: V.self), y1 = y.loadUnaligned(fromByteOffset: 32, as: V.self)
-            if maskLeaky {
-                r0.replace(with: r0 * slope, where: y0 .<= 0)
-                r1.replace(with: r1 * slope, where: y1 .<= 0)
-            } else {
-                r0.replace(with: 0, where: y0 .<= 0)
-                r1.replace(with: 0, where: y1 .<= 0)
+        var out = c, outStride = ldc, rowBias = bias, rowMask = mask, maskStride = ldc
+        if cols < 16 {
+            let staged = scratch, biasRow = scratch + 96, maskTile = scratch + 112
+            staged.update(repeating: 0, count: 96)
+            if add {
+                for r in 0..<rows { (staged + 16 * r).update(from: c + r * ldc, count: cols) }
             }
+            if let bias {
+                biasRow.update(repeating: 0, count: 16)
+                biasRow.update(from: bias, count: cols)
+                rowBias = UnsafePointer(biasRow)
+            }
+            if let mask {
+                maskTile.update(repeating: 0, count: 96)
+                for r in 0..<rows { (maskTile + 16 * r).update(from: mask + r * ldc, count: cols) }
+                rowMask = UnsafePointer(maskTile)
+            }
+            (out, outStride, maskStride) = (staged, 16, 16)
         }
-        raw.storeBytes(of: r0, as: V.self)
-        raw.storeBytes(of: r1, toByteOffset: 32, as: V.self)
+        for r in 0..<rows {
+            let sum = UnsafeRawPointer(sums + 16 * r), row = UnsafeMutableRawPointer(out + r * outStride)
+            var r0 = sum.loadUnaligned(as: V.self), r1 = sum.loadUnaligned(fromByteOffset: 32, as: V.self)
+            if add {
+                r0 += row.loadUnaligned(as: V.self)
+                r1 += row.loadUnaligned(fromByteOffset: 32, as: V.self)
+            }
+            if let rowBias {
+                let rb = UnsafeRawPointer(rowBias)
+                r0 += rb.loadUnaligned(as: V.self)
+                r1 += rb.loadUnaligned(fromByteOffset: 32, as: V.self)
+            }
+            switch activation {
+            case .none:
+                break
+            case .relu:
+                r0.replace(with: 0, where: r0 .< 0)
+                r1.replace(with: 0, where: r1 .< 0)
+            case .leakyReLU:
+                r0.replace(with: r0 * slope, where: r0 .< 0)
+                r1.replace(with: r1 * slope, where: r1 .< 0)
+            }
+            if let rowMask {
+                let y = UnsafeRawPointer(rowMask + r * maskStride)
+                let y0 = y.loadUnaligned(as: V.self), y1 = y.loadUnaligned(fromByteOffset: 32, as: V.self)
+                if maskLeaky {
+                    r0.replace(with: r0 * slope, where: y0 .<= 0)
+                    r1.replace(with: r1 * slope, where: y1 .<= 0)
+                } else {
+                    r0.replace(with: 0, where: y0 .<= 0)
+                    r1.replace(with: 0, where: y1 .<= 0)
+                }
+            }
+            row.storeBytes(of: r0, as: V.self)
+            row.storeBytes(of: r1, toByteOffset: 32, as: V.self)
+        }
+        if cols < 16 {
+            for r in 0..<rows { (c + r * ldc).update(from: out + 16 * r, count: cols) }
+        }
     }
 }

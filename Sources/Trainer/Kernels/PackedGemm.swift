@@ -57,6 +57,8 @@ struct GemmProblem {
 
 enum PackedGemm {
     /// Computes the block `rows × cols` of `p`'s C, using `scratch` (`GemmTile.scratchFloats` floats).
+    /// Never inlined, so the benchmarks and the trainer run the same machine code.
+    @inline(never)
     static func compute(_ p: GemmProblem, rows: Range<Int>, cols: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
         let aPack = scratch
         let bPack = scratch + GemmTile.mc * GemmTile.kc
