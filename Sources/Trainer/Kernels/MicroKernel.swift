@@ -1,6 +1,7 @@
 // The GEMM's register-blocked inner kernel: a 6×16 tile of C held in twelve `SIMD8<Float>`
 // accumulators, updated by one broadcast-FMA step per k from an A micro-panel (6 values per k,
-// packed or read in place from a row-major A) and a packed B micro-panel (16 values per k). Then
+// packed or read in place from a row-major A) and a packed B micro-panel (16 values per k), plus a
+// 4-row twin for the last rows of a block read in place (a batch of 128 = 20 × 6 + 4 + 4). Then
 // one out-of-line epilogue per tile adds the sums to C or overwrites it, and on the last K block
 // adds the bias and applies relu / leaky relu (forward) or the relu / leaky relu derivative of the
 // layer below (backward, `dX ⊙ f'(y)`). Edge tiles go through a 6×16 scratch tile with the same
@@ -14,6 +15,8 @@ import Config
 enum GemmTile {
     /// Rows of C per micro-tile.
     static let mr = 6
+    /// Rows of the short micro-tile (`MicroKernel.run(short: true, …)`).
+    static let mrShort = 4
     /// Columns of C per micro-tile (two SIMD8 vectors).
     static let nr = 16
     /// Depth of one packed block (A micro-panel ≤ 9.4 KiB, B micro-panel ≤ 25 KiB: both in L1).
@@ -26,6 +29,15 @@ enum GemmTile {
     static let nc = 2048
     /// Floats of scratch per thread: packed A, packed B and the tile scratch (`MicroKernel.tileFloats`).
     static let scratchFloats = mc * kc + kc * nc + MicroKernel.tileFloats + 64
+
+    /// The height of the micro-tile at row `ir` of a block of `mc` rows that A's rows are read in
+    /// place for: 6, except that the last 7 or 8 rows make two short tiles (4 + 3 or 4 + 4: 8
+    /// cycles per k instead of 12 for 6 + 6) and the last 1–4 rows one (4 cycles instead of 6).
+    @inline(__always)
+    static func tileHeight(at ir: Int, of mc: Int) -> Int {
+        let left = mc - ir
+        return left == 7 || left == 8 ? mrShort : min(mr, left)
+    }
 }
 
 /// What the epilogue applies on the last K block, besides the bias.
@@ -63,42 +75,58 @@ struct RowOffsets {
     }
 }
 
+/// Two rows of a tile's sums: four accumulators, updated by one broadcast-FMA step per k.
+struct TwoRows {
+    typealias V = SIMD8<Float>
+    var r0lo = V(), r0hi = V(), r1lo = V(), r1hi = V()
+
+    /// Adds `A[row, k] · B[k, 0..<16]` for the two rows whose A values are at byte offsets
+    /// `first` and `second` from `a`; `b0`, `b1` are B's 16 values for this k.
+    @inline(__always)
+    mutating func add(_ a: UnsafeRawPointer, _ first: Int, _ second: Int, _ b0: V, _ b1: V) {
+        let a0 = V(repeating: a.load(fromByteOffset: first, as: Float.self))
+        r0lo = r0lo.addingProduct(a0, b0); r0hi = r0hi.addingProduct(a0, b1)
+        let a1 = V(repeating: a.load(fromByteOffset: second, as: Float.self))
+        r1lo = r1lo.addingProduct(a1, b0); r1hi = r1hi.addingProduct(a1, b1)
+    }
+
+    /// Stores the two rows as rows `row` and `row + 1` of a 16-wide tile of sums.
+    @inline(__always)
+    func store(_ sums: UnsafeMutableRawPointer, row: Int) {
+        sums.storeBytes(of: r0lo, toByteOffset: 64 * row, as: V.self)
+        sums.storeBytes(of: r0hi, toByteOffset: 64 * row + 32, as: V.self)
+        sums.storeBytes(of: r1lo, toByteOffset: 64 * row + 64, as: V.self)
+        sums.storeBytes(of: r1hi, toByteOffset: 64 * row + 96, as: V.self)
+    }
+}
+
 enum MicroKernel {
     /// `C[0..<rows, 0..<cols] (+)= A·B` for one tile, with the epilogue described in the header.
     /// a: row r of the tile at `a + offsets[r]`, advancing `step` floats per k (packed: offsets
     /// 0, 1, …, 5 and step 6; a row-major matrix in place: offsets r·lda and step 1)
     /// b: [kc, 16] packed  c: [rows, cols] with row stride ldc  bias: [cols] or nil
     /// tile: `tileFloats` floats of scratch
+    /// short: a tile of at most 4 rows (offsets r4 and r5 unused) with eight accumulators, which
+    /// still keep both FMA pipes busy: 4 cycles per k instead of 6. Callers pass a constant.
     @inline(__always)
     static func run(
-        kc: Int, a: UnsafePointer<Float>, rowOffsets o: RowOffsets, step: Int, b: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, add: Bool, bias: UnsafePointer<Float>?,
-        activation: FusedActivation, mask: UnsafePointer<Float>?, maskLeaky: Bool, slope: Float,
-        tile: UnsafeMutablePointer<Float>
+        short: Bool = false, kc: Int, a: UnsafePointer<Float>, rowOffsets o: RowOffsets, step: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, add: Bool,
+        bias: UnsafePointer<Float>?, activation: FusedActivation, mask: UnsafePointer<Float>?, maskLeaky: Bool,
+        slope: Float, tile: UnsafeMutablePointer<Float>
     ) {
         typealias V = SIMD8<Float>
         // The epilogue reads and writes this tile of C: fetch its rows now, while the K loop runs
         // (for large C, a row is a cache miss each; 2048³ spent 17% of its time waiting for them).
         for r in 0..<rows { nnrun_prefetch_for_write(c + r * ldc) }
-        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
-        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        var rows01 = TwoRows(), rows23 = TwoRows(), rows45 = TwoRows()
         var ap = UnsafeRawPointer(a), bp = UnsafeRawPointer(b)
         let o1 = 4 * o.r1, o2 = 4 * o.r2, o3 = 4 * o.r3, o4 = 4 * o.r4, o5 = 4 * o.r5, stride = 4 * step
         for _ in 0..<kc {
-            let b0 = bp.loadUnaligned(as: V.self)
-            let b1 = bp.loadUnaligned(fromByteOffset: 32, as: V.self)
-            let a0 = V(repeating: ap.load(as: Float.self))
-            c00 = c00.addingProduct(a0, b0); c01 = c01.addingProduct(a0, b1)
-            let a1 = V(repeating: ap.load(fromByteOffset: o1, as: Float.self))
-            c10 = c10.addingProduct(a1, b0); c11 = c11.addingProduct(a1, b1)
-            let a2 = V(repeating: ap.load(fromByteOffset: o2, as: Float.self))
-            c20 = c20.addingProduct(a2, b0); c21 = c21.addingProduct(a2, b1)
-            let a3 = V(repeating: ap.load(fromByteOffset: o3, as: Float.self))
-            c30 = c30.addingProduct(a3, b0); c31 = c31.addingProduct(a3, b1)
-            let a4 = V(repeating: ap.load(fromByteOffset: o4, as: Float.self))
-            c40 = c40.addingProduct(a4, b0); c41 = c41.addingProduct(a4, b1)
-            let a5 = V(repeating: ap.load(fromByteOffset: o5, as: Float.self))
-            c50 = c50.addingProduct(a5, b0); c51 = c51.addingProduct(a5, b1)
+            let b0 = bp.loadUnaligned(as: V.self), b1 = bp.loadUnaligned(fromByteOffset: 32, as: V.self)
+            rows01.add(ap, 0, o1, b0, b1)
+            rows23.add(ap, o2, o3, b0, b1)
+            if !short { rows45.add(ap, o4, o5, b0, b1) }
             ap += stride
             bp += 64
         }
@@ -106,12 +134,9 @@ enum MicroKernel {
         // inlined into each copy of this kernel made more code than the compiler would inline: it
         // called one per row instead, six calls per tile, which small K paid for dearly.)
         let sums = UnsafeMutableRawPointer(tile)
-        sums.storeBytes(of: c00, as: V.self); sums.storeBytes(of: c01, toByteOffset: 32, as: V.self)
-        sums.storeBytes(of: c10, toByteOffset: 64, as: V.self); sums.storeBytes(of: c11, toByteOffset: 96, as: V.self)
-        sums.storeBytes(of: c20, toByteOffset: 128, as: V.self); sums.storeBytes(of: c21, toByteOffset: 160, as: V.self)
-        sums.storeBytes(of: c30, toByteOffset: 192, as: V.self); sums.storeBytes(of: c31, toByteOffset: 224, as: V.self)
-        sums.storeBytes(of: c40, toByteOffset: 256, as: V.self); sums.storeBytes(of: c41, toByteOffset: 288, as: V.self)
-        sums.storeBytes(of: c50, toByteOffset: 320, as: V.self); sums.storeBytes(of: c51, toByteOffset: 352, as: V.self)
+        rows01.store(sums, row: 0)
+        rows23.store(sums, row: 2)
+        if !short { rows45.store(sums, row: 4) }
         epilogue(sums: UnsafePointer(tile), rows: rows, cols: cols, c: c, ldc: ldc, add: add, bias: bias,
                  activation: activation, mask: mask, maskLeaky: maskLeaky, slope: slope, scratch: tile + 96)
     }

@@ -99,8 +99,19 @@ enum PackedGemm {
                         if last, let m = p.mask { maskBase = m + ic * p.ldc + jc + jr }
                         var ir = 0
                         while ir < mc {
-                            let height = min(GemmTile.mr, mc - ir)
-                            if direct && p.aTransposed {
+                            // Read in place, a block's last rows may go through the short kernel
+                            // (`GemmTile.tileHeight`); packed panels are all 6 rows high.
+                            let height = direct ? GemmTile.tileHeight(at: ir, of: mc) : min(GemmTile.mr, mc - ir)
+                            if height <= GemmTile.mrShort && direct {
+                                let inPlace = p.aTransposed
+                                    ? (a: p.a + pc * p.lda + ic + ir, offsets: RowOffsets.strided(1, rows: height), step: p.lda)
+                                    : (a: p.aRow(ic + ir) + pc, offsets: p.aRowOffsets(from: ic + ir, rows: height), step: 1)
+                                MicroKernel.run(
+                                    short: true, kc: kc, a: inPlace.a, rowOffsets: inPlace.offsets, step: inPlace.step, b: bPack + jr * kc,
+                                    c: cBase + ir * p.ldc, ldc: p.ldc, rows: height, cols: width, add: add, bias: bias,
+                                    activation: activation, mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky,
+                                    slope: p.slope, tile: tile)
+                            } else if direct && p.aTransposed {
                                 MicroKernel.run(
                                     kc: kc, a: p.a + pc * p.lda + ic + ir, rowOffsets: .strided(1, rows: height),
                                     step: p.lda, b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
@@ -119,7 +130,7 @@ enum PackedGemm {
                                     cols: width, add: add, bias: bias, activation: activation,
                                     mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, slope: p.slope, tile: tile)
                             }
-                            ir += GemmTile.mr
+                            ir += height
                         }
                         jr += GemmTile.nr
                     }
