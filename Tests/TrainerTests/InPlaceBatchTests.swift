@@ -21,8 +21,13 @@ import TestSupport
         let loop = TrainingLoop(network: network, data: data, train: train, seed: 3)
         #expect(loop.readsBatchesInPlace == network.acceptsBatchInPlace)
         loop.readsBatchesInPlace = inPlace
+        // Read in place, the batch never passes through the input buffer: NaN there stays unread.
+        let inputCount = network.batchCapacity * graph.nodes[0].width
+        network.input.update(repeating: .nan, count: inputCount)
         var records: [EpochRecord] = []
         #expect(loop.run { records.append($0) } == .completed)
+        #expect(records.allSatisfy { $0.loss.isFinite })
+        #expect(UnsafeBufferPointer(start: network.input, count: inputCount).allSatisfy(\.isNaN) == inPlace)
         return (records.map(\.loss.bitPattern) + records.map(\.accuracy.bitPattern), network.parameters.values().map(\.bitPattern))
     }
 

@@ -17,7 +17,7 @@ import Config
 import Graph
 
 /// A batch read where it lies: row i is `features + rows[i]·width` for the data input's width.
-/// Both pointers must stay valid until the backward pass that follows the forward pass given it.
+/// The forward pass and the backward pass after it both take it, and only use it while they run.
 public struct InPlaceBatch {
     public let features: UnsafePointer<Float>
     public let rows: UnsafePointer<Int>
@@ -50,8 +50,8 @@ public final class Network {
     public private(set) var lastMode: ExecutionMode?
     /// Whether `forward` can take an `InPlaceBatch`: every reader of the data input is a dense layer.
     public let acceptsBatchInPlace: Bool
-    /// The in-place batch of the last forward pass, which backward reads too (nil: the input buffer).
-    private var inPlaceBatch: InPlaceBatch?
+    /// Whether the last forward pass read an in-place batch (its backward pass must be given it too).
+    private var lastForwardInPlace = false
 
     /// What one node does, with its buffers resolved.
     private enum Step {
@@ -186,7 +186,8 @@ public final class Network {
         zeroedGradients = zeroed
     }
 
-    /// The data input buffer. [batchCapacity, input width]
+    /// The data input buffer. [batchCapacity, input width] (A forward pass given an `InPlaceBatch`
+    /// neither reads nor writes it.)
     public var input: UnsafeMutablePointer<Float> { values[0] }
     /// The model output after `forward`. [n, output width]
     public var output: UnsafeMutablePointer<Float> { values[graph.output] }
@@ -209,7 +210,7 @@ public final class Network {
         precondition(n > 0 && n <= batchCapacity)
         precondition(inPlace == nil || acceptsBatchInPlace, "a reader of the data input cannot gather rows")
         lastMode = mode
-        inPlaceBatch = inPlace
+        lastForwardInPlace = inPlace != nil
         let pool = self.pool, forcePacked = forcePackedKernels, seed = self.seed
         steps.withUnsafeBufferPointer { steps in
             for step in steps {
@@ -240,12 +241,14 @@ public final class Network {
     /// use). With `accumulateParameterGradients` (the default) they are added to `gradients`
     /// (zero them with `gradients.zero()` before the step's first backward pass); without it they
     /// overwrite `gradients`, which is the same as zeroing first, without the extra pass.
-    /// Non-trainable slots (running statistics) get no gradient.
-    public func backward(batch n: Int, accumulateParameterGradients: Bool = true) {
+    /// Non-trainable slots (running statistics) get no gradient. `inPlace` is the batch the forward
+    /// pass read in place, if it did.
+    public func backward(batch n: Int, accumulateParameterGradients: Bool = true, inPlace: InPlaceBatch? = nil) {
         precondition(n > 0 && n <= batchCapacity)
         guard let mode = lastMode else { preconditionFailure("backward before any forward pass") }
+        precondition((inPlace != nil) == lastForwardInPlace, "backward must read the batch the forward pass read")
         for (pointer, width) in zeroedGradients { pointer.update(repeating: 0, count: n * width) }
-        let pool = self.pool, forcePacked = forcePackedKernels, inPlace = inPlaceBatch
+        let pool = self.pool, forcePacked = forcePackedKernels
         let output = graph.output, preactivation = outputGradientIsPreactivation
         let accumulate = accumulateParameterGradients
         steps.withUnsafeBufferPointer { steps in

@@ -105,6 +105,7 @@ enum Gemm {
     /// Runs `p` on up to all of `pool`'s threads (one if the product is small).
     static func multiply(_ p: GemmProblem, pool: WorkerPool) {
         precondition(p.m > 0 && p.n > 0 && p.k > 0)
+        precondition((p.aRows == nil || !p.aTransposed) && (p.bRows == nil || !p.bTransposed), "only row-major operands gather rows")
         let splitColumns = p.n >= p.m
         let panels = splitColumns ? (p.n + GemmTile.nr - 1) / GemmTile.nr : (p.m + GemmTile.mr - 1) / GemmTile.mr
         let parts = p.m * p.n * p.k < parallelMACs ? 1 : min(pool.activeThreads, panels)

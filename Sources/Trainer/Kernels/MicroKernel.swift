@@ -4,9 +4,9 @@
 // 4-row twin for the last rows of a block read in place (a batch of 128 = 20 × 6 + 4 + 4). Then
 // one out-of-line epilogue per tile adds the sums to C or overwrites it, and on the last K block
 // adds the bias and applies relu / leaky relu (forward) or the relu / leaky relu derivative of the
-// layer below (backward, `dX ⊙ f'(y)`). Edge tiles go through a 6×16 scratch tile with the same
-// SIMD epilogue, so every element of C gets exactly the same operations wherever its tile falls
-// (bitwise reproducible).
+// layer below (backward, `dX ⊙ f'(y)`). Tiles narrower than 16 columns go through a scratch tile
+// with the same SIMD epilogue, so every element of C gets exactly the same operations wherever its
+// tile falls (bitwise reproducible).
 
 import CPrefetch
 import Config
@@ -116,6 +116,7 @@ enum MicroKernel {
         slope: Float, tile: UnsafeMutablePointer<Float>
     ) {
         typealias V = SIMD8<Float>
+        assert(rows <= (short ? GemmTile.mrShort : GemmTile.mr))
         // The epilogue reads and writes this tile of C: fetch its rows now, while the K loop runs
         // (for large C, a row is a cache miss each; 2048³ spent 17% of its time waiting for them).
         for r in 0..<rows { nnrun_prefetch_for_write(c + r * ldc) }
@@ -141,16 +142,16 @@ enum MicroKernel {
                  activation: activation, mask: mask, maskLeaky: maskLeaky, slope: slope, scratch: tile + 96)
     }
 
-    /// Floats of tile scratch: the sums (6×16), and for an edge tile the staged C (6×16), bias row
-    /// (16) and mask (6×16).
+    /// Floats of tile scratch: the sums (6×16), and for a tile narrower than 16 columns the staged
+    /// C (6×16), bias row (16) and mask (6×16).
     static let tileFloats = 3 * 96 + 16
 
     /// Stores a tile's `sums` (rows of 16) to C, row by row: `v (+ old C) (+ bias)`, then the
     /// activation, then the backward mask of a relu / leaky relu whose outputs are `mask`
     /// (`v = y ≤ 0 ? 0 or slope·v : v`; one `slope` serves both, since a product has either an
-    /// activation or a mask). An edge tile runs in `scratch`: C's valid part (zeros elsewhere), the
-    /// bias and the mask staged as full 16-wide rows, so every element gets the same SIMD
-    /// operations as in a full tile, and the valid part is copied back.
+    /// activation or a mask). A tile narrower than 16 columns runs in `scratch`: C's valid part
+    /// (zeros elsewhere), the bias and the mask staged as full 16-wide rows, so every element gets
+    /// the same SIMD operations as in a full tile, and the valid part is copied back.
     @inline(never)
     static func epilogue(
         sums: UnsafePointer<Float>, rows: Int, cols: Int, c: UnsafeMutablePointer<Float>, ldc: Int, add: Bool,

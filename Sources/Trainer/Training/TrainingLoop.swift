@@ -80,7 +80,8 @@ public final class TrainingLoop {
     /// The key of the shuffle streams, `["data", "shuffle"]`, extended by the epoch each epoch.
     private let shuffleKey = RandomStream.Key(["data", "shuffle"])
     /// Called after each step's backward pass, before the update, with (epoch, step in the run,
-    /// batch size, batch loss): the network holds that batch's activations and gradients.
+    /// batch size, batch loss): the network holds that batch's activations and gradients (its
+    /// input buffer holds the batch only when it was copied: see `readsBatchesInPlace`).
     public var afterBackward: ((_ epoch: Int, _ step: Int, _ batch: Int, _ loss: Double) -> Void)?
     /// Called at the end of each epoch, before the schedule sees it, to add validation metrics.
     public var validate: ((inout EpochRecord) -> Void)?
@@ -199,7 +200,7 @@ public final class TrainingLoop {
             let loss = lossFunction.evaluate(y: network.output, t: targets, g: network.outputGradient, n: n, k: data.targetWidth)
             guard loss.isFinite else { return (loss, 0) }
             let correct = LossFunction.correctCount(y: network.output, t: targets, n: n, k: data.targetWidth)
-            network.backward(batch: n, accumulateParameterGradients: false)  // overwrites: zero + accumulate in one
+            network.backward(batch: n, accumulateParameterGradients: false, inPlace: inPlace)  // overwrites: zero + accumulate in one
             return (loss, correct)
         }
     }
