@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // nnrun: a declarative, config-driven neural-network trainer.
-// Imports run one way: CYAML <- Config <- Graph <- Trainer <- nnrun (CZlib <- Trainer for gzip, CPrefetch <- Trainer for the GEMM).
+// Imports run one way (docs/architecture.md): CYAML <- Config <- Graph <- Trainer <- nnrun, CPrefetch <- Kernels <- Trainer, CZlib <- Trainer.
 import PackageDescription
 
 #if arch(x86_64)
@@ -39,7 +39,8 @@ let package = Package(
         .systemLibrary(name: "CPrefetch"),
         .target(name: "Config", dependencies: ["CYAML"], swiftSettings: cpuFlags),
         .target(name: "Graph", dependencies: ["Config"], swiftSettings: numericFlags),
-        .target(name: "Trainer", dependencies: ["Graph", "CZlib", "CPrefetch"], swiftSettings: numericFlags),
+        .target(name: "Kernels", dependencies: ["CPrefetch"], swiftSettings: numericFlags),
+        .target(name: "Trainer", dependencies: ["Graph", "Kernels", "CZlib"], swiftSettings: numericFlags),
         .executableTarget(
             name: "nnrun",
             dependencies: [
@@ -51,7 +52,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Trainer"], path: "Tests/TestSupport", swiftSettings: cpuFlags),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"], exclude: ["Corpus"], swiftSettings: cpuFlags),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: cpuFlags),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Kernels", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "TestSupport", "CZlib"], swiftSettings: cpuFlags),
     ]
 )

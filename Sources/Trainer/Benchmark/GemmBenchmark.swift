@@ -4,6 +4,7 @@
 // shape is measured for every thread count alternately, round after round, and the median round
 // is reported, so host-load drift hits every column alike.
 
+import Kernels
 import Foundation
 
 /// One GEMM shape: `C[m, n] = A[m, k] · B[k, n]` with A and/or B stored transposed.
@@ -56,7 +57,7 @@ public enum GemmBenchmark {
         let problem = GemmProblem(
             m: m, n: n, k: k, a: a.base, lda: shape.aTransposed ? m : k, aTransposed: shape.aTransposed,
             b: b.base, ldb: shape.bTransposed ? k : n, bTransposed: shape.bTransposed,
-            c: c.base, ldc: n, accumulate: false, bias: nil, activation: .none)
+            c: c.base, ldc: n, accumulate: false)
         let flops = 2.0 * Double(m) * Double(n) * Double(k)
         var samples = [[Double]](repeating: [], count: pools.count)
         for pool in pools { Gemm.multiply(problem, pool: pool) }  // warm up, page in

@@ -4,6 +4,7 @@
 // 2-4-1 net at full batch (10,000 epochs). Thread counts are measured alternately, and the median
 // of the rounds is reported.
 
+import Kernels
 import Config
 import Foundation
 import Graph

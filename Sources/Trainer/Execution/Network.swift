@@ -13,6 +13,7 @@
 // through the shuffled order) when only dense layers read the data input: their products gather
 // the rows themselves, and the batch is never copied into the input buffer.
 
+import Kernels
 import Config
 import Graph
 

@@ -6,6 +6,7 @@
 // in evaluation mode, so they leave batch norm's running statistics as initialized (dropout off, and
 // batch norm with running mean 0 and variance 1 is the affine map at its initial values).
 
+import Kernels
 import Config
 import Foundation
 import Graph
@@ -38,7 +39,7 @@ enum LSUV {
                 scratch.withUnsafeMutableBufferPointer { z in
                     Gemm.linearForward(x: network.value(ofNode: node.inputs[0]), w: w, b: network.parameters.base + bias.offset,
                                        y: z.baseAddress!, n: n, inF: dense.inFeatures, outF: dense.units,
-                                       activation: .linear, pool: network.pool)
+                                       pool: network.pool)
                 }
                 variance = Statistics.of(scratch).variance
                 if iterations == 0 { initial = variance }

@@ -7,6 +7,7 @@
 // relu run vectorized (Elementwise.rectify); for dense layers their forward is normally fused into
 // the GEMM epilogue instead. The rest use libm's Float functions.
 
+import Kernels
 import Config
 import Foundation
 

@@ -10,6 +10,7 @@
 
 import Config
 import Graph
+import Kernels
 
 /// One dense node's buffers and sizes, resolved to raw pointers once when the network is planned.
 struct DenseStep {
@@ -23,6 +24,9 @@ struct DenseStep {
     let z: UnsafeMutablePointer<Float>?
     let inF: Int, outF: Int
     let activation: Activation
+    /// The activation as the GEMM epilogue's rectifier when it is relu / leaky relu (else nil: it
+    /// runs as a pass of its own after the product).
+    var fusedRectifier: Rectifier? { Rectifier(fusing: activation) }
     /// x is the data input, so it may come as an `InPlaceBatch` instead.
     let readsData: Bool
     /// Whether `dx` has other writers, so this layer must add to it rather than overwrite it.
@@ -34,20 +38,29 @@ struct DenseStep {
     let activationAppliedByConsumer: Bool
 }
 
+extension Rectifier {
+    /// relu and leaky relu as the GEMM epilogue applies them; nil for any other activation.
+    init?(fusing activation: Activation) {
+        switch activation {
+        case .linear: self = .none
+        case .relu: self = .relu
+        case .leakyReLU(let slope): self = .leaky(slope: Float(slope))
+        default: return nil
+        }
+    }
+}
+
 enum DenseOp {
     /// `batch`: the data input's rows in place (x is then not read).
     static func forward(_ s: DenseStep, n: Int, batch: InPlaceBatch?, pool: WorkerPool, forcePacked: Bool) {
         let x = batch?.features ?? s.x, xRows = batch?.rows
-        guard let z = s.z else {
-            Gemm.linearForward(
-                x: x, xRows: xRows, w: s.w, b: s.b, y: s.y, n: n, inF: s.inF, outF: s.outF, activation: s.activation,
-                pool: pool, forcePacked: forcePacked)
-            return
-        }
+        let fused = s.fusedRectifier
         Gemm.linearForward(
-            x: x, xRows: xRows, w: s.w, b: s.b, y: z, n: n, inF: s.inF, outF: s.outF, activation: .linear,
+            x: x, xRows: xRows, w: s.w, b: s.b, y: s.z ?? s.y, n: n, inF: s.inF, outF: s.outF, rectifier: fused ?? .none,
             pool: pool, forcePacked: forcePacked)
-        ActivationOp.forward(s.activation, z: z, y: s.y, rows: n, width: s.outF)
+        if fused == nil {
+            ActivationOp.forward(s.activation, z: s.z.map { UnsafePointer($0) }, y: s.y, rows: n, width: s.outF)
+        }
     }
 
     /// `batch`: the data input's rows in place, as the forward pass had them. `gradientIsPreactivation`:

@@ -6,6 +6,7 @@
 // alone (scripts/check-layers redraws it in Python) and a resumed run is bit-identical. The mask
 // (0 or the scale) is kept for the backward pass.
 
+import Kernels
 import Config
 import Graph
 

@@ -2,6 +2,8 @@
 // receives dy. `concat`: inputs side by side along the feature axis, so each input receives its own
 // slice of dy. Input gradients accumulate (an input may feed several layers).
 
+import Kernels
+
 enum AddOp {
     /// xs: k buffers of [n, width]  y: [n, width]
     static func forward(_ xs: [UnsafeMutablePointer<Float>], y: UnsafeMutablePointer<Float>, count: Int) {

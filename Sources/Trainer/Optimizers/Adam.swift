@@ -13,6 +13,7 @@
 // factors are computed in Double once per tensor, then rounded to Float like PyTorch's Python
 // scalars.
 
+import Kernels
 import Config
 import Foundation
 import Graph

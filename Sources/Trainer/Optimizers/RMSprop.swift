@@ -10,6 +10,7 @@
 //
 // Every buffer starts at zero, as in PyTorch (so the first step divides by √((1 − α)·g²) + ε).
 
+import Kernels
 import Config
 import Graph
 

@@ -4,9 +4,8 @@
 // A read in place and A packed (forward), B packed row by row and panel by panel (weight
 // gradient), on one thread and two.
 
-import Config
 import Testing
-@testable import Trainer
+@testable import Kernels
 
 @Suite struct GatheredGemmTests {
     typealias Shape = GemmTests.Shape
@@ -32,10 +31,10 @@ import Testing
         for threads in [1, 2] {
             let pool = WorkerPool(threads: threads)
             var y = [Float](repeating: 0, count: n * outF), yGathered = y
-            Gemm.linearForward(x: batch, w: w, b: b, y: &y, n: n, inF: inF, outF: outF, activation: .relu, pool: pool)
+            Gemm.linearForward(x: batch, w: w, b: b, y: &y, n: n, inF: inF, outF: outF, rectifier: .relu, pool: pool)
             rows.withUnsafeBufferPointer { table in
                 Gemm.linearForward(x: data, xRows: table.baseAddress!, w: w, b: b, y: &yGathered, n: n, inF: inF,
-                                   outF: outF, activation: .relu, pool: pool)
+                                   outF: outF, rectifier: .relu, pool: pool)
             }
             #expect(y.map(\.bitPattern) == yGathered.map(\.bitPattern), "forward \(s.testDescription), \(threads) threads")
 

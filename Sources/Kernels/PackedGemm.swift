@@ -8,8 +8,8 @@
 // table, and the arithmetic is unchanged. Each element of C is summed over K in the same fixed
 // order (KC blocks in sequence, k ascending inside a block) whichever rows and columns a thread is given.
 
-/// One product `C[m, n] (+)= A[m, k] · B[k, n]`, with an optional bias and activation epilogue.
-struct GemmProblem {
+/// One product `C[m, n] (+)= A[m, k] · B[k, n]`, then an `Epilogue` (bias, rectifier, mask).
+public struct GemmProblem {
     var m: Int, n: Int, k: Int
     /// `A[i, p]` is `a[p·lda + i]` when `aTransposed`, else `a[i·lda + p]`.
     var a: UnsafePointer<Float>, lda: Int, aTransposed: Bool
@@ -19,15 +19,8 @@ struct GemmProblem {
     var c: UnsafeMutablePointer<Float>, ldc: Int
     /// Add to C instead of overwriting it.
     var accumulate: Bool
-    /// Added per column of C after the full sum: [n], or nil.
-    var bias: UnsafePointer<Float>?
-    var activation: FusedActivation
-    /// Outputs `y` (laid out like C) of a relu / leaky relu whose derivative multiplies C after the
-    /// full sum (`C = y ≤ 0 ? 0 or slope·C : C`), or nil.
-    var mask: UnsafePointer<Float>? = nil
-    var maskLeaky = false
-    /// The leaky relu slope of the activation or the mask.
-    var slope: Float = 0
+    /// Applied to C after the full sum.
+    var epilogue = Epilogue.none
     /// A row-major A's rows gathered: row i at `a + aRows[i]·lda` instead of `a + i·lda` (a
     /// training batch read in place from the dataset, in shuffled order), or nil.
     var aRows: UnsafePointer<Int>? = nil
@@ -42,6 +35,16 @@ struct GemmProblem {
     @inline(__always)
     func bRow(_ p: Int) -> UnsafePointer<Float> { b + (bRows.map { $0[p] } ?? p) * ldb }
 
+    public init(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, aTransposed: Bool,
+        b: UnsafePointer<Float>, ldb: Int, bTransposed: Bool, c: UnsafeMutablePointer<Float>, ldc: Int,
+        accumulate: Bool, epilogue: Epilogue = .none, aRows: UnsafePointer<Int>? = nil, bRows: UnsafePointer<Int>? = nil
+    ) {
+        (self.m, self.n, self.k) = (m, n, k)
+        (self.a, self.lda, self.aTransposed, self.b, self.ldb, self.bTransposed) = (a, lda, aTransposed, b, ldb, bTransposed)
+        (self.c, self.ldc, self.accumulate, self.epilogue, self.aRows, self.bRows) = (c, ldc, accumulate, epilogue, aRows, bRows)
+    }
+
     /// Offsets of a row-major A's rows `i + 1 … i + 5` from row `i`, for a tile of `rows` rows read
     /// in place (rows past the tile repeat its last row).
     @inline(__always)
@@ -52,6 +55,26 @@ struct GemmProblem {
             r1: (table[i + min(1, last)] - first) * lda, r2: (table[i + min(2, last)] - first) * lda,
             r3: (table[i + min(3, last)] - first) * lda, r4: (table[i + min(4, last)] - first) * lda,
             r5: (table[i + min(5, last)] - first) * lda)
+    }
+}
+
+extension GemmProblem {
+    /// The A values of the tile at rows `i ..< i + rows`, from k0 on, read in place.
+    @inline(__always)
+    func aInPlace(row i: Int, k0: Int, rows: Int) -> APanel {
+        aTransposed ? aTransposedInPlace(row: i, k0: k0, rows: rows) : aRowMajorInPlace(row: i, k0: k0, rows: rows)
+    }
+
+    /// A transposed A read in place: the tile's rows are adjacent values, `lda` apart per k.
+    @inline(__always)
+    func aTransposedInPlace(row i: Int, k0: Int, rows: Int) -> APanel {
+        APanel(base: a + k0 * lda + i, offsets: .strided(1, rows: rows), step: lda)
+    }
+
+    /// A row-major A read in place (through the row table if there is one): one stream per row.
+    @inline(__always)
+    func aRowMajorInPlace(row i: Int, k0: Int, rows: Int) -> APanel {
+        APanel(base: aRow(i) + k0, offsets: aRowOffsets(from: i, rows: rows), step: 1)
     }
 }
 
@@ -76,7 +99,7 @@ enum PackedGemm {
                 packB(p, k0: pc, kc: kc, j0: jc, nc: nc, into: bPack)
                 let last = pc + kc == p.k
                 let add = p.accumulate || pc > 0
-                let activation = last ? p.activation : .none
+                let epilogue = last ? p.epilogue : .none
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mc = min(GemmTile.mc, rows.upperBound - ic)
@@ -91,12 +114,7 @@ enum PackedGemm {
                     if !direct { packA(p, i0: ic, mc: mc, k0: pc, kc: kc, into: aPack) }
                     var jr = 0
                     while jr < nc {
-                        let width = min(GemmTile.nr, nc - jr)
-                        var bias: UnsafePointer<Float>? = nil
-                        if last, let b = p.bias { bias = b + jc + jr }
-                        let cBase = p.c + ic * p.ldc + jc + jr
-                        var maskBase: UnsafePointer<Float>? = nil
-                        if last, let m = p.mask { maskBase = m + ic * p.ldc + jc + jr }
+                        let b = bPack + jr * kc
                         var ir = 0
                         while ir < mc {
                             // Read in place, a block's last rows may go through the short kernel
@@ -105,33 +123,17 @@ enum PackedGemm {
                             // layout (packed: constant offsets); one shared call measured 2–3% slower
                             // on packed products.
                             let height = direct ? GemmTile.tileHeight(at: ir, of: mc) : min(GemmTile.mr, mc - ir)
+                            let (i, j) = (ic + ir, jc + jr)
+                            let c = CTile(c: p.c + i * p.ldc + j, ldc: p.ldc, rows: height, cols: min(GemmTile.nr, nc - jr), add: add)
+                            let e = epilogue.tile(row: i, column: j, ldc: p.ldc)
                             if height <= GemmTile.mrShort && direct {
-                                let inPlace = p.aTransposed
-                                    ? (a: p.a + pc * p.lda + ic + ir, offsets: RowOffsets.strided(1, rows: height), step: p.lda)
-                                    : (a: p.aRow(ic + ir) + pc, offsets: p.aRowOffsets(from: ic + ir, rows: height), step: 1)
-                                MicroKernel.run(
-                                    short: true, kc: kc, a: inPlace.a, rowOffsets: inPlace.offsets, step: inPlace.step, b: bPack + jr * kc,
-                                    c: cBase + ir * p.ldc, ldc: p.ldc, rows: height, cols: width, add: add, bias: bias,
-                                    activation: activation, mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky,
-                                    slope: p.slope, tile: tile)
+                                MicroKernel.run(short: true, kc: kc, a: p.aInPlace(row: i, k0: pc, rows: height), b: b, c: c, epilogue: e, tile: tile)
                             } else if direct && p.aTransposed {
-                                MicroKernel.run(
-                                    kc: kc, a: p.a + pc * p.lda + ic + ir, rowOffsets: .strided(1, rows: height),
-                                    step: p.lda, b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
-                                    cols: width, add: add, bias: bias, activation: activation,
-                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, slope: p.slope, tile: tile)
+                                MicroKernel.run(kc: kc, a: p.aTransposedInPlace(row: i, k0: pc, rows: height), b: b, c: c, epilogue: e, tile: tile)
                             } else if direct {
-                                MicroKernel.run(
-                                    kc: kc, a: p.aRow(ic + ir) + pc, rowOffsets: p.aRowOffsets(from: ic + ir, rows: height),
-                                    step: 1, b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
-                                    cols: width, add: add, bias: bias, activation: activation,
-                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, slope: p.slope, tile: tile)
+                                MicroKernel.run(kc: kc, a: p.aRowMajorInPlace(row: i, k0: pc, rows: height), b: b, c: c, epilogue: e, tile: tile)
                             } else {
-                                MicroKernel.run(
-                                    kc: kc, a: aPack + ir * kc, rowOffsets: .packed, step: GemmTile.mr,
-                                    b: bPack + jr * kc, c: cBase + ir * p.ldc, ldc: p.ldc, rows: height,
-                                    cols: width, add: add, bias: bias, activation: activation,
-                                    mask: maskBase.map { $0 + ir * p.ldc }, maskLeaky: p.maskLeaky, slope: p.slope, tile: tile)
+                                MicroKernel.run(kc: kc, a: APanel(base: aPack + ir * kc, offsets: .packed, step: GemmTile.mr), b: b, c: c, epilogue: e, tile: tile)
                             }
                             ir += height
                         }

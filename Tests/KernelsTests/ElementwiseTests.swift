@@ -5,7 +5,7 @@
 // use the whole mantissa, so a different summation order would round differently.
 
 import Testing
-@testable import Trainer
+@testable import Kernels
 
 @Suite struct ElementwiseTests {
     static let widths = [1, 7, 8, 9, 31, 32, 33, 40, 63, 64, 71, 96, 100]

@@ -1,13 +1,12 @@
 // The packed SIMD kernels (Gemm) against their scalar twins (GemmReference) for all three dense
-// products — forward `x·Wᵀ` (B transposed) with bias and fused relu/leaky relu, weight gradient
+// products — forward `x·Wᵀ` (B transposed) with bias and a fused rectifier (relu / leaky relu), weight gradient
 // `dZᵀ·x` (A transposed) and input gradient `dZ·W`, also with the relu / leaky relu backward of the
 // layer below fused in — both accumulating and overwriting. Shapes: every
 // size 1…33 on the diagonal and against primes, a grid around the 6×16 tile edges, and shapes that
 // cross the KC, MC and NC block edges. Then: two threads give the same bits as one.
 
-import Config
 import Testing
-@testable import Trainer
+@testable import Kernels
 
 @Suite struct PackedGemmTests {
     typealias Shape = GemmTests.Shape
@@ -34,18 +33,18 @@ import Testing
         }
     }
 
-    static func check(_ s: Shape, pool: WorkerPool, activation: Activation = .linear, accumulate: Bool) {
+    static func check(_ s: Shape, pool: WorkerPool, rectifier: Rectifier = .none, accumulate: Bool) {
         let (n, inF, outF) = (s.n, s.inF, s.outF)
         let x = GemmTests.values(n * inF, salt: 1), w = GemmTests.values(outF * inF, salt: 2)
         let b = GemmTests.values(outF, salt: 3), dz = GemmTests.values(n * outF, salt: 4)
         let start = GemmTests.values(max(outF * inF, n * inF), salt: 5)
         // Inputs lie in [−2, 2): each dot product's Σ|terms| is at most 4·K (+ 2 for bias or start).
         var y = [Float](repeating: .nan, count: n * outF), yRef = y
-        Gemm.linearForward(x: x, w: w, b: b, y: &y, n: n, inF: inF, outF: outF, activation: activation,
+        Gemm.linearForward(x: x, w: w, b: b, y: &y, n: n, inF: inF, outF: outF, rectifier: rectifier,
                            pool: pool, forcePacked: true)
         GemmReference.linearForward(x: x, w: w, b: b, y: &yRef, n: n, inF: inF, outF: outF)
-        ActivationOp.forward(activation, z: nil, y: &yRef, rows: n, width: outF)
-        expectClose(y, yRef, scale: Float(4 * inF + 2), "forward \(activation)", s)
+        if rectifier != .none { Elementwise.rectify(&yRef, count: n * outF, slope: rectifier.elementwiseSlope) }
+        expectClose(y, yRef, scale: Float(4 * inF + 2), "forward \(rectifier)", s)
 
         var dw = accumulate ? Array(start[0..<(outF * inF)]) : [Float](repeating: .nan, count: outF * inF)
         var db = accumulate ? Array(start[0..<outF]) : [Float](repeating: .nan, count: outF)
@@ -80,16 +79,16 @@ import Testing
     @Test func everySmallShapeMatchesTheScalarTwin() {
         let pool = WorkerPool(threads: 1)
         for (index, shape) in Self.shapes.enumerated() {
-            let activation: Activation = [.linear, .relu, .leakyReLUDefault, .leakyReLU(slope: 0.3), .sigmoid][index % 5]
-            Self.check(shape, pool: pool, activation: activation, accumulate: index % 2 == 0)
+            let rectifier: Rectifier = [.none, .relu, .leaky(slope: 0.01), .leaky(slope: 0.3)][index % 4]
+            Self.check(shape, pool: pool, rectifier: rectifier, accumulate: index % 2 == 0)
         }
     }
 
     @Test(arguments: blockEdges)
     func blockEdgesMatchTheScalarTwin(_ shape: Shape) {
         let pool = WorkerPool(threads: 2)
-        Self.check(shape, pool: pool, activation: .relu, accumulate: false)
-        Self.check(shape, pool: pool, activation: .leakyReLU(slope: 0.2), accumulate: true)
+        Self.check(shape, pool: pool, rectifier: .relu, accumulate: false)
+        Self.check(shape, pool: pool, rectifier: .leaky(slope: 0.2), accumulate: true)
     }
 
     /// Products above the parallel threshold, split by rows and by columns: one and two threads agree
@@ -108,7 +107,7 @@ import Testing
             var y = [Float](repeating: 0, count: n * outF)
             var dw = [Float](repeating: 0, count: outF * inF), db = [Float](repeating: 0, count: outF)
             var dx = [Float](repeating: 0, count: n * inF)
-            Gemm.linearForward(x: x, w: w, b: b, y: &y, n: n, inF: inF, outF: outF, activation: .relu, pool: pool)
+            Gemm.linearForward(x: x, w: w, b: b, y: &y, n: n, inF: inF, outF: outF, rectifier: .relu, pool: pool)
             Gemm.linearWeightGradient(dz: dz, x: x, dw: &dw, db: &db, n: n, inF: inF, outF: outF, accumulate: true, pool: pool)
             Gemm.linearInputGradient(dz: dz, w: w, dx: &dx, n: n, inF: inF, outF: outF, accumulate: false, pool: pool)
             results.append((y + dw + db + dx).map(\.bitPattern))

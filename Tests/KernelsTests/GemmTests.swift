@@ -5,7 +5,7 @@
 // with Σ|terms| of each dot product, the bound on Float32 summation error.
 
 import Testing
-@testable import Trainer
+@testable import Kernels
 
 @Suite struct GemmTests {
     struct Shape: Sendable, CustomTestStringConvertible {

@@ -3,16 +3,14 @@
 // `SIMD8<Float>` steps with a scalar tail, and performs exactly the arithmetic of its scalar form
 // (no FMA contraction), so results do not depend on the vector width or on how work is split.
 
-import Config
-
-enum Elementwise {
-    typealias V = SIMD8<Float>
+public enum Elementwise {
+    public typealias V = SIMD8<Float>
 
     /// `out[j] (+)= Σ_r m[r, j]`, rows summed in order (`+=` when `accumulate`). Four 8-column
     /// blocks at a time, so four addition chains run side by side (one chain waits on the adder's
     /// latency each row); each column is still summed alone, row by row.
     /// m: [rows, width]  out: [width]
-    static func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int, into out: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    public static func columnSums(_ m: UnsafePointer<Float>, rows: Int, width: Int, into out: UnsafeMutablePointer<Float>, accumulate: Bool) {
         var j = 0
         while j + 32 <= width {
             var s0 = accumulate ? load(out + j) : V(), s1 = accumulate ? load(out + j + 8) : V()
@@ -44,7 +42,7 @@ enum Elementwise {
     }
 
     /// `y[i] += x[i]`.  x, y: [count]
-    static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+    public static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
         while i + 8 <= count {
             store(load(y + i) + load(x + i), y + i)
@@ -54,7 +52,7 @@ enum Elementwise {
     }
 
     /// Forward relu (`slope` nil) or leaky relu in place: `v = v < 0 ? slope·v : v` (0 for relu).
-    static func rectify(_ v: UnsafeMutablePointer<Float>, count: Int, slope leakySlope: Float?) {
+    public static func rectify(_ v: UnsafeMutablePointer<Float>, count: Int, slope leakySlope: Float?) {
         let leaky = leakySlope != nil, slope = leakySlope ?? 0
         var i = 0
         while i + 8 <= count {
@@ -70,7 +68,7 @@ enum Elementwise {
     }
 
     /// Backward of `rectify` from its outputs: `g = y ≤ 0 ? slope·g : g` (0 for relu, `slope` nil).
-    static func rectifyBackward(y: UnsafePointer<Float>, g: UnsafeMutablePointer<Float>, count: Int, slope leakySlope: Float?) {
+    public static func rectifyBackward(y: UnsafePointer<Float>, g: UnsafeMutablePointer<Float>, count: Int, slope leakySlope: Float?) {
         let leaky = leakySlope != nil, slope = leakySlope ?? 0
         var i = 0
         while i + 8 <= count {
@@ -87,11 +85,11 @@ enum Elementwise {
     }
 
     @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inlinable public static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
 
     @inline(__always)
-    static func load(_ p: UnsafeMutablePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inlinable public static func load(_ p: UnsafeMutablePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
 
     @inline(__always)
-    static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+    @inlinable public static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 }

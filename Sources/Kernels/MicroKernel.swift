@@ -9,7 +9,6 @@
 // tile falls (bitwise reproducible).
 
 import CPrefetch
-import Config
 
 /// Compile-time tile and block sizes (constants, not globals: the loops specialize on them).
 enum GemmTile {
@@ -43,21 +42,53 @@ enum GemmTile {
 /// What the epilogue applies on the last K block, besides the bias.
 enum FusedActivation: UInt8 {
     case none, relu, leakyReLU
+}
 
-    init?(_ activation: Activation) {
-        switch activation {
-        case .linear: self = .none
-        case .relu: self = .relu
-        case .leakyReLU: self = .leakyReLU
-        default: return nil
-        }
-    }
+/// What a product does to each element of C after its full sum, in this order: add the bias
+/// (per column), apply the activation, multiply by the derivative of a relu / leaky relu whose
+/// outputs `y` are `mask` (`C = y ≤ 0 ? 0 or slope·C : C`). One `slope` serves both, since a
+/// product has either an activation or a mask.
+public struct Epilogue {
+    /// [n] per column of C, or nil.
+    var bias: UnsafePointer<Float>? = nil
+    var activation: FusedActivation = .none
+    /// The leaky relu slope of the activation or the mask.
+    var slope: Float = 0
+    /// Laid out like C (row stride ldc), or nil.
+    var mask: UnsafePointer<Float>? = nil
+    var maskLeaky = false
 
-    /// The negative slope of a leaky relu activation (0 for any other), as the epilogue uses it.
-    static func slope(_ activation: Activation) -> Float {
-        if case .leakyReLU(let slope) = activation { return Float(slope) }
-        return 0
+    /// Nothing: the sums are stored as they are (every K block but the last).
+    public static var none: Epilogue { Epilogue() }
+
+    /// The part of this epilogue for the tile whose top-left element of C is at row `row`, column
+    /// `column` (the mask laid out with row stride `ldc`).
+    @inline(__always)
+    func tile(row: Int, column: Int, ldc: Int) -> Epilogue {
+        var e = self
+        e.bias = bias.map { $0 + column }
+        e.mask = mask.map { $0 + row * ldc + column }
+        return e
     }
+}
+
+/// Where one micro-tile's A values are: row r at `base + offsets.r`, advancing `step` floats per k
+/// (a packed micro-panel: offsets 0…5 and step 6; a row-major A in place: offsets r·lda and step 1;
+/// a transposed A in place: offsets 0…5 and step lda).
+struct APanel {
+    var base: UnsafePointer<Float>
+    var offsets: RowOffsets
+    var step: Int
+}
+
+/// The tile of C one micro-kernel call writes: `rows × cols` at `c` with row stride `ldc`, added
+/// to (`add`) or overwritten.
+struct CTile {
+    var c: UnsafeMutablePointer<Float>
+    var ldc: Int
+    var rows: Int
+    var cols: Int
+    var add: Bool
 }
 
 /// Float offsets of tile rows 1…5 from row 0 (row 0 is at offset 0).
@@ -101,28 +132,24 @@ struct TwoRows {
 }
 
 enum MicroKernel {
-    /// `C[0..<rows, 0..<cols] (+)= A·B` for one tile, with the epilogue described in the header.
-    /// a: row r of the tile at `a + offsets[r]`, advancing `step` floats per k (packed: offsets
-    /// 0, 1, …, 5 and step 6; a row-major matrix in place: offsets r·lda and step 1)
-    /// b: [kc, 16] packed  c: [rows, cols] with row stride ldc  bias: [cols] or nil
-    /// tile: `tileFloats` floats of scratch
+    /// `C (+)= A·B` for one tile, then `epilogue` (see the header). b: [kc, 16] packed.
+    /// tile: `tileFloats` floats of scratch.
     /// short: a tile of at most 4 rows (offsets r4 and r5 unused) with eight accumulators, which
     /// still keep both FMA pipes busy: 4 cycles per k instead of 6. Callers pass a constant.
     @inline(__always)
     static func run(
-        short: Bool = false, kc: Int, a: UnsafePointer<Float>, rowOffsets o: RowOffsets, step: Int,
-        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, add: Bool,
-        bias: UnsafePointer<Float>?, activation: FusedActivation, mask: UnsafePointer<Float>?, maskLeaky: Bool,
-        slope: Float, tile: UnsafeMutablePointer<Float>
+        short: Bool = false, kc: Int, a: APanel, b: UnsafePointer<Float>, c: CTile, epilogue e: Epilogue,
+        tile: UnsafeMutablePointer<Float>
     ) {
         typealias V = SIMD8<Float>
-        assert(rows <= (short ? GemmTile.mrShort : GemmTile.mr))
+        assert(c.rows <= (short ? GemmTile.mrShort : GemmTile.mr))
         // The epilogue reads and writes this tile of C: fetch its rows now, while the K loop runs
         // (for large C, a row is a cache miss each; 2048³ spent 17% of its time waiting for them).
-        for r in 0..<rows { nnrun_prefetch_for_write(c + r * ldc) }
+        for r in 0..<c.rows { nnrun_prefetch_for_write(c.c + r * c.ldc) }
         var rows01 = TwoRows(), rows23 = TwoRows(), rows45 = TwoRows()
-        var ap = UnsafeRawPointer(a), bp = UnsafeRawPointer(b)
-        let o1 = 4 * o.r1, o2 = 4 * o.r2, o3 = 4 * o.r3, o4 = 4 * o.r4, o5 = 4 * o.r5, stride = 4 * step
+        var ap = UnsafeRawPointer(a.base), bp = UnsafeRawPointer(b)
+        let o = a.offsets
+        let o1 = 4 * o.r1, o2 = 4 * o.r2, o3 = 4 * o.r3, o4 = 4 * o.r4, o5 = 4 * o.r5, stride = 4 * a.step
         for _ in 0..<kc {
             let b0 = bp.loadUnaligned(as: V.self), b1 = bp.loadUnaligned(fromByteOffset: 32, as: V.self)
             rows01.add(ap, 0, o1, b0, b1)
@@ -138,27 +165,22 @@ enum MicroKernel {
         rows01.store(sums, row: 0)
         rows23.store(sums, row: 2)
         if !short { rows45.store(sums, row: 4) }
-        epilogue(sums: UnsafePointer(tile), rows: rows, cols: cols, c: c, ldc: ldc, add: add, bias: bias,
-                 activation: activation, mask: mask, maskLeaky: maskLeaky, slope: slope, scratch: tile + 96)
+        epilogue(sums: UnsafePointer(tile), c: c, e, scratch: tile + 96)
     }
 
     /// Floats of tile scratch: the sums (6×16), and for a tile narrower than 16 columns the staged
     /// C (6×16), bias row (16) and mask (6×16).
     static let tileFloats = 3 * 96 + 16
 
-    /// Stores a tile's `sums` (rows of 16) to C, row by row: `v (+ old C) (+ bias)`, then the
-    /// activation, then the backward mask of a relu / leaky relu whose outputs are `mask`
-    /// (`v = y ≤ 0 ? 0 or slope·v : v`; one `slope` serves both, since a product has either an
-    /// activation or a mask). A tile narrower than 16 columns runs in `scratch`: C's valid part
+    /// Stores a tile's `sums` (rows of 16) to C, row by row: `v (+ old C)`, then the `Epilogue`
+    /// steps. A tile narrower than 16 columns runs in `scratch`: C's valid part
     /// (zeros elsewhere), the bias and the mask staged as full 16-wide rows, so every element gets
     /// the same SIMD operations as in a full tile, and the valid part is copied back.
     @inline(never)
-    static func epilogue(
-        sums: UnsafePointer<Float>, rows: Int, cols: Int, c: UnsafeMutablePointer<Float>, ldc: Int, add: Bool,
-        bias: UnsafePointer<Float>?, activation: FusedActivation, mask: UnsafePointer<Float>?, maskLeaky: Bool,
-        slope: Float, scratch: UnsafeMutablePointer<Float>
-    ) {
+    static func epilogue(sums: UnsafePointer<Float>, c tile: CTile, _ e: Epilogue, scratch: UnsafeMutablePointer<Float>) {
         typealias V = SIMD8<Float>
+        let (rows, cols, c, ldc, add) = (tile.rows, tile.cols, tile.c, tile.ldc, tile.add)
+        let (bias, activation, mask, maskLeaky, slope) = (e.bias, e.activation, e.mask, e.maskLeaky, e.slope)
         var out = c, outStride = ldc, rowBias = bias, rowMask = mask, maskStride = ldc
         if cols < 16 {
             let staged = scratch, biasRow = scratch + 96, maskTile = scratch + 112

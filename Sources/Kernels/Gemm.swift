@@ -1,5 +1,5 @@
 // The dense layer's three products on the packed SIMD GEMM, with the thread partition: forward
-// `y = act(x Wᵀ + b)` (bias and relu/leaky relu fused into the GEMM epilogue), weight gradient
+// `y = r(x Wᵀ + b)` (bias and a rectifier — relu / leaky relu — fused into the GEMM epilogue), weight gradient
 // `dW (+)= dZᵀ x` with `db (+)= Σ_rows dZ`, and input gradient `dX (+)= dZ W` (optionally times the
 // relu / leaky relu derivative of the layer below, fused into the epilogue). A product splits
 // into contiguous column ranges (whole 16-column panels) or row ranges (whole 6-row panels), one
@@ -7,39 +7,57 @@
 // results are bitwise the same for any thread count (and whichever thread runs a part). Products below `parallelMACs` stay on the
 // calling thread; products below `packedMACs` use the scalar twins in GemmReference.swift.
 
-import Config
+/// The rectifier a product's epilogue applies after the bias: none, relu, or leaky relu with its
+/// negative slope. (Activations that are not rectifiers run as separate passes after the product.)
+public enum Rectifier: Equatable, Sendable {
+    case none, relu, leaky(slope: Float)
 
-enum Gemm {
+    /// The slope `Elementwise.rectify` takes: nil for relu, the slope for leaky relu.
+    var elementwiseSlope: Float? {
+        if case .leaky(let slope) = self { return slope }
+        return nil
+    }
+
+    /// The epilogue's form of this rectifier.
+    var epilogue: (activation: FusedActivation, slope: Float) {
+        switch self {
+        case .none: (.none, 0)
+        case .relu: (.relu, 0)
+        case .leaky(let slope): (.leakyReLU, slope)
+        }
+    }
+}
+
+public enum Gemm {
     /// Multiply-accumulates below which a product is not worth packing.
-    static let packedMACs = 2_048
+    public static let packedMACs = 2_048
     /// Multiply-accumulates below which a product stays on the calling thread.
-    static let parallelMACs = 1 << 17
+    public static let parallelMACs = 1 << 17
 
     // MARK: - Dense products
 
-    /// Forward: `y = act(x Wᵀ + b)`.
+    /// Forward: `y = r(x Wᵀ + b)` for the rectifier `r`.
     /// x: [n, inF] (row r at `x + xRows[r]·inF` when `xRows` is given)  w: [outF, inF]  b: [outF]  y: [n, outF]
-    static func linearForward(
+    public static func linearForward(
         x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil, w: UnsafePointer<Float>, b: UnsafePointer<Float>,
-        y: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int, activation: Activation, pool: WorkerPool,
+        y: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int, rectifier: Rectifier = .none, pool: WorkerPool,
         forcePacked: Bool = false
     ) {
-        let fused = FusedActivation(activation)
         if !forcePacked && n * inF * outF < packedMACs {
             GemmReference.linearForward(x: x, xRows: xRows, w: w, b: b, y: y, n: n, inF: inF, outF: outF)
-            ActivationOp.forward(activation, z: nil, y: y, rows: n, width: outF)
+            if rectifier != .none { Elementwise.rectify(y, count: n * outF, slope: rectifier.elementwiseSlope) }
             return
         }
+        let (activation, slope) = rectifier.epilogue
         multiply(GemmProblem(
             m: n, n: outF, k: inF, a: x, lda: inF, aTransposed: false, b: w, ldb: inF, bTransposed: true,
-            c: y, ldc: outF, accumulate: false, bias: b, activation: fused ?? .none,
-            slope: FusedActivation.slope(activation), aRows: xRows), pool: pool)
-        if fused == nil { ActivationOp.forward(activation, z: nil, y: y, rows: n, width: outF) }
+            c: y, ldc: outF, accumulate: false, epilogue: Epilogue(bias: b, activation: activation, slope: slope),
+            aRows: xRows), pool: pool)
     }
 
     /// Weight gradient: `dW (+)= dZᵀ x` and bias gradient `db (+)= Σ_rows dZ` (`+=` when `accumulate`).
     /// dz: [n, outF]  x: [n, inF] (row r at `x + xRows[r]·inF` when given)  dw: [outF, inF]  db: [outF]
-    static func linearWeightGradient(
+    public static func linearWeightGradient(
         dz: UnsafePointer<Float>, x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil, dw: UnsafeMutablePointer<Float>,
         db: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int, accumulate: Bool, pool: WorkerPool,
         forcePacked: Bool = false
@@ -54,14 +72,14 @@ enum Gemm {
         }
         multiply(GemmProblem(
             m: outF, n: inF, k: n, a: dz, lda: outF, aTransposed: true, b: x, ldb: inF, bTransposed: false,
-            c: dw, ldc: inF, accumulate: accumulate, bias: nil, activation: .none, bRows: xRows), pool: pool)
+            c: dw, ldc: inF, accumulate: accumulate, bRows: xRows), pool: pool)
         Elementwise.columnSums(dz, rows: n, width: outF, into: db, accumulate: accumulate)
     }
 
     /// Input gradient: `dX (+)= dZ W` (`+=` when `accumulate`), then, with `inputActivation`, the
     /// backward of the relu (`slope` nil) or leaky relu that produced x from its outputs `y`: `dX ⊙ f'(y)`.
     /// dz: [n, outF]  w: [outF, inF]  dx: [n, inF]  y: [n, inF]
-    static func linearInputGradient(
+    public static func linearInputGradient(
         dz: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
         n: Int, inF: Int, outF: Int, accumulate: Bool, inputActivation: (y: UnsafePointer<Float>, slope: Float?)? = nil,
         pool: WorkerPool, forcePacked: Bool = false
@@ -74,8 +92,8 @@ enum Gemm {
         }
         multiply(GemmProblem(
             m: n, n: inF, k: outF, a: dz, lda: outF, aTransposed: false, b: w, ldb: inF, bTransposed: false,
-            c: dx, ldc: inF, accumulate: accumulate, bias: nil, activation: .none,
-            mask: inputActivation?.y, maskLeaky: inputActivation?.slope != nil, slope: inputActivation?.slope ?? 0),
+            c: dx, ldc: inF, accumulate: accumulate,
+            epilogue: Epilogue(slope: inputActivation?.slope ?? 0, mask: inputActivation?.y, maskLeaky: inputActivation?.slope != nil)),
             pool: pool)
     }
 
@@ -103,7 +121,7 @@ enum Gemm {
     }
 
     /// Runs `p` on up to all of `pool`'s threads (one if the product is small).
-    static func multiply(_ p: GemmProblem, pool: WorkerPool) {
+    public static func multiply(_ p: GemmProblem, pool: WorkerPool) {
         precondition(p.m > 0 && p.n > 0 && p.k > 0)
         precondition((p.aRows == nil || !p.aTransposed) && (p.bRows == nil || !p.bTransposed), "only row-major operands gather rows")
         let splitColumns = p.n >= p.m
