@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // nnrun: a declarative, config-driven neural-network trainer.
-// Imports run one way (docs/architecture.md): CYAML <- Config <- Graph <- Trainer <- nnrun, CPrefetch <- Kernels <- Trainer, CZlib <- Trainer.
+// Imports run one way (docs/architecture.md): CYAML <- Config <- Graph <- Trainer; CPrefetch <- Kernels <- Trainer;
+// RunFiles <- Trainer, Report; Config + Trainer + RunFiles <- Sweep; Kernels + Trainer <- Bench; all <- nnrun.
 import PackageDescription
 
 #if arch(x86_64)
@@ -14,7 +15,7 @@ let cpuFlags: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "ha
 let cpuFlags: [SwiftSetting] = []
 #endif
 
-/// Graph and Trainer are numeric code: optimized in debug builds too, so `swift test` runs the real
+/// Graph, Kernels, Trainer and Bench are numeric code: optimized in debug builds too, so `swift test` runs the real
 /// kernels at a useful speed (results are bit-identical to -Onone: no fast-math).
 let numericFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
@@ -24,6 +25,7 @@ let package = Package(
         .executable(name: "nnrun", targets: ["nnrun"]),
         // For the separate benchmark package in Benchmarks/ (allocation counts of the training step).
         .library(name: "Trainer", targets: ["Trainer"]),
+        .library(name: "Bench", targets: ["Bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -40,11 +42,15 @@ let package = Package(
         .target(name: "Config", dependencies: ["CYAML"], swiftSettings: cpuFlags),
         .target(name: "Graph", dependencies: ["Config"], swiftSettings: numericFlags),
         .target(name: "Kernels", dependencies: ["CPrefetch"], swiftSettings: numericFlags),
-        .target(name: "Trainer", dependencies: ["Graph", "Kernels", "CZlib"], swiftSettings: numericFlags),
+        .target(name: "RunFiles", swiftSettings: cpuFlags),
+        .target(name: "Trainer", dependencies: ["Graph", "Kernels", "RunFiles", "CZlib"], swiftSettings: numericFlags),
+        .target(name: "Sweep", dependencies: ["Config", "Trainer", "RunFiles"], swiftSettings: cpuFlags),
+        .target(name: "Report", dependencies: ["RunFiles"], swiftSettings: cpuFlags),
+        .target(name: "Bench", dependencies: ["Kernels", "Trainer"], swiftSettings: numericFlags),
         .executableTarget(
             name: "nnrun",
             dependencies: [
-                "Trainer",
+                "Trainer", "Sweep", "Report", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags
@@ -53,7 +59,11 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"], exclude: ["Corpus"], swiftSettings: cpuFlags),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: cpuFlags),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Kernels", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "RunFilesTests", dependencies: ["RunFiles"], swiftSettings: cpuFlags),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"], swiftSettings: cpuFlags),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Kernels", "Trainer"], swiftSettings: cpuFlags),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: cpuFlags),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Kernels", "RunFiles", "Report", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "TestSupport", "CZlib"], swiftSettings: cpuFlags),
     ]
 )

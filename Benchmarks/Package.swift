@@ -18,6 +18,7 @@ let package = Package(
             name: "TrainingStep",
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Bench", package: root),
                 .product(name: "Trainer", package: root),
             ],
             path: "Benchmarks/TrainingStep",

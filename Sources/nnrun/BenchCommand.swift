@@ -3,9 +3,10 @@
 // alternating thread counts within each round. Prints a table, or JSON for
 // scripts/bench_numpy.py. Only a release build gives meaningful numbers; a debug build says so.
 
-import Kernels
 import ArgumentParser
+import Bench
 import Foundation
+import Kernels
 import Trainer
 
 struct BenchCommand: ParsableCommand {

@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import RunFiles
 import Trainer
 
 enum Console {

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Config
 import Foundation
+import RunFiles
 import Trainer
 
 struct InitCommand: ParsableCommand {

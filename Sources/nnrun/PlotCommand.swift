@@ -2,7 +2,9 @@
 // paper, a README or a quick look. METRICS may also be a run directory (its metrics.csv).
 
 import ArgumentParser
+import Config
 import Foundation
+import Report
 import Trainer
 
 struct PlotCommand: ParsableCommand {
@@ -35,7 +37,7 @@ struct PlotCommand: ParsableCommand {
         let columns = y.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
         let svg: String
         do throws(ReportInputError) {
-            svg = try LearningCurves.plot(table, path: path, x: x, y: columns, scale: scale.kind)
+            svg = try LearningCurves.plot(table, path: path, x: x, y: columns, scale: scale.kind) { Suggestion.didYouMean($0, in: $1) }
         } catch {
             Console.error("error: \(error)")
             throw ExitCode.badInput

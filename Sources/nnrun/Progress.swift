@@ -4,6 +4,7 @@
 // Nothing at all with --quiet.
 
 import Foundation
+import RunFiles
 import Trainer
 #if canImport(Glibc)
 import Glibc

@@ -4,6 +4,7 @@
 
 import ArgumentParser
 import Foundation
+import Report
 import Trainer
 
 struct ReportCommand: ParsableCommand {

@@ -8,6 +8,7 @@
 import ArgumentParser
 import Config
 import Foundation
+import Report
 import Trainer
 
 struct RunCommand: ParsableCommand {

@@ -8,7 +8,8 @@
 import ArgumentParser
 import Config
 import Foundation
-import Trainer
+import RunFiles
+import Sweep
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -73,8 +74,9 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = try SweepContext.load(file, runsDir: runsDir, quiet: quiet || index != nil)
+        let context = try Self.load(file, runsDir: runsDir, quiet: quiet || index != nil)
         let sweep = context.sweep
+        let report = SweepReport(context: context)
         if let index {
             guard index < sweep.runs.count else {
                 Console.error("error: --index \(index): the sweep \(sweep.name) has \(sweep.runs.count) runs (0…\(sweep.runs.count - 1))")
@@ -85,14 +87,23 @@ struct SweepCommand: ParsableCommand {
                 Console.error("error: run \(index) of \(file) is now \(run.id), not \(expectedID): the sweep file changed while the sweep ran")
                 throw ExitCode.badInput
             }
-            try SweepTask(context: context, run: run, threads: threads, force: force, quiet: quiet).execute()
+            StopSignal.install()
+            let task = SweepTask(context: context, run: run, threads: threads, force: force, quiet: quiet, output: .console,
+                                 stopSignal: { StopSignal.requested ? StopSignal.exitCode : nil })
+            let code = task.execute().exitCode
+            if code != 0 { throw ExitCode(code) }
         } else if status {
-            SweepReport(context: context).printStatus()
-        } else if summarize {
-            let report = SweepReport(context: context)
-            let states = report.writeFiles()
+            let states = report.states()
+            Console.out(report.countsLine(states))
             report.printTable(states)
-            if !report.printProblems(states) { throw ExitCode.runFailed }
+            report.problemLines(states).forEach(Console.out)
+        } else if summarize {
+            let states = report.states()
+            do { try report.writeFiles(states) } catch { Console.error("warning: \(error)") }
+            report.printTable(states)
+            let problems = report.problemLines(states)
+            problems.forEach(Console.error)
+            if !problems.isEmpty { throw ExitCode.runFailed }
         } else if slurm {
             try writeSlurmScript(context)
         } else if dryRun {
@@ -100,11 +111,41 @@ struct SweepCommand: ParsableCommand {
                 Console.out("\(run.index)  \(run.id)  seed \(run.seed)  " + run.overrides.map { "--set \($0)" }.joined(separator: " "))
             }
         } else {
-            try context.validateExperiments()
+            do throws(DiagnosticError) { try context.validateExperiments() } catch {
+                var renderer = DiagnosticRenderer()
+                Console.error(renderer.render(error))
+                throw ExitCode.badInput
+            }
             let selected = shard.flatMap(Self.parseShard).map { shard in sweep.runs.filter { $0.index % shard.1 == shard.0 } } ?? sweep.runs
-            let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
-            let runner = SweepRunner(context: context, jobs: jobs, threads: threads, quiet: quiet)
-            try runner.run(selected)
+            var scheduler = SweepScheduler(context: context, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, threads: threads,
+                                           quiet: quiet, output: .console, executable: SweepContext.executable, launcher: PosixLauncher())
+            let states: [SweepRunState]
+            do { states = try scheduler.run(selected) } catch {
+                Console.error("error: \(error)")
+                throw ExitCode.runFailed
+            }
+            if !quiet {
+                Console.out(report.countsLine(states))
+                report.printTable(states)
+                report.divergedNote(selected, states).map(Console.out)
+            }
+            let unfinished = report.unfinishedLines(selected, states)
+            unfinished.forEach(Console.error)
+            if !unfinished.isEmpty { throw ExitCode.runFailed }
+        }
+    }
+
+    /// Loads and checks the sweep file; prints its warnings (unless `quiet`) and its problems with
+    /// their source lines, and throws exit code 2 on errors.
+    private static func load(_ file: String, runsDir: String, quiet: Bool) throws(ExitCode) -> SweepContext {
+        var renderer = DiagnosticRenderer()
+        do throws(DiagnosticError) {
+            let context = try SweepContext.load(file, runsDir: runsDir)
+            if !context.sweep.warnings.isEmpty, !quiet { Console.error(renderer.render(DiagnosticError(context.sweep.warnings))) }
+            return context
+        } catch {
+            Console.error(renderer.render(error))
+            throw .badInput
         }
     }
 

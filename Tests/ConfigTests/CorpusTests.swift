@@ -6,11 +6,11 @@
 // relative to Corpus/, `set` for an override, or `-` for none, and FRAGMENT is part of
 // `path: message (suggestion)`. Files that cannot hold a header are listed in headerless.txt.
 
+@testable import Config
 import Foundation
 import Graph
 import Testing
 import Trainer
-@testable import Config
 
 @Suite struct CorpusTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Corpus").path

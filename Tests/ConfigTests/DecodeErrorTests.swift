@@ -2,8 +2,8 @@
 // that quotes what was found, and a suggestion where one helps. Line numbers refer to the layout of
 // `minimalConfig` (TestSupport.swift): layers on line 5, optimizer on line 8, epochs on line 9.
 
-import Testing
 @testable import Config
+import Testing
 
 @Suite struct DecodeErrorTests {
     @Test func unknownKeyGetsSuggestion() throws {

@@ -3,9 +3,9 @@
 // lists. Every accepted name (activations, losses, initializers and aliases, layer types,
 // optimizers, schedules, monitored metrics, data sources) must appear in the doc too.
 
+@testable import Config
 import Foundation
 import Testing
-@testable import Config
 
 @Suite struct DocumentationTests {
     static let doc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -3,8 +3,8 @@
 // validation data is refused at the monitor with the two ways out; the emitter writes every value
 // and the result reads back equal.
 
-import Testing
 @testable import Config
+import Testing
 
 @Suite struct EarlyStoppingDecodeTests {
     /// `minimalConfig` with a validation split when `validation`, and `train.early_stopping: value`.

@@ -2,8 +2,8 @@
 // equal config: checked on a golden rendering of the minimal config and by round trips of configs
 // with awkward strings, every initializer form, CSV columns and doubles that need all 17 digits.
 
-import Testing
 @testable import Config
+import Testing
 
 @Suite struct EmitterTests {
     @Test func minimalConfigIsWrittenWithEveryDefault() throws {

@@ -3,9 +3,9 @@
 // points into the file where the offending text is written. Files live in memory (ConfigFiles.memory)
 // except in the last test, which follows a real chain on disk.
 
+@testable import Config
 import Foundation
 import Testing
-@testable import Config
 
 @Suite struct ExtendsTests {
     static let base = """

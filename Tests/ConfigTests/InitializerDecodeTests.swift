@@ -1,9 +1,9 @@
 // Initializer names, aliases and arguments decode to the documented values; wrong combinations are
 // reported at the argument; every form survives the resolved-config round trip.
 
+@testable import Config
 import Foundation
 import Testing
-@testable import Config
 
 @Suite struct InitializerDecodeTests {
     /// The weight initializer of a one-layer config whose layer has `init: <text>`.

@@ -4,8 +4,8 @@
 // and `nnrun config`'s round trip of both activation forms. Line numbers follow `minimalConfig`:
 // the layer is on line 5.
 
-import Testing
 @testable import Config
+import Testing
 
 @Suite struct LayerConfigTests {
     static func layers(_ entries: String) throws -> [LayerSpec] {

@@ -2,9 +2,9 @@
 // file, the run name defaults to the file name, and unreadable or oversized files are refused with a
 // message that names the path (and the OS reason) before any parsing.
 
+@testable import Config
 import Foundation
 import Testing
-@testable import Config
 
 @Suite struct LoaderTests {
     /// A fresh directory under the system's temporary directory.

@@ -3,8 +3,8 @@
 // config (cosine's t_max, plateau's monitor), how the bias multipliers fall back, and the errors
 // that need more than one place in the file (several problems reported together).
 
-import Testing
 @testable import Config
+import Testing
 
 @Suite struct OptimizerDecodeTests {
     /// The minimal config with `train` lines replaced by `train` (indented under `train:`).

@@ -2,8 +2,8 @@
 // entries must exist, later overrides win, and every problem names the override with a caret under
 // the part that is wrong — in the path, in the value, or in what the decoder thinks of the value.
 
-import Testing
 @testable import Config
+import Testing
 
 @Suite struct OverrideTests {
     func load(_ overrides: [String], yaml: String = minimalConfig) throws(DiagnosticError) -> ExperimentConfig {

@@ -1,8 +1,8 @@
 // Unit checks of two small building blocks: the YAML 1.2 core-schema typing of plain scalars
 // (including the YAML 1.1 spellings it must not type) and the edit-distance suggestions.
 
-import Testing
 @testable import Config
+import Testing
 
 @Suite struct ScalarAndSuggestionTests {
     @Test(arguments: [

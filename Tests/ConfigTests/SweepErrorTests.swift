@@ -4,8 +4,8 @@
 // distribution in a grid, overlapping parameters, bad seeds, success criteria, Slurm values and
 // base files. Line numbers refer to the sweep texts below; files live in memory.
 
-import Testing
 @testable import Config
+import Testing
 
 /// The problems of a sweep that must fail.
 func sweepProblems(_ sweep: String, extra: [String: String] = [:], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [Diagnostic] {

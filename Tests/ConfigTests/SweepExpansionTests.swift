@@ -2,9 +2,9 @@
 // seeds as a count or a list, random search that is reproducible and stays in its ranges, inline
 // bases (with extends), and ids that are stable, readable and unique. Files live in memory.
 
+@testable import Config
 import Foundation
 import Testing
-@testable import Config
 
 /// A small base config for sweeps (XOR, few epochs).
 let sweepBase = """

@@ -2,9 +2,9 @@
 // fail, a check for one diagnostic's exact position, path, message and suggestion, and a way to
 // compare configs while ignoring source locations (which depend on where the text came from).
 
+@testable import Config
 import Foundation
 import Testing
-@testable import Config
 
 /// A small valid config that error tests start from (line numbers below refer to this layout).
 let minimalConfig = """

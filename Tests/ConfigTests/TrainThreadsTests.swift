@@ -1,8 +1,8 @@
 // `train.threads`: optional (nil means every core), an integer from 1 to 1024, written by the
 // emitter only when set so a resolved config stays machine-independent, and read back equal.
 
-import Testing
 @testable import Config
+import Testing
 
 @Suite struct TrainThreadsTests {
     @Test func absentMeansEveryCore() throws {

@@ -2,8 +2,8 @@
 // layer defaults, default names, DAG inputs with their locations, initializer spellings, YAML 1.2
 // scalar forms and `<<` merge keys.
 
-import Testing
 @testable import Config
+import Testing
 
 @Suite struct ValidConfigTests {
     @Test func fullConfigDecodesWithDefaults() throws {

@@ -2,8 +2,8 @@
 // several documents, tags, anchors and aliases (self-reference, billion laughs), merge-key errors
 // and deep nesting. Every bad input must end in a diagnostic, never a crash or a long wait.
 
-import Testing
 @testable import Config
+import Testing
 
 @Suite struct YAMLReaderTests {
     @Test func tabIndentationPointsAtTheTab() throws {

@@ -2,6 +2,7 @@
 // its shape, the same bits for the same seed, different values for another seed, and no training.
 
 import Foundation
+import RunFiles
 import Testing
 import Trainer
 

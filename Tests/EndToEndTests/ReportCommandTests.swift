@@ -4,6 +4,7 @@
 // columns exit 2 naming the problem.
 
 import Foundation
+import Report
 import Testing
 
 @Suite struct ReportCommandTests {

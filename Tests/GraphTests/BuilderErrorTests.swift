@@ -4,9 +4,9 @@
 // layers involved, and problems of one phase are reported together, sorted by position.
 
 import Config
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 
 @Suite struct BuilderErrorTests {
     /// Builds `model`, expecting it to fail; returns the diagnostics.

@@ -5,9 +5,9 @@
 // Expected plans are derived here from the layer sizes, not read back from the builder.
 
 import Config
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 
 @Suite struct BuilderTopologyTests {
     /// One expected parameter slot.

@@ -5,9 +5,9 @@
 
 import Config
 import Foundation
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 
 @Suite struct InitializerFamilyTests {
     static let fi = 300, fo = 200

@@ -6,9 +6,9 @@
 
 import Config
 import Foundation
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 
 /// Moment checks whose bands shrink with the sample size.
 struct SampleCheck {

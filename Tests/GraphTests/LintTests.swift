@@ -2,9 +2,9 @@
 // constant — and about nothing else: not the output layer, not one-unit layers, not random inits.
 
 import Config
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 
 @Suite struct LintTests {
     @Test(arguments: [InitializerSpec.zeros, .ones, .constant(0.2), .lsuv(LSUVSpec(base: .zeros, tolerance: 0.1, maxIterations: 2))])

@@ -4,9 +4,9 @@
 // --max-memory parse with binary and decimal units and print readably.
 
 import Config
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 
 @Suite struct MemoryEstimateTests {
     @Test func addsUpEveryBuffer() throws {

@@ -4,9 +4,9 @@
 // twice gives an identical arena (padding included); a different seed changes every random tensor.
 
 import Config
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 
 @Suite struct ParameterStreamTests {
     static let smallBias = InitializerSpec.normal(mean: 0, std: 0.1, truncated: false)

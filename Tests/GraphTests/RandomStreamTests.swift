@@ -4,8 +4,8 @@
 // normal with std √2) or a biased index generator fails.
 
 import Foundation
-import Testing
 @testable import Graph
+import Testing
 
 @Suite struct RandomStreamTests {
     static let n = 100_000

@@ -4,8 +4,8 @@
 // 32-column blocks of the column sums, the 8-column blocks after them and the scalar tail. Values
 // use the whole mantissa, so a different summation order would round differently.
 
-import Testing
 @testable import Kernels
+import Testing
 
 @Suite struct ElementwiseTests {
     static let widths = [1, 7, 8, 9, 31, 32, 33, 40, 63, 64, 71, 96, 100]

@@ -4,8 +4,8 @@
 // A read in place and A packed (forward), B packed row by row and panel by panel (weight
 // gradient), on one thread and two.
 
-import Testing
 @testable import Kernels
+import Testing
 
 @Suite struct GatheredGemmTests {
     typealias Shape = GemmTests.Shape

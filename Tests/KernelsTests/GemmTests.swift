@@ -4,8 +4,8 @@
 // shapes; gradient buffers start non-zero to check that the kernels accumulate. Tolerances scale
 // with Σ|terms| of each dot product, the bound on Float32 summation error.
 
-import Testing
 @testable import Kernels
+import Testing
 
 @Suite struct GemmTests {
     struct Shape: Sendable, CustomTestStringConvertible {

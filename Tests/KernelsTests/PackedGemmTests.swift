@@ -5,8 +5,8 @@
 // size 1…33 on the diagonal and against primes, a grid around the 6×16 tile edges, and shapes that
 // cross the KC, MC and NC block edges. Then: two threads give the same bits as one.
 
-import Testing
 @testable import Kernels
+import Testing
 
 @Suite struct PackedGemmTests {
     typealias Shape = GemmTests.Shape

@@ -6,8 +6,8 @@
 
 import Config
 import Foundation
-import Testing
 import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite final class CSVLoaderTests {

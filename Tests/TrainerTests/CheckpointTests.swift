@@ -6,8 +6,9 @@
 
 import Config
 import Foundation
-import Testing
+import RunFiles
 import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite final class CheckpointTests {

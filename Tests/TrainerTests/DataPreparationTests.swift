@@ -3,8 +3,8 @@
 // training split's statistics only and apply the same transform to every split.
 
 import Config
-import Testing
 @testable import Graph
+import Testing
 @testable import Trainer
 
 /// An output node for data-loading calls that need one (only used in messages).

@@ -9,8 +9,9 @@
 
 import Config
 import Foundation
-import Testing
+import RunFiles
 import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite struct EarlyStoppingRuleTests {
@@ -153,8 +154,8 @@ import TestSupport
         #expect(early.monitor == "val_loss" && early.patience == 3 && early.min_delta == 0.001 && early.epochs_without_improvement == 3)
         #expect(early.reason.hasPrefix("val_loss did not improve by more than 0.001 for 3 epochs (best "))
         // The sweep tables read it as a completed run with its best epoch.
-        let sweepSummary = try #require(SweepRunSummary.read(in: dir))
-        #expect(sweepSummary.status == "completed" && sweepSummary.epochsCompleted == stopEpoch && sweepSummary.best?.epoch == bestEpoch)
+        let sweepSummary = try #require(RunSummary.read(in: dir))
+        #expect(sweepSummary.status == .completed && sweepSummary.epochsCompleted == stopEpoch && sweepSummary.best?.epoch == bestEpoch)
         #expect(sweepSummary.stoppedEarly == true)
         let metadata = try SafetensorsFile(path: "\(dir)/best.safetensors").metadata
         #expect(metadata["nnrun.best_epoch"] == String(bestEpoch) && metadata["nnrun.monitor"] == "val_loss")

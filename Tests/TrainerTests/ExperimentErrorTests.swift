@@ -5,6 +5,7 @@
 import Config
 import Foundation
 import Graph
+import RunFiles
 import Testing
 @testable import Trainer
 

@@ -5,9 +5,9 @@
 // and the gradient reaching internal activations, checked against perturbations of the data input.
 
 import Config
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite struct GradientCheckTests {

@@ -10,9 +10,9 @@
 // SIMD kernels even for these tiny products, so the fast path is checked.
 
 import Config
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 @testable import Trainer
 
 struct GradientChecker {

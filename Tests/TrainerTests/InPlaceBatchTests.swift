@@ -4,15 +4,16 @@
 // layers. A network whose input also feeds another kind of layer takes its batches copied.
 
 import Config
-import Testing
-import TestSupport
 @testable import Graph
+import RunFiles
+import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite struct InPlaceBatchTests {
     static func trainedBits(_ model: ModelSpec, threads: Int, inPlace: Bool) throws -> (losses: [UInt64], weights: [UInt32]) {
         let graph = try GraphBuilder.build(model)
-        let data = TrainingBenchmark.synthetic(graph: graph, count: 300)  // batches 128, 128, 44
+        let data = BuiltinData.synthetic(graph: graph, count: 300)  // batches 128, 128, 44
         let train = TrainSpec(
             loss: .categoricalCrossentropy, optimizer: .sgd(SGDSpec(learningRate: 0.05, momentum: 0.9)),
             epochs: 3, batchSize: 128, shuffle: true)

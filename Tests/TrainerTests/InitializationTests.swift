@@ -5,9 +5,10 @@
 
 import Config
 import Foundation
-import Testing
-import TestSupport
 @testable import Graph
+import RunFiles
+import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite final class InitializationTests {

@@ -5,9 +5,9 @@
 // changing them; SGD leaves non-trainable slots alone; the Evaluator runs in evaluation mode.
 
 import Config
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite struct LayerBehaviourTests {
@@ -109,7 +109,7 @@ import TestSupport
         let model = Fixture.model([2], [Fixture.dense("h", 4, .relu, weight: .he), Fixture.dropout("drop", rate: 0.9),
                                         Fixture.dense("out", 1)])
         let graph = try GraphBuilder.build(model)
-        let data = TrainingBenchmark.synthetic(graph: graph, count: 16)
+        let data = BuiltinData.synthetic(graph: graph, count: 16)
         let network = Network(graph: graph, batchCapacity: 16, seed: 2)
         network.initializeParameters(seed: 2)
         let evaluation = Evaluator(network: network, lossKind: .mse).evaluate(data)

@@ -6,9 +6,9 @@
 // first, so the evaluation-mode checks see a non-trivial normalization.
 
 import Config
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite struct LayerGradientCheckTests {

@@ -3,8 +3,8 @@
 
 import Config
 import Foundation
-import Testing
 import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite struct LayerStatsTests {

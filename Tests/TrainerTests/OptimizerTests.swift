@@ -6,11 +6,11 @@
 // dampening, Adam's ε sits outside the square root, AdamW's decay is decoupled. Also: every thread
 // count gives the same bits, and a config's `lr_mult: 0` freezes its tensors in a real run.
 
-import Kernels
 import Config
 import Foundation
-import Testing
+import Kernels
 import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite struct OptimizerTests {

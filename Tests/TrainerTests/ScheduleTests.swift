@@ -5,8 +5,9 @@
 
 import Config
 import Foundation
-import Testing
+import RunFiles
 import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite struct ScheduleTests {

@@ -6,9 +6,10 @@
 // threads trains to the same bits with one thread and with two.
 
 import Config
-import Testing
-import TestSupport
 @testable import Graph
+import RunFiles
+import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite struct TrainingLoopTests {
@@ -125,7 +126,7 @@ import TestSupport
             Fixture.dense("out", 3, .softmax),
         ])
         let graph = try GraphBuilder.build(model)
-        let data = TrainingBenchmark.synthetic(graph: graph, count: 300)  // batches 128, 128, 44
+        let data = BuiltinData.synthetic(graph: graph, count: 300)  // batches 128, 128, 44
         let train = TrainSpec(
             loss: .categoricalCrossentropy, optimizer: .sgd(SGDSpec(learningRate: 0.05, momentum: 0.9)),
             epochs: 3, batchSize: 128, shuffle: true)

@@ -7,9 +7,9 @@
 
 import Config
 import Foundation
-import Testing
-import TestSupport
 @testable import Graph
+import TestSupport
+import Testing
 @testable import Trainer
 
 @Suite struct TrainingReferenceTests {

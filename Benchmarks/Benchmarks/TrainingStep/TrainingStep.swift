@@ -4,6 +4,7 @@
 // iteration is the number of heap allocations per training step; the goal is 0.
 
 import Benchmark
+import Bench
 import Trainer
 
 let benchmarks: @Sendable () -> Void = {

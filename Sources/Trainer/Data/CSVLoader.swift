@@ -9,6 +9,7 @@
 
 import Config
 import Foundation
+import RunFiles
 
 enum CSVLoader {
     /// Most problems collected before giving up on a file.
@@ -25,7 +26,7 @@ enum CSVLoader {
             let reason = FileManager.default.fileExists(atPath: file) ? "it is not readable" : "no such file"
             throw DiagnosticError(Diagnostic(at: spec.locations["\(key).path"], path: "\(key).path", "cannot read data file '\(file)': \(reason)"))
         }
-        var records = parseRecords(data, file: file)
+        var records = CSVRecords.parse(data)
         guard !records.isEmpty else {
             throw DiagnosticError(Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), path: "\(key).path", "the data file is empty"))
         }
@@ -95,7 +96,7 @@ enum CSVLoader {
 
     /// The label column index and the feature column indices, or nil after recording problems.
     private static func resolveColumns(
-        _ spec: CSVSpec, key prefix: String, header: Record?, columnCount: Int, at location: SourceLocation, problems: inout [Diagnostic]
+        _ spec: CSVSpec, key prefix: String, header: CSVRecords.Record?, columnCount: Int, at location: SourceLocation, problems: inout [Diagnostic]
     ) -> (Int, [Int])? {
         let names = header?.cells.map(\.text) ?? []
         func index(of ref: ColumnRef, key: String) -> Int? {
@@ -152,70 +153,5 @@ enum CSVLoader {
     private struct CellError: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
-    }
-
-    // MARK: - Records
-
-    struct Cell {
-        let text: String
-        /// 1-based column where the cell starts.
-        let column: Int
-    }
-
-    struct Record {
-        let cells: [Cell]
-        /// 1-based line where the record starts.
-        let line: Int
-    }
-
-    /// Splits the file into records of cells; blank lines are skipped.
-    static func parseRecords(_ data: Data, file: String) -> [Record] {
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte-order mark (Excel writes one)
-        var records: [Record] = []
-        var cells: [Cell] = []
-        var field: [UInt8] = []
-        var line = 1, column = 1, fieldColumn = 1, recordLine = 1
-        var quoted = false, i = 0
-        func endField() {
-            cells.append(Cell(text: String(decoding: field, as: UTF8.self), column: fieldColumn))
-            field.removeAll(keepingCapacity: true)
-        }
-        func endRecord() {
-            endField()
-            if !(cells.count == 1 && cells[0].text.trimmingCharacters(in: .whitespaces).isEmpty) {
-                records.append(Record(cells: cells, line: recordLine))
-            }
-            cells.removeAll(keepingCapacity: true)
-        }
-        while i < bytes.count {
-            let byte = bytes[i]
-            i += 1
-            if quoted {
-                if byte == UInt8(ascii: "\"") {
-                    if i < bytes.count, bytes[i] == UInt8(ascii: "\"") { field.append(byte); i += 1; column += 1 } else { quoted = false }
-                } else {
-                    field.append(byte)
-                    if byte == UInt8(ascii: "\n") { line += 1; column = 0 }
-                }
-            } else if byte == UInt8(ascii: "\"") && field.isEmpty {
-                quoted = true
-            } else if byte == UInt8(ascii: ",") {
-                endField()
-                fieldColumn = column + 1
-            } else if byte == UInt8(ascii: "\n") {
-                if field.last == UInt8(ascii: "\r") { field.removeLast() }
-                endRecord()
-                line += 1
-                column = 0
-                fieldColumn = 1
-                recordLine = line
-            } else {
-                field.append(byte)
-            }
-            if byte & 0xC0 != 0x80 { column += 1 }  // count characters, not UTF-8 continuation bytes
-        }
-        if !field.isEmpty || !cells.isEmpty { endRecord() }
-        return records
     }
 }

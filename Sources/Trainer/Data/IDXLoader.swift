@@ -4,8 +4,8 @@
 // their magic bytes). The magic number, every dimension and the exact data length are checked
 // before anything is converted; problems are reported at the config setting that names the file.
 
-import Config
 import CZlib
+import Config
 import Foundation
 
 enum IDXFile {

@@ -7,6 +7,7 @@
 
 import Foundation
 import Graph
+import RunFiles
 #if canImport(Glibc)
 import Glibc
 #endif

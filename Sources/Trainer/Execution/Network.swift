@@ -13,9 +13,9 @@
 // through the shuffled order) when only dense layers read the data input: their products gather
 // the rows themselves, and the batch is never copied into the input buffer.
 
-import Kernels
 import Config
 import Graph
+import Kernels
 
 /// A batch read where it lies: row i is `features + rows[i]·width` for the data input's width.
 /// The forward pass and the backward pass after it both take it, and only use it while they run.

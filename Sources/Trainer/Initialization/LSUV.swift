@@ -6,10 +6,10 @@
 // in evaluation mode, so they leave batch norm's running statistics as initialized (dropout off, and
 // batch norm with running mean 0 and variance 1 is the affine map at its initial values).
 
-import Kernels
 import Config
 import Foundation
 import Graph
+import Kernels
 
 /// What LSUV did to one layer.
 public struct LSUVStep: Sendable, Equatable {

@@ -6,6 +6,7 @@
 
 import Config
 import Graph
+import RunFiles
 
 enum ParameterTransfer {
     /// Copies what the config asks for into `arena`; returns one report line per parameter.

@@ -7,9 +7,9 @@
 // relu run vectorized (Elementwise.rectify); for dense layers their forward is normally fused into
 // the GEMM epilogue instead. The rest use libm's Float functions.
 
-import Kernels
 import Config
 import Foundation
+import Kernels
 
 enum ActivationOp {
     /// √(2/π) and GELU's tanh-approximation cubic coefficient (PyTorch's constants).

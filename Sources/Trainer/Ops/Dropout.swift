@@ -6,9 +6,9 @@
 // alone (scripts/check-layers redraws it in Python) and a resumed run is bit-identical. The mask
 // (0 or the scale) is kept for the backward pass.
 
-import Kernels
 import Config
 import Graph
+import Kernels
 
 /// One dropout node's buffers, resolved once when the network is planned.
 struct DropoutStep {

@@ -13,10 +13,10 @@
 // factors are computed in Double once per tensor, then rounded to Float like PyTorch's Python
 // scalars.
 
-import Kernels
 import Config
 import Foundation
 import Graph
+import Kernels
 
 /// Adam (L2 weight decay) or AdamW (decoupled weight decay), optionally with AMSGrad.
 public final class Adam: Optimizer {

@@ -7,9 +7,9 @@
 // changed the gradients (the `clipped` column counts those steps). The norm is summed in Double on
 // one thread in a fixed order, so it is the same bits for any thread count.
 
-import Kernels
 import Config
 import Graph
+import Kernels
 
 /// Clips the gradients of a sweep's tensors in place.
 public struct GradientClipping {

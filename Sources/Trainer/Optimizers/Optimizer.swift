@@ -6,9 +6,9 @@
 // parameter, gradient and state, so the result is the same bits for any thread count; the rule is
 // written once over `Lane` and runs 8 wide (SIMD8) and in the scalar tail with the same arithmetic.
 
-import Kernels
 import Config
 import Graph
+import Kernels
 
 /// A parameter-update rule with its state.
 public protocol Optimizer: AnyObject {

@@ -10,9 +10,9 @@
 //
 // Every buffer starts at zero, as in PyTorch (so the first step divides by √((1 − α)·g²) + ε).
 
-import Kernels
 import Config
 import Graph
+import Kernels
 
 /// RMSprop, optionally centered and with momentum.
 public final class RMSprop: Optimizer {

@@ -11,9 +11,9 @@
 // Without momentum there is no buffer and `p ← p − lr·g`. The arithmetic is element-wise and
 // unfused, in PyTorch's order, so it is the same bits for any vector width or thread count.
 
-import Kernels
 import Config
 import Graph
+import Kernels
 
 /// SGD with optional momentum, dampening, Nesterov momentum and L2 weight decay.
 public final class SGD: Optimizer {

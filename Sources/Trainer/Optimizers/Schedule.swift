@@ -11,6 +11,7 @@
 
 import Config
 import Foundation
+import RunFiles
 
 /// The per-epoch learning rate of one run.
 public final class LearningRateSchedule {

@@ -12,6 +12,7 @@
 
 import Foundation
 import Graph
+import RunFiles
 
 /// The saved state of a run between two steps.
 public struct Checkpoint: Sendable {

@@ -9,6 +9,7 @@
 
 import Config
 import Foundation
+import RunFiles
 
 /// The best epoch by one metric so far, and whether training should stop.
 public struct EarlyStopping: Sendable, Equatable {

@@ -4,6 +4,7 @@
 // improvement only when it beats the best so far by more than `minDelta`.
 
 import Config
+import RunFiles
 
 extension EpochRecord {
     /// The value of `metric` in this epoch, nil when the run has no validation data for it.

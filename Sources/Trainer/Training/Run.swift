@@ -10,6 +10,7 @@
 import Config
 import Foundation
 import Graph
+import RunFiles
 
 /// The result of a finished or stopped run.
 public struct RunResult: Sendable {

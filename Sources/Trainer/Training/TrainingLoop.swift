@@ -9,26 +9,7 @@
 import Config
 import Foundation
 import Graph
-
-/// One epoch's metrics as written to metrics.csv.
-public struct EpochRecord: Sendable, Equatable, Codable {
-    public let epoch: Int
-    /// Mean training loss over the epoch's samples (each batch measured before its update).
-    public let loss: Double
-    /// Fraction of the epoch's samples classified correctly, measured like `loss`.
-    public let accuracy: Double
-    /// Seconds since training started.
-    public let seconds: Double
-    /// Loss and accuracy on the validation data after the epoch, when there is validation data.
-    public var validationLoss: Double? = nil
-    public var validationAccuracy: Double? = nil
-    /// The base learning rate in effect during the epoch (the `lr` column).
-    public var learningRate: Double? = nil
-    /// With clipping: the mean over the epoch's steps of the global gradient norm before clipping,
-    /// and the fraction of steps in which clipping changed the gradients.
-    public var gradientNorm: Double? = nil
-    public var clippedFraction: Double? = nil
-}
+import RunFiles
 
 /// How training ended.
 public enum TrainingOutcome: Sendable, Equatable {

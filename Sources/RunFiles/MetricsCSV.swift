@@ -1,0 +1,86 @@
+// metrics.csv: one row per epoch under a header written once, flushed after every row so a crash or
+// Ctrl-C leaves every finished epoch on disk. Columns: epoch, loss, accuracy, [val_loss,
+// val_accuracy], lr, [grad_norm, clipped], time_s — the bracketed ones with validation data and with
+// gradient clipping. Numbers use Swift's shortest round-trip form, so two
+// runs of one config and seed give identical files apart from the time column.
+
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One epoch's metrics as written to metrics.csv.
+public struct EpochRecord: Sendable, Equatable, Codable {
+    public let epoch: Int
+    /// Mean training loss over the epoch's samples (each batch measured before its update).
+    public let loss: Double
+    /// Fraction of the epoch's samples classified correctly, measured like `loss`.
+    public let accuracy: Double
+    /// Seconds since training started.
+    public let seconds: Double
+    /// Loss and accuracy on the validation data after the epoch, when there is validation data.
+    public var validationLoss: Double? = nil
+    public var validationAccuracy: Double? = nil
+    /// The base learning rate in effect during the epoch (the `lr` column).
+    public var learningRate: Double? = nil
+    /// With clipping: the mean over the epoch's steps of the global gradient norm before clipping,
+    /// and the fraction of steps in which clipping changed the gradients.
+    public var gradientNorm: Double? = nil
+    public var clippedFraction: Double? = nil
+
+    public init(epoch: Int, loss: Double, accuracy: Double, seconds: Double, validationLoss: Double? = nil,
+                validationAccuracy: Double? = nil, learningRate: Double? = nil, gradientNorm: Double? = nil,
+                clippedFraction: Double? = nil) {
+        (self.epoch, self.loss, self.accuracy, self.seconds) = (epoch, loss, accuracy, seconds)
+        (self.validationLoss, self.validationAccuracy, self.learningRate) = (validationLoss, validationAccuracy, learningRate)
+        (self.gradientNorm, self.clippedFraction) = (gradientNorm, clippedFraction)
+    }
+}
+
+/// Appends epoch rows to a CSV file.
+public final class MetricsWriter {
+    /// The columns, fixed before the first row: validation columns only when there is validation
+    /// data, clipping columns only with clipping.
+    public let columns: [String]
+    private let validation: Bool, clipping: Bool
+
+    private let file: UnsafeMutablePointer<FILE>
+    public let path: String
+
+    /// Creates (or truncates) `path` and writes the header. With `continuingBefore: e`, the existing file keeps its header and the rows of epochs before
+    /// `e` (rows written after the checkpoint being resumed are dropped) and new rows are appended.
+    public init(path: String, validation: Bool = false, clipping: Bool = false,
+                continuingBefore epoch: Int? = nil) throws(RunFileError) {
+        columns = ["epoch", "loss", "accuracy"] + (validation ? ["val_loss", "val_accuracy"] : []) + ["lr"]
+            + (clipping ? ["grad_norm", "clipped"] : []) + ["time_s"]
+        (self.validation, self.clipping) = (validation, clipping)
+        if let epoch {
+            try CSVContinuation.keep(path: path, header: columns.joined(separator: ",")) { (Int($0[0]) ?? .max) < epoch }
+            guard let file = fopen(path, "a") else { throw RunFileError(path: path, errno: errno) }
+            self.file = file
+            self.path = path
+            return
+        }
+        guard let file = fopen(path, "w") else { throw RunFileError(path: path, errno: errno) }
+        self.file = file
+        self.path = path
+        try write(columns.joined(separator: ","))
+    }
+
+    deinit { fclose(file) }
+
+    /// Appends one epoch's row and flushes it to the operating system.
+    public func append(_ record: EpochRecord) throws(RunFileError) {
+        var cells = ["\(record.epoch)", "\(record.loss)", "\(record.accuracy)"]
+        func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        if validation { cells += [cell(record.validationLoss), cell(record.validationAccuracy)] }
+        cells.append(cell(record.learningRate))
+        if clipping { cells += [cell(record.gradientNorm), cell(record.clippedFraction)] }
+        cells.append(String(format: "%.4f", record.seconds))
+        try write(cells.joined(separator: ","))
+    }
+
+    private func write(_ line: String) throws(RunFileError) {
+        if fputs(line + "\n", file) < 0 || fflush(file) != 0 { throw RunFileError(path: path, errno: errno) }
+    }
+}
