@@ -43,76 +43,25 @@ public struct CompiledGraph: Sendable {
 /// One node of the DAG.
 public struct GraphNode: Sendable {
     public let name: String
-    public let op: NodeOp
+    /// The layer type's config name (`input` for the model input).
+    public let typeName: String
+    /// What the node computes: a `DenseNode`, `AddNode`, … (`InputNode` for the model input).
+    public let op: any LayerNode
     /// Indices (into `CompiledGraph.nodes`) of the nodes this one reads, in the order listed.
     public let inputs: [Int]
     /// Features per sample this node produces.
     public let width: Int
     /// Where the layer is written in the config; nil for the model input.
     public let location: SourceLocation?
-}
 
-/// What a node computes.
-public enum NodeOp: Sendable {
-    case input
-    case dense(DenseNode)
-    case add
-    case concat
-    case dropout(DropoutNode)
-    case batchNorm(NormalizationNode)
-    case layerNorm(NormalizationNode)
-
-    /// The activation the node applies last (linear for nodes without one).
-    public var activation: Activation {
-        switch self {
-        case .dense(let dense): return dense.activation
-        case .batchNorm(let norm), .layerNorm(let norm): return norm.activation
-        case .input, .add, .concat, .dropout: return .linear
-        }
+    public init(name: String, typeName: String, op: any LayerNode, inputs: [Int], width: Int, location: SourceLocation?) {
+        self.name = name
+        self.typeName = typeName
+        self.op = op
+        self.inputs = inputs
+        self.width = width
+        self.location = location
     }
-
-    /// The layer type's config name (`input` for the model input).
-    public var typeName: String {
-        switch self {
-        case .input: return "input"
-        case .dense: return "dense"
-        case .add: return "add"
-        case .concat: return "concat"
-        case .dropout: return "dropout"
-        case .batchNorm: return "batch_norm"
-        case .layerNorm: return "layer_norm"
-        }
-    }
-}
-
-/// A dense layer's sizes and parameter slots.
-public struct DenseNode: Sendable {
-    public let inFeatures: Int
-    public let units: Int
-    public let activation: Activation
-    /// Index into `CompiledGraph.parameters` of the weight `[units, inFeatures]`.
-    public let weight: Int
-    /// Index into `CompiledGraph.parameters` of the bias `[units]`.
-    public let bias: Int
-}
-
-/// A dropout layer: its rate; the width is its input's.
-public struct DropoutNode: Sendable {
-    public let rate: Double
-}
-
-/// A batch or layer normalization over `width` features, with its parameter slots.
-public struct NormalizationNode: Sendable {
-    public let width: Int
-    public let momentum: Double
-    public let eps: Double
-    public let activation: Activation
-    /// Indices into `CompiledGraph.parameters` of the scale and shift `[width]` (nil without affine).
-    public let weight: Int?
-    public let bias: Int?
-    /// Batch norm: the running mean and variance `[width]` (non-trainable slots); nil for layer norm.
-    public let runningMean: Int?
-    public let runningVar: Int?
 }
 
 /// Where one parameter tensor lives in the arena and how it starts.

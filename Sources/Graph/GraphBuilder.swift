@@ -150,17 +150,10 @@ public enum GraphBuilder {
         for id in order.dropFirst() {
             let layer = model.layers[id - 1]
             let known = edges[id - 1].compactMap { input in
-                widths[input].map { InputShape(name: input == 0 ? inputName : model.layers[input - 1].name, width: $0) }
+                widths[input].map { InputShape(name: name(of: input, in: model), width: $0) }
             }
             guard known.count == edges[id - 1].count else { continue }  // an input already failed
-            switch layer.kind {
-            case .dense(let spec): widths[id] = DenseLayer.outputWidth(spec, layer: layer, inputs: known, problems: &problems)
-            case .add: widths[id] = MergeLayer.addWidth(layer: layer, inputs: known, problems: &problems)
-            case .concat: widths[id] = MergeLayer.concatWidth(inputs: known)
-            case .dropout: widths[id] = DropoutLayer.outputWidth(layer: layer, inputs: known, problems: &problems)
-            case .batchNorm: widths[id] = BatchNormLayer.outputWidth(layer: layer, inputs: known, problems: &problems)
-            case .layerNorm: widths[id] = LayerNormLayer.outputWidth(layer: layer, inputs: known, problems: &problems)
-            }
+            widths[id] = layer.kind.rule.outputWidth(layer, inputs: known, problems: &problems)
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
         return widths.map { $0 ?? 0 }
@@ -193,32 +186,19 @@ public enum GraphBuilder {
     private static func assemble(_ model: ModelSpec, order: [Int], edges: [[Int]], widths: [Int]) -> CompiledGraph {
         var position = [Int](repeating: 0, count: order.count)
         for (index, id) in order.enumerated() { position[id] = index }
-        var nodes = [GraphNode(name: inputName, op: .input, inputs: [], width: widths[0], location: model.inputLocation)]
-        var parameters: [ParameterSlot] = []
-        var offset = 0
+        var nodes = [GraphNode(name: inputName, typeName: "input", op: InputNode(), inputs: [], width: widths[0],
+                               location: model.inputLocation)]
+        var parameters = ParameterLayout()
         for id in order.dropFirst() {
             let layer = model.layers[id - 1]
-            let inputs = edges[id - 1].map { position[$0] }
-            let op: NodeOp
-            switch layer.kind {
-            case .dense(let spec):
-                let inFeatures = widths[edges[id - 1][0]]
-                let (weight, bias) = DenseLayer.parameters(spec, layer: layer.name, inFeatures: inFeatures, offset: &offset)
-                parameters += [weight, bias]
-                op = .dense(DenseNode(inFeatures: inFeatures, units: spec.units, activation: spec.activation,
-                                      weight: parameters.count - 2, bias: parameters.count - 1))
-            case .add: op = .add
-            case .concat: op = .concat
-            case .dropout(let spec): op = .dropout(DropoutLayer.node(spec))
-            case .batchNorm(let spec):
-                op = .batchNorm(BatchNormLayer.node(spec, layer: layer.name, width: widths[id], parameters: &parameters,
-                                                    offset: &offset))
-            case .layerNorm(let spec):
-                op = .layerNorm(LayerNormLayer.node(spec, layer: layer.name, width: widths[id], parameters: &parameters,
-                                                    offset: &offset))
-            }
-            nodes.append(GraphNode(name: layer.name, op: op, inputs: inputs, width: widths[id], location: layer.location))
+            let inputs = edges[id - 1].map { InputShape(name: name(of: $0, in: model), width: widths[$0]) }
+            let op = layer.kind.rule.compile(layer, inputs: inputs, width: widths[id], parameters: &parameters)
+            nodes.append(GraphNode(name: layer.name, typeName: layer.kind.typeName, op: op, inputs: edges[id - 1].map { position[$0] },
+                                   width: widths[id], location: layer.location))
         }
-        return CompiledGraph(nodes: nodes, parameters: parameters, arenaCount: offset, inputShape: model.input)
+        return CompiledGraph(nodes: nodes, parameters: parameters.slots, arenaCount: parameters.count, inputShape: model.input)
     }
+
+    /// The name of id `id` (0: the model input).
+    private static func name(of id: Int, in model: ModelSpec) -> String { id == 0 ? inputName : model.layers[id - 1].name }
 }

@@ -17,7 +17,7 @@ public enum GraphLint {
         var warnings: [Diagnostic] = []
         let outputs = effectiveOutputs(graph)
         for (index, node) in graph.nodes.enumerated() where !outputs.contains(index) {
-            guard case .dense(let dense) = node.op, dense.units > 1 else { continue }
+            guard let dense = node.op as? DenseNode, dense.units > 1 else { continue }
             let initializer = graph.parameters[dense.weight].initializer
             guard initializer.isConstant else { continue }
             warnings.append(Diagnostic(
@@ -40,14 +40,9 @@ public enum GraphLint {
         var current = graph.output
         while true {
             let node = graph.nodes[current]
-            switch node.op {
-            case .dropout, .batchNorm, .layerNorm:
-                guard let input = node.inputs.first, readers[input] == 1, input > 0 else { return outputs }
-                outputs.insert(input)
-                current = input
-            default:
-                return outputs
-            }
+            guard node.op.isFeatureWise, let input = node.inputs.first, readers[input] == 1, input > 0 else { return outputs }
+            outputs.insert(input)
+            current = input
         }
     }
 }

@@ -123,14 +123,10 @@ public struct SavedBuffers: Sendable, Equatable {
 
     public init(node: GraphNode, batch: Int) {
         func rounded(_ floats: Int) -> Int { MemoryEstimate.add(floats, 15) & ~15 }
-        let perBatch = rounded(MemoryEstimate.multiply(node.width, batch))
-        preactivation = node.op.activation.needsPreactivation ? perBatch : 0
-        switch node.op {
-        case .dropout: (state, stats) = (perBatch, 0)
-        case .batchNorm: (state, stats) = (perBatch, rounded(MemoryEstimate.multiply(4, node.width)))
-        case .layerNorm: (state, stats) = (perBatch, rounded(batch))
-        case .input, .dense, .add, .concat: (state, stats) = (0, 0)
-        }
+        preactivation = node.op.activation.needsPreactivation ? rounded(MemoryEstimate.multiply(node.width, batch)) : 0
+        let (state, stats) = node.op.savedFloats(width: node.width, batch: batch)
+        self.state = rounded(state)
+        self.stats = rounded(stats)
     }
 }
 

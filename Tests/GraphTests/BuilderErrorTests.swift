@@ -17,6 +17,18 @@ import Testing
         return error.diagnostics
     }
 
+    /// 100 concats each joining the previous two grow like Fibonacci numbers: past Int's range the
+    /// width is an error at the first layer that is too wide, not an arithmetic overflow.
+    @Test func concatWidthsTooLargeAreAnErrorNotAnOverflow() throws {
+        var layers = [Fixture.dense("c0", 1), Fixture.dense("c1", 1)]
+        for i in 2..<100 { layers.append(Fixture.concat("c\(i)", ["c\(i - 2)", "c\(i - 1)"])) }
+        let found = try diagnostics(Fixture.model([2], layers))
+        let d = try #require(found.first)
+        #expect(found.count == 1)
+        #expect(d.message.contains("concatenated width is larger than"))
+        #expect(d.path == "layer 'c46'")  // width Fibonacci(47) = 2,971,215,073 > 2^31; c45's 1,836,311,903 fits
+    }
+
     @Test func unknownInputSuggestsTheClosestName() throws {
         let model = Fixture.model([2], [
             Fixture.dense("hidden", 4, .relu),

@@ -113,7 +113,7 @@ import Testing
         e.data.copyFeatures(rows: rows, into: network.input)
         network.forward(batch: rows.count, mode: .evaluation)
         for (index, node) in e.graph.nodes.enumerated() where ["a", "b"].contains(node.name) {
-            guard case .dense(let d) = node.op else { continue }
+            guard let d = node.op as? DenseNode else { continue }
             let w = network.parameters.values(offset: e.graph.parameters[d.weight].offset, count: d.units * d.inFeatures)
             let b = network.parameters.values(offset: e.graph.parameters[d.bias].offset, count: d.units)
             let x = network.value(ofNode: node.inputs[0])

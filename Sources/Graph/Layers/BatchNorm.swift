@@ -3,58 +3,63 @@
 // names; initializers default to ones and zeros; the fans of a 1-D tensor are taken as C, so a
 // variance-scaling initializer still has numbers to work with). Batch norm also owns its running
 // statistics `running_mean [C]` (starting at 0) and `running_var [C]` (starting at 1) as
-// non-trainable slots. The arithmetic is in Trainer's Ops/BatchNorm.swift and Ops/LayerNorm.swift.
+// non-trainable slots, and keeps x̂ [batch, C] and four statistics per feature (mean, invstd and
+// two sums) for backward. The arithmetic is in Trainer's Ops/BatchNorm.swift and Ops/LayerNorm.swift.
 
 import Config
 
-enum BatchNormLayer {
-    /// The output width (the input's), or nil after recording why the inputs do not fit.
-    static func outputWidth(layer: LayerSpec, inputs: [InputShape], problems: inout [Diagnostic]) -> Int? {
+struct BatchNormLayer: LayerRule {
+    let spec: NormalizationSpec
+
+    func outputWidth(_ layer: LayerSpec, inputs: [InputShape], problems: inout [Diagnostic]) -> Int? {
         InputShape.single(inputs, layer: layer, problems: &problems)?.width
     }
 
-    /// The node and its slots (appended to `parameters`, placed at `offset`): weight and bias when
-    /// affine, then running_mean and running_var.
-    static func node(
-        _ spec: NormalizationSpec, layer: String, width: Int, parameters: inout [ParameterSlot], offset: inout Int
-    ) -> NormalizationNode {
-        let (weight, bias) = NormalizationSlots.affine(spec, layer: layer, width: width, parameters: &parameters, offset: &offset)
-        let runningMean = NormalizationSlots.append(
-            layer: layer, role: "running_mean", width: width, initializer: .zeros, activation: spec.activation,
-            trainable: false, parameters: &parameters, offset: &offset)
-        let runningVar = NormalizationSlots.append(
-            layer: layer, role: "running_var", width: width, initializer: .ones, activation: spec.activation,
-            trainable: false, parameters: &parameters, offset: &offset)
-        return NormalizationNode(width: width, momentum: spec.momentum, eps: spec.eps, activation: spec.activation,
+    /// Weight and bias when affine, then running_mean and running_var.
+    func compile(_ layer: LayerSpec, inputs: [InputShape], width: Int, parameters: inout ParameterLayout) -> any LayerNode {
+        let (weight, bias) = NormalizationNode.affine(spec, layer: layer.name, width: width, parameters: &parameters)
+        let runningMean = parameters.append(layer: layer.name, role: "running_mean", shape: [width], initializer: .zeros,
+                                            activation: spec.activation, trainable: false)
+        let runningVar = parameters.append(layer: layer.name, role: "running_var", shape: [width], initializer: .ones,
+                                           activation: spec.activation, trainable: false)
+        return NormalizationNode(kind: .batch, width: width, momentum: spec.momentum, eps: spec.eps, activation: spec.activation,
                                  weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar)
     }
 }
 
-/// Parameter slots shared by batch and layer normalization.
-enum NormalizationSlots {
-    /// The scale and shift slots when `spec.affine`, else (nil, nil).
-    static func affine(
-        _ spec: NormalizationSpec, layer: String, width: Int, parameters: inout [ParameterSlot], offset: inout Int
-    ) -> (weight: Int?, bias: Int?) {
-        guard spec.affine else { return (nil, nil) }
-        let weight = append(layer: layer, role: "weight", width: width, initializer: spec.weightInit,
-                            activation: spec.activation, trainable: true, parameters: &parameters, offset: &offset)
-        let bias = append(layer: layer, role: "bias", width: width, initializer: spec.biasInit,
-                          activation: spec.activation, trainable: true, parameters: &parameters, offset: &offset)
-        (parameters[weight].lrMult, parameters[weight].decayMult) = (spec.weightMultipliers.lr, spec.weightMultipliers.decay)
-        (parameters[bias].lrMult, parameters[bias].decayMult) = (spec.biasMultipliers.lr, spec.biasMultipliers.decay)
-        return (weight, bias)
+/// A batch or layer normalization over `width` features, with its parameter slots.
+public struct NormalizationNode: LayerNode {
+    public enum Kind: Sendable { case batch, layer }
+    public let kind: Kind
+    public let width: Int
+    public let momentum: Double
+    public let eps: Double
+    public let activation: Activation
+    /// Indices into `CompiledGraph.parameters` of the scale and shift `[width]` (nil without affine).
+    public let weight: Int?
+    public let bias: Int?
+    /// Batch norm: the running mean and variance `[width]` (non-trainable slots); nil for layer norm.
+    public let runningMean: Int?
+    public let runningVar: Int?
+
+    public var takesActivation: Bool { true }
+    public var weightSlot: Int? { weight }
+    public var isFeatureWise: Bool { true }
+
+    /// x̂ [batch, width], and batch norm's [4, width] statistics or layer norm's invstd [batch].
+    public func savedFloats(width: Int, batch: Int) -> (state: Int, stats: Int) {
+        (MemoryEstimate.multiply(width, batch), kind == .batch ? MemoryEstimate.multiply(4, width) : batch)
     }
 
-    /// Appends one `[width]` slot at `offset` (advanced, 64-byte aligned); returns its index.
-    static func append(
-        layer: String, role: String, width: Int, initializer: InitializerSpec, activation: Activation, trainable: Bool,
-        parameters: inout [ParameterSlot], offset: inout Int
-    ) -> Int {
-        parameters.append(ParameterSlot(
-            layer: layer, role: role, shape: [width], offset: offset, count: width, initializer: initializer,
-            fanIn: width, fanOut: width, activation: activation, trainable: trainable))
-        offset = DenseLayer.aligned(offset + width)
-        return parameters.count - 1
+    /// The scale and shift slots when `spec.affine`, else (nil, nil).
+    static func affine(
+        _ spec: NormalizationSpec, layer: String, width: Int, parameters: inout ParameterLayout
+    ) -> (weight: Int?, bias: Int?) {
+        guard spec.affine else { return (nil, nil) }
+        let weight = parameters.append(layer: layer, role: "weight", shape: [width], initializer: spec.weightInit,
+                                       activation: spec.activation, multipliers: spec.weightMultipliers)
+        let bias = parameters.append(layer: layer, role: "bias", shape: [width], initializer: spec.biasInit,
+                                     activation: spec.activation, multipliers: spec.biasMultipliers)
+        return (weight, bias)
     }
 }

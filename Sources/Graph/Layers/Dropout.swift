@@ -1,17 +1,28 @@
 // The dropout layer's rules at graph-build time: it reads one input and passes its width through;
-// it has no parameters. Which values it zeroes depends on (seed, layer name, global step) and is
-// drawn by the Trainer (Ops/Dropout.swift), which also holds the arithmetic.
+// it has no parameters, and keeps its mask (one float per value) for backward. Which values it
+// zeroes depends on (seed, layer name, global step) and is drawn by the Trainer (Ops/Dropout.swift),
+// which also holds the arithmetic.
 
 import Config
 
-enum DropoutLayer {
-    /// The output width (the input's), or nil after recording why the inputs do not fit.
-    static func outputWidth(layer: LayerSpec, inputs: [InputShape], problems: inout [Diagnostic]) -> Int? {
+struct DropoutLayer: LayerRule {
+    let spec: DropoutSpec
+
+    func outputWidth(_ layer: LayerSpec, inputs: [InputShape], problems: inout [Diagnostic]) -> Int? {
         InputShape.single(inputs, layer: layer, problems: &problems)?.width
     }
 
-    /// The compiled node.
-    static func node(_ spec: DropoutSpec) -> DropoutNode {
+    func compile(_ layer: LayerSpec, inputs: [InputShape], width: Int, parameters: inout ParameterLayout) -> any LayerNode {
         DropoutNode(rate: spec.rate)
+    }
+}
+
+/// A dropout layer: its rate; the width is its input's.
+public struct DropoutNode: LayerNode {
+    public let rate: Double
+
+    public var isFeatureWise: Bool { true }
+    public func savedFloats(width: Int, batch: Int) -> (state: Int, stats: Int) {
+        (MemoryEstimate.multiply(width, batch), 0)
     }
 }

@@ -87,18 +87,15 @@ extension Experiment {
                 let plan = slot.plan
                 row.initializer = slot.initializer.configForm.name
                 (row.gain, row.target, row.bound) = (plan.gain, plan.expectedStd, plan.bound)
-                if case .dense = node.op { (row.fanIn, row.fanOut) = (slot.fanIn, slot.fanOut) }  // a scale has no fans
+                if node.op is DenseNode { (row.fanIn, row.fanOut) = (slot.fanIn, slot.fanOut) }  // a scale has no fans
                 row.weightStd = Self.statistics(network.parameters.base + slot.offset, count: slot.count).std
             }
-            switch node.op {
-            case .dense, .batchNorm, .layerNorm: row.activation = node.op.activation.name
-            case .input, .add, .concat, .dropout: break
-            }
+            if node.op.takesActivation { row.activation = node.op.activation.name }
             if node.op.activation == .relu {
                 row.dead = Self.deadFraction(network.value(ofNode: index), rows: n, width: node.width)
             }
             layers.append(LayerDiagnosis(
-                layer: node.name, type: node.op.typeName, activation: row.activation, initializer: row.initializer,
+                layer: node.name, type: node.typeName, activation: row.activation, initializer: row.initializer,
                 fanIn: row.fanIn, fanOut: row.fanOut, gain: row.gain, targetStd: row.target, bound: row.bound,
                 weightStd: row.weightStd, activationMean: values.mean, activationStd: values.std,
                 activationRatio: values.std / (previous?.activation ?? inputStd),
@@ -165,17 +162,5 @@ extension Experiment {
         var dead = 0
         for unit in 0..<width where (0..<rows).allSatisfy({ values[$0 * width + unit] <= 0 }) { dead += 1 }
         return Double(dead) / Double(width)
-    }
-}
-
-extension NodeOp {
-    /// The slot whose initializer and std the diagnosis and layers.csv report: a dense layer's
-    /// weight, a normalization's scale (nil without affine), nil for layers without parameters.
-    var weightSlot: Int? {
-        switch self {
-        case .dense(let dense): return dense.weight
-        case .batchNorm(let norm), .layerNorm(let norm): return norm.weight
-        case .input, .add, .concat, .dropout: return nil
-        }
     }
 }

@@ -50,7 +50,7 @@ final class LayerStatsWriter {
             if node.op.activation == .relu {
                 stats.append(("dead_fraction", Experiment.deadFraction(network.value(ofNode: index), rows: n, width: node.width)))
             }
-            if case .batchNorm(let norm) = node.op, let mean = norm.runningMean, let variance = norm.runningVar {
+            if let norm = node.op as? NormalizationNode, let mean = norm.runningMean, let variance = norm.runningVar {
                 for (name, slot) in [("running_mean_mean", mean), ("running_var_mean", variance)] {
                     let values = graph.parameters[slot]
                     stats.append((name, Experiment.statistics(network.parameters.base + values.offset, count: values.count).mean))

@@ -28,7 +28,7 @@ enum LSUV {
         var steps: [LSUVStep] = []
         var scratch: [Float] = []
         for node in graph.nodes {
-            guard case .dense(let dense) = node.op,
+            guard let dense = node.op as? DenseNode,
                   case .lsuv(let spec) = graph.parameters[dense.weight].initializer else { continue }
             let weight = graph.parameters[dense.weight], bias = graph.parameters[dense.bias]
             scratch = [Float](repeating: 0, count: n * dense.units)

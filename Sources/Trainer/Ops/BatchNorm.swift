@@ -12,7 +12,7 @@ import Config
 import Graph
 
 /// One batch or layer normalization node's buffers, resolved once when the network is planned.
-struct NormalizationStep {
+struct NormalizationBuffers {
     /// x: [n, width]  dy: [n, width]  dx: [n, width] or nil for the data input
     let x: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?
     /// The activation and its buffers (y: [n, width]).
@@ -58,8 +58,28 @@ struct NormalizationStep {
     }
 }
 
-enum BatchNormOp {
-    static func forward(_ s: NormalizationStep, n: Int, mode: ExecutionMode) {
+extension NormalizationNode: SteppedNode {
+    func step(node index: Int, plan: StepPlan) -> any LayerStep {
+        let slot = { (i: Int?) in i.map { plan.parameter($0) } }, gradient = { (i: Int?) in i.map { plan.parameterGradient($0) } }
+        let buffers = NormalizationBuffers(
+            x: plan.inputValues(index)[0], dy: plan.gradients[index], dx: plan.inputGradients(index)[0],
+            activation: ActivationStep(activation: activation, z: plan.preactivation(index), y: plan.values[index], width: width),
+            xhat: plan.state(index), stats: plan.stats(index),
+            gamma: slot(weight).map { UnsafePointer($0) }, beta: slot(bias).map { UnsafePointer($0) },
+            dgamma: gradient(weight), dbeta: gradient(bias), runningMean: slot(runningMean), runningVar: slot(runningVar),
+            width: width, momentum: Float(momentum), eps: Float(eps))
+        switch kind {
+        case .batch: return BatchNormStep(s: buffers)
+        case .layer: return LayerNormStep(s: buffers)
+        }
+    }
+}
+
+struct BatchNormStep: LayerStep {
+    let s: NormalizationBuffers
+
+    func forward(_ pass: ForwardPass) {
+        let n = pass.n, mode = pass.mode
         let c = s.width
         let mean = s.stats, invstd = s.stats + c
         if case .training = mode {
@@ -93,12 +113,10 @@ enum BatchNormOp {
         s.affineForward(rows: n)
     }
 
-    /// `skipActivation`: `dy` already holds dL/dz (the loss fused the output activation).
-    static func backward(
-        _ s: NormalizationStep, n: Int, mode: ExecutionMode, skipActivation: Bool, accumulateParameters: Bool
-    ) {
-        if !skipActivation { s.activation.backward(s.dy, rows: n) }
-        s.affineBackward(rows: n, accumulate: accumulateParameters)
+    func backward(_ pass: BackwardPass) {
+        let n = pass.n, mode = pass.mode
+        if !pass.gradientIsPreactivation { s.activation.backward(s.dy, rows: n) }
+        s.affineBackward(rows: n, accumulate: pass.accumulateParameters)
         guard let dx = s.dx else { return }
         let c = s.width
         let invstd = s.stats + c, sumDz = s.stats + 2 * c, sumDzXhat = s.stats + 3 * c

@@ -13,7 +13,7 @@ import Graph
 import Kernels
 
 /// One dense node's buffers and sizes, resolved to raw pointers once when the network is planned.
-struct DenseStep {
+struct DenseStep: LayerStep {
     /// x: [n, inF]  y: [n, outF]  dy: [n, outF]  dx: [n, inF] or nil for the data input
     let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
     let dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?
@@ -50,36 +50,44 @@ extension Rectifier {
     }
 }
 
-enum DenseOp {
-    /// `batch`: the data input's rows in place (x is then not read).
-    static func forward(_ s: DenseStep, n: Int, batch: InPlaceBatch?, pool: WorkerPool, forcePacked: Bool) {
-        let x = batch?.features ?? s.x, xRows = batch?.rows
-        let fused = s.fusedRectifier
+extension DenseNode: SteppedNode {
+    func step(node index: Int, plan: StepPlan) -> any LayerStep {
+        let input = plan.graph.nodes[index].inputs[0]
+        return DenseStep(
+            x: plan.inputValues(index)[0], y: plan.values[index], dy: plan.gradients[index], dx: plan.inputGradients(index)[0],
+            w: plan.parameter(weight), b: plan.parameter(bias), dw: plan.parameterGradient(weight), db: plan.parameterGradient(bias),
+            z: plan.preactivation(index), inF: inFeatures, outF: units, activation: activation, readsData: input == 0,
+            accumulateInputGradient: !plan.isSoleWriter(index, of: input), inputActivation: plan.fusedRectifier(input),
+            activationAppliedByConsumer: plan.fusedRectifier(index) != nil)
+    }
+}
+
+extension DenseStep {
+    /// `y = act(x Wᵀ + b)`; the data input's rows are read in place when the pass has them.
+    func forward(_ pass: ForwardPass) {
+        let batch = readsData ? pass.inPlace : nil
+        let fused = fusedRectifier
         Gemm.linearForward(
-            x: x, xRows: xRows, w: s.w, b: s.b, y: s.z ?? s.y, n: n, inF: s.inF, outF: s.outF, rectifier: fused ?? .none,
-            pool: pool, forcePacked: forcePacked)
+            x: batch?.features ?? x, xRows: batch?.rows, w: w, b: b, y: z ?? y, n: pass.n, inF: inF, outF: outF,
+            rectifier: fused ?? .none, pool: pass.pool, forcePacked: pass.forcePacked)
         if fused == nil {
-            ActivationOp.forward(s.activation, z: s.z.map { UnsafePointer($0) }, y: s.y, rows: n, width: s.outF)
+            ActivationOp.forward(activation, z: z.map { UnsafePointer($0) }, y: y, rows: pass.n, width: outF)
         }
     }
 
-    /// `batch`: the data input's rows in place, as the forward pass had them. `gradientIsPreactivation`:
-    /// `dy` already holds dL/dz. `accumulateParameters`: add to dW and db (otherwise overwrite them).
-    static func backward(
-        _ s: DenseStep, n: Int, batch: InPlaceBatch?, gradientIsPreactivation: Bool, accumulateParameters: Bool,
-        pool: WorkerPool, forcePacked: Bool
-    ) {
-        if !gradientIsPreactivation && !s.activationAppliedByConsumer {
-            ActivationOp.backward(s.activation, z: s.z.map { UnsafePointer($0) }, y: s.y, g: s.dy, rows: n, width: s.outF)
+    /// dL/dy → dL/dz (unless the loss or the consumer did it), then dW, db and dX.
+    func backward(_ pass: BackwardPass) {
+        let batch = readsData ? pass.inPlace : nil, n = pass.n
+        if !pass.gradientIsPreactivation && !activationAppliedByConsumer {
+            ActivationOp.backward(activation, z: z.map { UnsafePointer($0) }, y: y, g: dy, rows: n, width: outF)
         }
         Gemm.linearWeightGradient(
-            dz: s.dy, x: batch?.features ?? s.x, xRows: batch?.rows, dw: s.dw, db: s.db, n: n, inF: s.inF, outF: s.outF,
-            accumulate: accumulateParameters, pool: pool, forcePacked: forcePacked)
-        if let dx = s.dx {
+            dz: dy, x: batch?.features ?? x, xRows: batch?.rows, dw: dw, db: db, n: n, inF: inF, outF: outF,
+            accumulate: pass.accumulateParameters, pool: pass.pool, forcePacked: pass.forcePacked)
+        if let dx {
             Gemm.linearInputGradient(
-                dz: s.dy, w: s.w, dx: dx, n: n, inF: s.inF, outF: s.outF,
-                accumulate: s.accumulateInputGradient, inputActivation: s.inputActivation, pool: pool,
-                forcePacked: forcePacked)
+                dz: dy, w: w, dx: dx, n: n, inF: inF, outF: outF, accumulate: accumulateInputGradient,
+                inputActivation: inputActivation, pool: pass.pool, forcePacked: pass.forcePacked)
         }
     }
 }

@@ -11,7 +11,7 @@ import Graph
 import Kernels
 
 /// One dropout node's buffers, resolved once when the network is planned.
-struct DropoutStep {
+struct DropoutStep: LayerStep {
     /// x: [n, width]  y: [n, width]  dy: [n, width]  dx: [n, width] or nil for the data input
     let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
     let dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?
@@ -23,34 +23,43 @@ struct DropoutStep {
     let key: RandomStream.Key
 }
 
-enum DropoutOp {
+extension DropoutNode: SteppedNode {
+    func step(node index: Int, plan: StepPlan) -> any LayerStep {
+        let node = plan.graph.nodes[index]
+        return DropoutStep(x: plan.inputValues(index)[0], y: plan.values[index], dy: plan.gradients[index],
+                           dx: plan.inputGradients(index)[0], mask: plan.state(index), width: node.width, rate: rate,
+                           key: RandomStream.Key(["dropout", node.name]))
+    }
+}
+
+extension DropoutStep {
     /// The scale kept values get: 1/(1 − rate) in Float, as PyTorch's `1 / (1 - p)` on a float tensor.
     static func scale(rate: Double) -> Float { 1 / (1 - Float(rate)) }
 
     /// Training: `y = x ⊙ mask`, the mask drawn for `step`; evaluation: `y = x`.
-    static func forward(_ s: DropoutStep, n: Int, mode: ExecutionMode, seed: UInt64) {
-        let count = n * s.width
-        guard case .training(let step) = mode, s.rate > 0 else {
-            s.y.update(from: s.x, count: count)
+    func forward(_ pass: ForwardPass) {
+        let count = pass.n * width
+        guard case .training(let step) = pass.mode, rate > 0 else {
+            y.update(from: x, count: count)
             return
         }
-        var random = RandomStream(seed: seed, key: s.key.appending(step))
-        let scale = scale(rate: s.rate), rate = s.rate
+        var random = RandomStream(seed: pass.seed, key: key.appending(step))
+        let scale = Self.scale(rate: rate), rate = self.rate
         for i in 0..<count {
             let keep = random.nextUniform() >= rate
-            s.mask[i] = keep ? scale : 0
-            s.y[i] = keep ? s.x[i] * scale : 0
+            mask[i] = keep ? scale : 0
+            y[i] = keep ? x[i] * scale : 0
         }
     }
 
     /// Training: `dx += dy ⊙ mask`; evaluation: `dx += dy`.
-    static func backward(_ s: DropoutStep, n: Int, mode: ExecutionMode) {
-        guard let dx = s.dx else { return }
-        let count = n * s.width
-        guard case .training = mode, s.rate > 0 else {
-            Elementwise.add(s.dy, into: dx, count: count)
+    func backward(_ pass: BackwardPass) {
+        guard let dx else { return }
+        let count = pass.n * width
+        guard case .training = pass.mode, rate > 0 else {
+            Elementwise.add(dy, into: dx, count: count)
             return
         }
-        for i in 0..<count { dx[i] += s.dy[i] * s.mask[i] }
+        for i in 0..<count { dx[i] += dy[i] * mask[i] }
     }
 }

@@ -2,13 +2,16 @@
 // each sample is normalized over its own features, the same in training and evaluation.
 // `μ = mean(x_r)`, `σ² = mean((x_r − μ)²)` (biased), `x̂ = (x − μ)/√(σ² + eps)`, `y = act(γ x̂ + β)`
 // with γ, β per feature. Backward, per row: `dx = (invstd/C)·(C·dx̂ − Σ dx̂ − x̂·Σ(dx̂·x̂))` with
-// `dx̂ = γ·dz`; `dγ (+)= Σ_rows dz·x̂`, `dβ (+)= Σ_rows dz`. The buffers are NormalizationStep's
+// `dx̂ = γ·dz`; `dγ (+)= Σ_rows dz·x̂`, `dβ (+)= Σ_rows dz`. The buffers are NormalizationBuffers
 // (BatchNorm.swift), with one invstd per row.
 
 import Config
 
-enum LayerNormOp {
-    static func forward(_ s: NormalizationStep, n: Int) {
+struct LayerNormStep: LayerStep {
+    let s: NormalizationBuffers
+
+    func forward(_ pass: ForwardPass) {
+        let n = pass.n
         let c = s.width
         for r in 0..<n {
             let row = s.x + r * c
@@ -24,10 +27,10 @@ enum LayerNormOp {
         s.affineForward(rows: n)
     }
 
-    /// `skipActivation`: `dy` already holds dL/dz (the loss fused the output activation).
-    static func backward(_ s: NormalizationStep, n: Int, skipActivation: Bool, accumulateParameters: Bool) {
-        if !skipActivation { s.activation.backward(s.dy, rows: n) }
-        s.affineBackward(rows: n, accumulate: accumulateParameters)
+    func backward(_ pass: BackwardPass) {
+        let n = pass.n
+        if !pass.gradientIsPreactivation { s.activation.backward(s.dy, rows: n) }
+        s.affineBackward(rows: n, accumulate: pass.accumulateParameters)
         guard let dx = s.dx else { return }
         let c = s.width, count = Float(c)
         for r in 0..<n {

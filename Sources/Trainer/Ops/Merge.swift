@@ -2,41 +2,64 @@
 // receives dy. `concat`: inputs side by side along the feature axis, so each input receives its own
 // slice of dy. Input gradients accumulate (an input may feed several layers).
 
+import Graph
 import Kernels
 
-enum AddOp {
-    /// xs: k buffers of [n, width]  y: [n, width]
-    static func forward(_ xs: [UnsafeMutablePointer<Float>], y: UnsafeMutablePointer<Float>, count: Int) {
+/// An `add` node's buffers. xs: k buffers of [n, width]  y, dy: [n, width]  dxs: k buffers of
+/// [n, width] (nil where no gradient is needed)
+struct AddStep: LayerStep {
+    let xs: [UnsafeMutablePointer<Float>], y: UnsafeMutablePointer<Float>
+    let dy: UnsafeMutablePointer<Float>, dxs: [UnsafeMutablePointer<Float>?]
+    let width: Int
+
+    func forward(_ pass: ForwardPass) {
+        let count = pass.n * width
         y.update(from: xs[0], count: count)
         for x in xs.dropFirst() { Elementwise.add(x, into: y, count: count) }
     }
 
-    /// dy: [n, width]  dxs: k buffers of [n, width] (nil where no gradient is needed)
-    static func backward(dy: UnsafePointer<Float>, dxs: [UnsafeMutablePointer<Float>?], count: Int) {
-        for case let dx? in dxs { Elementwise.add(dy, into: dx, count: count) }
+    func backward(_ pass: BackwardPass) {
+        for case let dx? in dxs { Elementwise.add(dy, into: dx, count: pass.n * width) }
     }
 }
 
-enum ConcatOp {
-    /// xs: k buffers of [n, widths[k]]  y: [n, Σ widths]
-    static func forward(_ xs: [UnsafeMutablePointer<Float>], widths: [Int], y: UnsafeMutablePointer<Float>, n: Int) {
+extension AddNode: SteppedNode {
+    func step(node index: Int, plan: StepPlan) -> any LayerStep {
+        AddStep(xs: plan.inputValues(index), y: plan.values[index], dy: plan.gradients[index], dxs: plan.inputGradients(index),
+                width: plan.graph.nodes[index].width)
+    }
+}
+
+/// A `concat` node's buffers. xs: k buffers of [n, widths[k]]  y, dy: [n, Σ widths]  dxs: k
+/// buffers of [n, widths[k]] (nil where no gradient is needed)
+struct ConcatStep: LayerStep {
+    let xs: [UnsafeMutablePointer<Float>], widths: [Int], y: UnsafeMutablePointer<Float>
+    let dy: UnsafeMutablePointer<Float>, dxs: [UnsafeMutablePointer<Float>?]
+
+    func forward(_ pass: ForwardPass) {
         let total = widths.reduce(0, +)
         var column = 0
         for (x, width) in zip(xs, widths) {
-            for r in 0..<n { (y + r * total + column).update(from: x + r * width, count: width) }
+            for r in 0..<pass.n { (y + r * total + column).update(from: x + r * width, count: width) }
             column += width
         }
     }
 
-    /// dy: [n, Σ widths]  dxs: k buffers of [n, widths[k]] (nil where no gradient is needed)
-    static func backward(dy: UnsafePointer<Float>, dxs: [UnsafeMutablePointer<Float>?], widths: [Int], n: Int) {
+    func backward(_ pass: BackwardPass) {
         let total = widths.reduce(0, +)
         var column = 0
         for (dx, width) in zip(dxs, widths) {
             if let dx {
-                for r in 0..<n { Elementwise.add(dy + r * total + column, into: dx + r * width, count: width) }
+                for r in 0..<pass.n { Elementwise.add(dy + r * total + column, into: dx + r * width, count: width) }
             }
             column += width
         }
+    }
+}
+
+extension ConcatNode: SteppedNode {
+    func step(node index: Int, plan: StepPlan) -> any LayerStep {
+        ConcatStep(xs: plan.inputValues(index), widths: widths, y: plan.values[index], dy: plan.gradients[index],
+                   dxs: plan.inputGradients(index))
     }
 }

@@ -99,7 +99,7 @@ public struct Experiment: Sendable {
     /// Throws when a model with batch norm would train on a batch of one sample (the last batch of
     /// an epoch, or every batch): batch statistics of one value are meaningless.
     static func checkBatchNormBatches(_ config: ExperimentConfig, _ graph: CompiledGraph, samples: Int) throws(DiagnosticError) {
-        guard let node = graph.nodes.first(where: { if case .batchNorm = $0.op { true } else { false } }) else { return }
+        guard let node = graph.nodes.first(where: { ($0.op as? NormalizationNode)?.kind == .batch }) else { return }
         let batch = min(config.train.batchSize, samples)
         guard batch == 1 || samples % batch == 1 else { return }
         let what = batch == 1 ? "every training batch holds" : "the last training batch of each epoch holds"
