@@ -17,7 +17,13 @@ let cpuFlags: [SwiftSetting] = []
 
 /// Graph, Kernels, Trainer and Bench are numeric code: optimized in debug builds too, so `swift test` runs the real
 /// kernels at a useful speed (results are bit-identical to -Onone: no fast-math).
-let numericFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+/// In release builds they also offer their bodies to the modules that call them (cross-module
+/// optimization), so a small GEMM or an element-wise kernel inlines into a layer step as it did when
+/// they were one module.
+let numericFlags: [SwiftSetting] = cpuFlags + [
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
 
 let package = Package(
     name: "nnrun",

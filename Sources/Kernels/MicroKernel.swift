@@ -19,8 +19,8 @@ enum GemmTile {
     /// Columns of C per micro-tile (two SIMD8 vectors).
     static let nr = 16
     /// Depth of one packed block (A micro-panel ≤ 9.4 KiB, B micro-panel ≤ 25 KiB: both in L1).
-    /// 400 rather than 256 measured faster for K = 784 (2 × 392: half the passes over C) and for
-    /// the large squares, and leaves K ≤ 400 in one block.
+    /// 400 rather than 256 leaves K ≤ 400 in one block and K = 784 in two (docs/performance.md,
+    /// "Kernel decisions").
     static let kc = 400
     /// Rows of A packed at a time (a 144 × 400 block is 225 KiB, resident in L2).
     static let mc = 144
@@ -144,7 +144,7 @@ enum MicroKernel {
         typealias V = SIMD8<Float>
         assert(c.rows <= (short ? GemmTile.mrShort : GemmTile.mr))
         // The epilogue reads and writes this tile of C: fetch its rows now, while the K loop runs
-        // (for large C, a row is a cache miss each; 2048³ spent 17% of its time waiting for them).
+        // (for large C, each row is a cache miss).
         for r in 0..<c.rows { nnrun_prefetch_for_write(c.c + r * c.ldc) }
         var rows01 = TwoRows(), rows23 = TwoRows(), rows45 = TwoRows()
         var ap = UnsafeRawPointer(a.base), bp = UnsafeRawPointer(b)

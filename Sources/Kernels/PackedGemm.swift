@@ -103,12 +103,11 @@ enum PackedGemm {
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mc = min(GemmTile.mc, rows.upperBound - ic)
-                    // A is read in place where that measured faster (`nnrun bench`): a row-major A as
-                    // 6 row streams when K ≥ 64 and M ≤ 256 (packing won from M = 512 and for tiny
-                    // K); a transposed A as 6 adjacent values per k (its packed layout, with stride
-                    // lda) when this call has at most 256 of C's columns and another thread the
-                    // rest, which would pack the same A (deep dZᵀ·x on 2 threads 160 → 166 GFLOP/s;
-                    // on one thread, or with more columns, packing is faster).
+                    // A is read in place where that measured faster (docs/performance.md, "Kernel
+                    // decisions"): a row-major A as 6 row streams when K ≥ 64 and M ≤ 256; a
+                    // transposed A as 6 adjacent values per k (its packed layout, with stride lda)
+                    // when this call has at most 256 of C's columns and another thread the rest,
+                    // which would pack the same A.
                     let shared = p.aTransposed && cols.count < p.n && cols.count <= 256
                     let direct = p.k >= 64 && p.m <= 256 && (!p.aTransposed || shared)
                     if !direct { packA(p, i0: ic, mc: mc, k0: pc, kc: kc, into: aPack) }
@@ -201,7 +200,7 @@ enum PackedGemm {
         let ldb = p.ldb
         if !p.bTransposed && ldb >= 512 {
             // Long rows: row by row, so B is read sequentially (panel by panel would touch a new
-            // page per row: 1024³ went from 83 to 91 GFLOP/s). Short rows: panel by panel (below).
+            // page per row; docs/performance.md). Short rows: panel by panel (below).
             let full = nc / GemmTile.nr, rest = nc - full * GemmTile.nr
             for k in 0..<kc {
                 let src = p.bRow(k0 + k) + j0

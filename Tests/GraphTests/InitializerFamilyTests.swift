@@ -151,7 +151,7 @@ import Testing
             Fixture.dense("square", 5, .linear, weight: .identity(gain: 1.5)),
             Fixture.dense("out", 1, .sigmoid),
         ]))
-        let arena = ParameterArena(count: graph.arenaCount)
+        let arena = FloatArena(count: graph.arenaCount)
         graph.initialize(arena.base, seed: 9)
         let slot = try #require(graph.parameter("square.weight"))
         let w = arena.values(offset: slot.offset, count: slot.count)

@@ -78,7 +78,7 @@ struct SampleCheck {
             Fixture.dense("hidden", 128, .relu, weight: .he),
             Fixture.dense("out", 10, .softmax),
         ]))
-        let arena = ParameterArena(count: graph.arenaCount)
+        let arena = FloatArena(count: graph.arenaCount)
         graph.initialize(arena.base, seed: 1)
         let slot = try #require(graph.parameter("hidden.weight"))
         #expect(slot.fanIn == 784 && slot.fanOut == 128)

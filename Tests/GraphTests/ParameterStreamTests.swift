@@ -22,7 +22,7 @@ import Testing
     /// Each parameter's values by name, as bit patterns, plus the whole arena.
     static func initialize(_ layers: [LayerSpec], seed: UInt64) throws -> (tensors: [String: [UInt32]], arena: [UInt32]) {
         let graph = try GraphBuilder.build(Fixture.model([3], layers))
-        let arena = ParameterArena(count: graph.arenaCount)
+        let arena = FloatArena(count: graph.arenaCount)
         // Garbage first, so padding that is not re-zeroed shows up.
         arena.base.update(repeating: .nan, count: graph.arenaCount)
         graph.initialize(arena.base, seed: seed)

@@ -96,7 +96,7 @@ import Testing
     @Test func optimizerSkipsNonTrainableSlots() throws {
         let graph = try GraphBuilder.build(Fixture.model([3], [Fixture.dense("h", 4), Fixture.batchNorm("bn"), Fixture.dense("out", 1)]))
         let sgd = SGD(SGDSpec(learningRate: 0.5, momentum: 0.9), sweep: ParameterSweep(graph: graph))
-        let parameters = ParameterArena(count: graph.arenaCount), gradients = ParameterArena(count: graph.arenaCount)
+        let parameters = FloatArena(count: graph.arenaCount), gradients = FloatArena(count: graph.arenaCount)
         for i in 0..<graph.arenaCount { gradients.base[i] = 1 }
         sgd.step(parameters: parameters.base, gradients: gradients.base, learningRate: 0.5, pool: nil)
         for slot in graph.parameters {

@@ -36,26 +36,25 @@ struct BackwardPass {
     let forcePacked: Bool
 }
 
-/// A layer's forward and backward passes over its planned buffers.
-protocol LayerStep {
+/// A layer's forward and backward passes over its planned buffers: the base class every step
+/// overrides (as Caffe's Layer), so the network calls each step through an unretained reference
+/// without copying its pointers or counting references on every call.
+class LayerStep {
     /// Computes the node's output from its inputs' outputs.
-    func forward(_ pass: ForwardPass)
+    func forward(_ pass: ForwardPass) {}
     /// From the node's output gradient: its parameter gradients and its inputs' gradients.
-    func backward(_ pass: BackwardPass)
+    func backward(_ pass: BackwardPass) {}
 }
 
 /// A compiled node type the Trainer can run.
 protocol SteppedNode: LayerNode {
     /// The step of node `index`, its buffers taken from `plan`.
-    func step(node index: Int, plan: StepPlan) -> any LayerStep
+    func step(node index: Int, plan: StepPlan) -> LayerStep
 }
 
 /// The model input: nothing to compute.
-struct InputStep: LayerStep {
-    func forward(_ pass: ForwardPass) {}
-    func backward(_ pass: BackwardPass) {}
-}
+final class InputStep: LayerStep {}
 
 extension InputNode: SteppedNode {
-    func step(node index: Int, plan: StepPlan) -> any LayerStep { InputStep() }
+    func step(node index: Int, plan: StepPlan) -> LayerStep { InputStep() }
 }

@@ -32,9 +32,9 @@ public struct InPlaceBatch {
 public final class Network {
     public let graph: CompiledGraph
     /// Parameter values, laid out as `graph.parameters` says.
-    public let parameters: ParameterArena
+    public let parameters: FloatArena
     /// Parameter gradients, same offsets as `parameters`.
-    public let gradients: ParameterArena
+    public let gradients: FloatArena
     /// Largest batch the buffers hold.
     public let batchCapacity: Int
     /// The threads every op of this network runs on.
@@ -53,12 +53,14 @@ public final class Network {
     /// Whether the last forward pass read an in-place batch (its backward pass must be given it too).
     private var lastForwardInPlace = false
 
-    private let activations: ParameterArena
+    private let activations: FloatArena
     /// Pre-activations, dropout masks, normalized inputs and statistics (`SavedBuffers`).
-    private let saved: ParameterArena
+    private let saved: FloatArena
     private let values: [UnsafeMutablePointer<Float>]
     private let grads: [UnsafeMutablePointer<Float>]
-    private let steps: [any LayerStep]
+    /// Every node's step, owned here; `stepRefs` are the same objects unretained, for the passes.
+    private let steps: [LayerStep]
+    private let stepRefs: [Unmanaged<LayerStep>]
     /// Nodes whose output gradient is accumulated into, so it is zeroed before each backward pass.
     private let zeroedGradients: [(pointer: UnsafeMutablePointer<Float>, width: Int)]
 
@@ -70,12 +72,12 @@ public final class Network {
         self.seed = seed
         self.batchCapacity = batchCapacity
         pool = WorkerPool(threads: threads)
-        parameters = ParameterArena(count: graph.arenaCount)
-        gradients = ParameterArena(count: graph.arenaCount)
+        parameters = FloatArena(count: graph.arenaCount)
+        gradients = FloatArena(count: graph.arenaCount)
         let nodes = graph.nodes
         let sizes = nodes.map { ($0.width * batchCapacity + 15) & ~15 }
         let valueTotal = sizes.reduce(0, +)
-        activations = ParameterArena(count: 2 * valueTotal)
+        activations = FloatArena(count: 2 * valueTotal)
         var valuePointers: [UnsafeMutablePointer<Float>] = []
         var gradPointers: [UnsafeMutablePointer<Float>] = []
         var offset = 0
@@ -87,7 +89,7 @@ public final class Network {
         values = valuePointers
         grads = gradPointers
         let savedPlan = nodes.map { SavedBuffers(node: $0, batch: batchCapacity) }
-        saved = ParameterArena(count: savedPlan.reduce(0) { $0 + $1.total })
+        saved = FloatArena(count: savedPlan.reduce(0) { $0 + $1.total })
         var savedPointers: [UnsafeMutablePointer<Float>] = []
         var savedOffset = 0
         for plan in savedPlan {
@@ -104,6 +106,7 @@ public final class Network {
             }
             return stepped.step(node: index, plan: plan)
         }
+        stepRefs = steps.map { Unmanaged.passUnretained($0) }
         zeroedGradients = plan.zeroedGradients
     }
 
@@ -133,8 +136,8 @@ public final class Network {
         lastMode = mode
         lastForwardInPlace = inPlace != nil
         let pass = ForwardPass(n: n, mode: mode, inPlace: inPlace, pool: pool, forcePacked: forcePackedKernels, seed: seed)
-        steps.withUnsafeBufferPointer { steps in
-            for step in steps { step.forward(pass) }
+        stepRefs.withUnsafeBufferPointer { steps in
+            for step in steps { step._withUnsafeGuaranteedRef { $0.forward(pass) } }
         }
     }
 
@@ -157,9 +160,9 @@ public final class Network {
                                 accumulateParameters: accumulateParameterGradients, pool: pool, forcePacked: forcePackedKernels)
         let outputPass = BackwardPass(n: n, mode: mode, inPlace: inPlace, gradientIsPreactivation: outputGradientIsPreactivation,
                                       accumulateParameters: accumulateParameterGradients, pool: pool, forcePacked: forcePackedKernels)
-        steps.withUnsafeBufferPointer { steps in
+        stepRefs.withUnsafeBufferPointer { steps in
             for index in stride(from: steps.count - 1, to: 0, by: -1) {
-                steps[index].backward(index == output ? outputPass : pass)
+                steps[index]._withUnsafeGuaranteedRef { $0.backward(index == output ? outputPass : pass) }
             }
         }
     }

@@ -59,7 +59,7 @@ struct NormalizationBuffers {
 }
 
 extension NormalizationNode: SteppedNode {
-    func step(node index: Int, plan: StepPlan) -> any LayerStep {
+    func step(node index: Int, plan: StepPlan) -> LayerStep {
         let slot = { (i: Int?) in i.map { plan.parameter($0) } }, gradient = { (i: Int?) in i.map { plan.parameterGradient($0) } }
         let buffers = NormalizationBuffers(
             x: plan.inputValues(index)[0], dy: plan.gradients[index], dx: plan.inputGradients(index)[0],
@@ -75,10 +75,12 @@ extension NormalizationNode: SteppedNode {
     }
 }
 
-struct BatchNormStep: LayerStep {
+final class BatchNormStep: LayerStep {
     let s: NormalizationBuffers
 
-    func forward(_ pass: ForwardPass) {
+    init(s: NormalizationBuffers) { self.s = s }
+
+    override func forward(_ pass: ForwardPass) {
         let n = pass.n, mode = pass.mode
         let c = s.width
         let mean = s.stats, invstd = s.stats + c
@@ -113,7 +115,7 @@ struct BatchNormStep: LayerStep {
         s.affineForward(rows: n)
     }
 
-    func backward(_ pass: BackwardPass) {
+    override func backward(_ pass: BackwardPass) {
         let n = pass.n, mode = pass.mode
         if !pass.gradientIsPreactivation { s.activation.backward(s.dy, rows: n) }
         s.affineBackward(rows: n, accumulate: pass.accumulateParameters)

@@ -13,7 +13,7 @@ import Graph
 import Kernels
 
 /// One dense node's buffers and sizes, resolved to raw pointers once when the network is planned.
-struct DenseStep: LayerStep {
+final class DenseStep: LayerStep {
     /// x: [n, inF]  y: [n, outF]  dy: [n, outF]  dx: [n, inF] or nil for the data input
     let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
     let dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?
@@ -36,6 +36,45 @@ struct DenseStep: LayerStep {
     let inputActivation: (y: UnsafePointer<Float>, slope: Float?)?
     /// This layer's activation backward was already applied by its only consumer (see above).
     let activationAppliedByConsumer: Bool
+
+    init(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+         w: UnsafePointer<Float>, b: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>,
+         z: UnsafeMutablePointer<Float>?, inF: Int, outF: Int, activation: Activation, readsData: Bool,
+         accumulateInputGradient: Bool, inputActivation: (y: UnsafePointer<Float>, slope: Float?)?, activationAppliedByConsumer: Bool) {
+        (self.x, self.y, self.dy, self.dx, self.w, self.b, self.dw, self.db, self.z) = (x, y, dy, dx, w, b, dw, db, z)
+        (self.inF, self.outF, self.activation, self.readsData) = (inF, outF, activation, readsData)
+        self.accumulateInputGradient = accumulateInputGradient
+        self.inputActivation = inputActivation
+        self.activationAppliedByConsumer = activationAppliedByConsumer
+    }
+
+    /// `y = act(x Wᵀ + b)`; the data input's rows are read in place when the pass has them.
+    override func forward(_ pass: ForwardPass) {
+        let batch = readsData ? pass.inPlace : nil
+        let fused = fusedRectifier
+        Gemm.linearForward(
+            x: batch?.features ?? x, xRows: batch?.rows, w: w, b: b, y: z ?? y, n: pass.n, inF: inF, outF: outF,
+            rectifier: fused ?? .none, pool: pass.pool, forcePacked: pass.forcePacked)
+        if fused == nil {
+            ActivationOp.forward(activation, z: z.map { UnsafePointer($0) }, y: y, rows: pass.n, width: outF)
+        }
+    }
+
+    /// dL/dy → dL/dz (unless the loss or the consumer did it), then dW, db and dX.
+    override func backward(_ pass: BackwardPass) {
+        let batch = readsData ? pass.inPlace : nil, n = pass.n
+        if !pass.gradientIsPreactivation && !activationAppliedByConsumer {
+            ActivationOp.backward(activation, z: z.map { UnsafePointer($0) }, y: y, g: dy, rows: n, width: outF)
+        }
+        Gemm.linearWeightGradient(
+            dz: dy, x: batch?.features ?? x, xRows: batch?.rows, dw: dw, db: db, n: n, inF: inF, outF: outF,
+            accumulate: pass.accumulateParameters, pool: pass.pool, forcePacked: pass.forcePacked)
+        if let dx {
+            Gemm.linearInputGradient(
+                dz: dy, w: w, dx: dx, n: n, inF: inF, outF: outF, accumulate: accumulateInputGradient,
+                inputActivation: inputActivation, pool: pass.pool, forcePacked: pass.forcePacked)
+        }
+    }
 }
 
 extension Rectifier {
@@ -51,7 +90,7 @@ extension Rectifier {
 }
 
 extension DenseNode: SteppedNode {
-    func step(node index: Int, plan: StepPlan) -> any LayerStep {
+    func step(node index: Int, plan: StepPlan) -> LayerStep {
         let input = plan.graph.nodes[index].inputs[0]
         return DenseStep(
             x: plan.inputValues(index)[0], y: plan.values[index], dy: plan.gradients[index], dx: plan.inputGradients(index)[0],
@@ -62,32 +101,3 @@ extension DenseNode: SteppedNode {
     }
 }
 
-extension DenseStep {
-    /// `y = act(x Wᵀ + b)`; the data input's rows are read in place when the pass has them.
-    func forward(_ pass: ForwardPass) {
-        let batch = readsData ? pass.inPlace : nil
-        let fused = fusedRectifier
-        Gemm.linearForward(
-            x: batch?.features ?? x, xRows: batch?.rows, w: w, b: b, y: z ?? y, n: pass.n, inF: inF, outF: outF,
-            rectifier: fused ?? .none, pool: pass.pool, forcePacked: pass.forcePacked)
-        if fused == nil {
-            ActivationOp.forward(activation, z: z.map { UnsafePointer($0) }, y: y, rows: pass.n, width: outF)
-        }
-    }
-
-    /// dL/dy → dL/dz (unless the loss or the consumer did it), then dW, db and dX.
-    func backward(_ pass: BackwardPass) {
-        let batch = readsData ? pass.inPlace : nil, n = pass.n
-        if !pass.gradientIsPreactivation && !activationAppliedByConsumer {
-            ActivationOp.backward(activation, z: z.map { UnsafePointer($0) }, y: y, g: dy, rows: n, width: outF)
-        }
-        Gemm.linearWeightGradient(
-            dz: dy, x: batch?.features ?? x, xRows: batch?.rows, dw: dw, db: db, n: n, inF: inF, outF: outF,
-            accumulate: pass.accumulateParameters, pool: pass.pool, forcePacked: pass.forcePacked)
-        if let dx {
-            Gemm.linearInputGradient(
-                dz: dy, w: w, dx: dx, n: n, inF: inF, outF: outF, accumulate: accumulateInputGradient,
-                inputActivation: inputActivation, pool: pass.pool, forcePacked: pass.forcePacked)
-        }
-    }
-}

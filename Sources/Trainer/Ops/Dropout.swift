@@ -11,7 +11,7 @@ import Graph
 import Kernels
 
 /// One dropout node's buffers, resolved once when the network is planned.
-struct DropoutStep: LayerStep {
+final class DropoutStep: LayerStep {
     /// x: [n, width]  y: [n, width]  dy: [n, width]  dx: [n, width] or nil for the data input
     let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
     let dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?
@@ -21,23 +21,17 @@ struct DropoutStep: LayerStep {
     let rate: Double
     /// The stream key ["dropout", layer]; the step is appended per forward pass.
     let key: RandomStream.Key
-}
 
-extension DropoutNode: SteppedNode {
-    func step(node index: Int, plan: StepPlan) -> any LayerStep {
-        let node = plan.graph.nodes[index]
-        return DropoutStep(x: plan.inputValues(index)[0], y: plan.values[index], dy: plan.gradients[index],
-                           dx: plan.inputGradients(index)[0], mask: plan.state(index), width: node.width, rate: rate,
-                           key: RandomStream.Key(["dropout", node.name]))
+    init(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+         mask: UnsafeMutablePointer<Float>, width: Int, rate: Double, key: RandomStream.Key) {
+        (self.x, self.y, self.dy, self.dx, self.mask, self.width, self.rate, self.key) = (x, y, dy, dx, mask, width, rate, key)
     }
-}
 
-extension DropoutStep {
     /// The scale kept values get: 1/(1 − rate) in Float, as PyTorch's `1 / (1 - p)` on a float tensor.
     static func scale(rate: Double) -> Float { 1 / (1 - Float(rate)) }
 
     /// Training: `y = x ⊙ mask`, the mask drawn for `step`; evaluation: `y = x`.
-    func forward(_ pass: ForwardPass) {
+    override func forward(_ pass: ForwardPass) {
         let count = pass.n * width
         guard case .training(let step) = pass.mode, rate > 0 else {
             y.update(from: x, count: count)
@@ -53,7 +47,7 @@ extension DropoutStep {
     }
 
     /// Training: `dx += dy ⊙ mask`; evaluation: `dx += dy`.
-    func backward(_ pass: BackwardPass) {
+    override func backward(_ pass: BackwardPass) {
         guard let dx else { return }
         let count = pass.n * width
         guard case .training = pass.mode, rate > 0 else {
@@ -63,3 +57,13 @@ extension DropoutStep {
         for i in 0..<count { dx[i] += dy[i] * mask[i] }
     }
 }
+
+extension DropoutNode: SteppedNode {
+    func step(node index: Int, plan: StepPlan) -> LayerStep {
+        let node = plan.graph.nodes[index]
+        return DropoutStep(x: plan.inputValues(index)[0], y: plan.values[index], dy: plan.gradients[index],
+                           dx: plan.inputGradients(index)[0], mask: plan.state(index), width: node.width, rate: rate,
+                           key: RandomStream.Key(["dropout", node.name]))
+    }
+}
+

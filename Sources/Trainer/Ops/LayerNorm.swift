@@ -7,10 +7,12 @@
 
 import Config
 
-struct LayerNormStep: LayerStep {
+final class LayerNormStep: LayerStep {
     let s: NormalizationBuffers
 
-    func forward(_ pass: ForwardPass) {
+    init(s: NormalizationBuffers) { self.s = s }
+
+    override func forward(_ pass: ForwardPass) {
         let n = pass.n
         let c = s.width
         for r in 0..<n {
@@ -27,7 +29,7 @@ struct LayerNormStep: LayerStep {
         s.affineForward(rows: n)
     }
 
-    func backward(_ pass: BackwardPass) {
+    override func backward(_ pass: BackwardPass) {
         let n = pass.n
         if !pass.gradientIsPreactivation { s.activation.backward(s.dy, rows: n) }
         s.affineBackward(rows: n, accumulate: pass.accumulateParameters)

@@ -7,24 +7,29 @@ import Kernels
 
 /// An `add` node's buffers. xs: k buffers of [n, width]  y, dy: [n, width]  dxs: k buffers of
 /// [n, width] (nil where no gradient is needed)
-struct AddStep: LayerStep {
+final class AddStep: LayerStep {
     let xs: [UnsafeMutablePointer<Float>], y: UnsafeMutablePointer<Float>
     let dy: UnsafeMutablePointer<Float>, dxs: [UnsafeMutablePointer<Float>?]
     let width: Int
 
-    func forward(_ pass: ForwardPass) {
+    init(xs: [UnsafeMutablePointer<Float>], y: UnsafeMutablePointer<Float>, dy: UnsafeMutablePointer<Float>,
+         dxs: [UnsafeMutablePointer<Float>?], width: Int) {
+        (self.xs, self.y, self.dy, self.dxs, self.width) = (xs, y, dy, dxs, width)
+    }
+
+    override func forward(_ pass: ForwardPass) {
         let count = pass.n * width
         y.update(from: xs[0], count: count)
         for x in xs.dropFirst() { Elementwise.add(x, into: y, count: count) }
     }
 
-    func backward(_ pass: BackwardPass) {
+    override func backward(_ pass: BackwardPass) {
         for case let dx? in dxs { Elementwise.add(dy, into: dx, count: pass.n * width) }
     }
 }
 
 extension AddNode: SteppedNode {
-    func step(node index: Int, plan: StepPlan) -> any LayerStep {
+    func step(node index: Int, plan: StepPlan) -> LayerStep {
         AddStep(xs: plan.inputValues(index), y: plan.values[index], dy: plan.gradients[index], dxs: plan.inputGradients(index),
                 width: plan.graph.nodes[index].width)
     }
@@ -32,11 +37,16 @@ extension AddNode: SteppedNode {
 
 /// A `concat` node's buffers. xs: k buffers of [n, widths[k]]  y, dy: [n, Σ widths]  dxs: k
 /// buffers of [n, widths[k]] (nil where no gradient is needed)
-struct ConcatStep: LayerStep {
+final class ConcatStep: LayerStep {
     let xs: [UnsafeMutablePointer<Float>], widths: [Int], y: UnsafeMutablePointer<Float>
     let dy: UnsafeMutablePointer<Float>, dxs: [UnsafeMutablePointer<Float>?]
 
-    func forward(_ pass: ForwardPass) {
+    init(xs: [UnsafeMutablePointer<Float>], widths: [Int], y: UnsafeMutablePointer<Float>, dy: UnsafeMutablePointer<Float>,
+         dxs: [UnsafeMutablePointer<Float>?]) {
+        (self.xs, self.widths, self.y, self.dy, self.dxs) = (xs, widths, y, dy, dxs)
+    }
+
+    override func forward(_ pass: ForwardPass) {
         let total = widths.reduce(0, +)
         var column = 0
         for (x, width) in zip(xs, widths) {
@@ -45,7 +55,7 @@ struct ConcatStep: LayerStep {
         }
     }
 
-    func backward(_ pass: BackwardPass) {
+    override func backward(_ pass: BackwardPass) {
         let total = widths.reduce(0, +)
         var column = 0
         for (dx, width) in zip(dxs, widths) {
@@ -58,7 +68,7 @@ struct ConcatStep: LayerStep {
 }
 
 extension ConcatNode: SteppedNode {
-    func step(node index: Int, plan: StepPlan) -> any LayerStep {
+    func step(node index: Int, plan: StepPlan) -> LayerStep {
         ConcatStep(xs: plan.inputValues(index), widths: widths, y: plan.values[index], dy: plan.gradients[index],
                    dxs: plan.inputGradients(index))
     }

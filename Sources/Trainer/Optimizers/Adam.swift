@@ -25,8 +25,8 @@ public final class Adam: Optimizer {
     public let decoupled: Bool
     public var steps = 0
     private let sweep: ParameterSweep
-    private let expAvg: ParameterArena, expAvgSq: ParameterArena
-    private let maxExpAvgSq: ParameterArena?
+    private let expAvg: FloatArena, expAvgSq: FloatArena
+    private let maxExpAvgSq: FloatArena?
 
     public init(_ spec: AdamSpec, decoupled: Bool, sweep: ParameterSweep) {
         self.spec = spec
@@ -37,7 +37,7 @@ public final class Adam: Optimizer {
         maxExpAvgSq = spec.amsgrad ? sweep.arena() : nil
     }
 
-    public var state: [(name: String, arena: ParameterArena)] {
+    public var state: [(name: String, arena: FloatArena)] {
         [("exp_avg", expAvg), ("exp_avg_sq", expAvgSq)] + (maxExpAvgSq.map { [("max_exp_avg_sq", $0)] } ?? [])
     }
 

@@ -14,7 +14,7 @@ import Kernels
 public protocol Optimizer: AnyObject {
     /// The state buffers by PyTorch's names (`momentum_buffer`, `exp_avg` …), in
     /// `OptimizerSpec.stateBuffers` order; checkpoints save them as `optimizer.<name>`.
-    var state: [(name: String, arena: ParameterArena)] { get }
+    var state: [(name: String, arena: FloatArena)] { get }
     /// Steps taken so far (Adam's bias correction uses it; SGD's first step starts its momentum).
     var steps: Int { get set }
     /// One update of every trainable parameter from `gradients`, at the base rate `learningRate`
@@ -73,7 +73,7 @@ public final class ParameterSweep: @unchecked Sendable {
     deinit { slots.deallocate() }
 
     /// A state arena for this sweep's tensors, all zero.
-    func arena() -> ParameterArena { ParameterArena(count: count) }
+    func arena() -> FloatArena { FloatArena(count: count) }
 
     /// Runs `job` over every tensor, on the pool's threads when the arena is large. `task` is
     /// `{ raw, part, _ in ParameterSweep.runPart(of: Job.self, raw, part) }`, written where `Job`

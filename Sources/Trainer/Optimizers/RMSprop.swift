@@ -19,8 +19,8 @@ public final class RMSprop: Optimizer {
     public let spec: RMSpropSpec
     public var steps = 0
     private let sweep: ParameterSweep
-    private let squareAverage: ParameterArena
-    private let momentumBuffer: ParameterArena?, gradientAverage: ParameterArena?
+    private let squareAverage: FloatArena
+    private let momentumBuffer: FloatArena?, gradientAverage: FloatArena?
 
     public init(_ spec: RMSpropSpec, sweep: ParameterSweep) {
         self.spec = spec
@@ -30,7 +30,7 @@ public final class RMSprop: Optimizer {
         gradientAverage = spec.centered ? sweep.arena() : nil
     }
 
-    public var state: [(name: String, arena: ParameterArena)] {
+    public var state: [(name: String, arena: FloatArena)] {
         [("square_avg", squareAverage)] + (momentumBuffer.map { [("momentum_buffer", $0)] } ?? [])
             + (gradientAverage.map { [("grad_avg", $0)] } ?? [])
     }

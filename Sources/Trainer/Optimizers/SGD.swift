@@ -21,7 +21,7 @@ public final class SGD: Optimizer {
     public var steps = 0
     private let sweep: ParameterSweep
     /// The momentum buffer `b` (nil without momentum).
-    private let momentumBuffer: ParameterArena?
+    private let momentumBuffer: FloatArena?
 
     public init(_ spec: SGDSpec, sweep: ParameterSweep) {
         self.spec = spec
@@ -29,7 +29,7 @@ public final class SGD: Optimizer {
         momentumBuffer = spec.momentum > 0 ? sweep.arena() : nil
     }
 
-    public var state: [(name: String, arena: ParameterArena)] {
+    public var state: [(name: String, arena: FloatArena)] {
         momentumBuffer.map { [("momentum_buffer", $0)] } ?? []
     }
 

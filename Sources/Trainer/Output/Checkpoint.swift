@@ -41,7 +41,7 @@ public struct Checkpoint: Sendable {
     /// Writes the checkpoint for `loop` (its network, optimizer and schedule) at `position` into
     /// `directory`, with the best epoch's weights from `bestWeights` once `stopping` has a best epoch.
     static func write(directory: String, loop: TrainingLoop, position: TrainingPosition, last: EpochRecord?,
-                      stopping: EarlyStopping, bestWeights: ParameterArena) throws(RunFileError) {
+                      stopping: EarlyStopping, bestWeights: FloatArena) throws(RunFileError) {
         let network = loop.network
         let state = State(position: position, lossSumBits: position.lossSum.bitPattern,
                           gradientNormSumBits: position.gradientNormSum.bitPattern, last: last, best: stopping.best,
@@ -67,7 +67,7 @@ public struct Checkpoint: Sendable {
 
     /// Reads the checkpoint in `directory` into `loop`'s network, optimizer and schedule and (when it
     /// has a best epoch) `bestWeights`, checking that every tensor is there with its shape.
-    static func restore(directory: String, loop: TrainingLoop, bestWeights: ParameterArena) throws(SafetensorsError) -> Checkpoint {
+    static func restore(directory: String, loop: TrainingLoop, bestWeights: FloatArena) throws(SafetensorsError) -> Checkpoint {
         let network = loop.network
         let path = "\(directory)/\(fileName)"
         let file = try SafetensorsFile(path: path)

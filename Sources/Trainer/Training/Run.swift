@@ -37,20 +37,54 @@ public enum Run {
     /// `onStep` sees every step's (epoch, step in the run, batch size, summed batch loss), for progress.
     public static func execute(
         _ experiment: Experiment, network: Network, outputDir: String, resume: Bool = false,
-        shouldStop: () -> Bool = { false }, onStep: ((Int, Int, Int, Double) -> Void)? = nil,
-        onEpoch: (EpochRecord) -> Void = { _ in }
+        shouldStop: @escaping () -> Bool = { false }, onStep: ((Int, Int, Int, Double) -> Void)? = nil,
+        onEpoch: @escaping (EpochRecord) -> Void = { _ in }
     ) throws(RunFileError) -> RunResult {
+        let session = try RunSession(experiment, network: network, outputDir: outputDir, resume: resume)
+        var observer = RunSession.Observer(session: session, stopRequested: shouldStop, onStep: onStep, onEpoch: onEpoch)
+        // Early stopping completes the run after the epoch where patience ran out; a run resumed
+        // from the checkpoint of an early stop has nothing left to train.
+        let outcome = session.stopping.shouldStop ? .completed : session.loop.run(from: session.position, observer: &observer)
+        return try session.finish(outcome)
+    }
+}
+
+/// One run's state between its moments.
+final class RunSession {
+    let experiment: Experiment
+    let network: Network
+    let loop: TrainingLoop
+    let outputDir: String
+    /// Where training starts (the checkpoint's position when resuming).
+    private(set) var position = TrainingPosition.start
+    private(set) var last: EpochRecord?
+    private(set) var stopping: EarlyStopping
+    /// The best epoch's parameters.
+    private let bestWeights: FloatArena
+    /// The epoch best.safetensors holds, so an unchanged best is not rewritten.
+    private var bestWritten: Int?
+    private let metrics: MetricsWriter
+    private let evaluator: Evaluator
+    private let layerStats: LayerStatsWriter?
+    /// The first failure to write a file during training; training goes on and `finish` throws it.
+    private var writeError: RunFileError?
+    private let metadata: [String: String]
+
+    /// Starts the run: removes stale files, restores the checkpoint when resuming, writes
+    /// config.yaml and classes.json, and opens metrics.csv (and layers.csv).
+    init(_ experiment: Experiment, network: Network, outputDir: String, resume: Bool) throws(RunFileError) {
+        self.experiment = experiment
+        self.network = network
+        self.outputDir = outputDir
+        let config = experiment.config
         try AtomicFile.createDirectory(outputDir)
-        let summaryPath = "\(outputDir)/summary.json"
-        let stale = [summaryPath] + (resume ? [] : ["layers.csv", "confusion.csv", Checkpoint.fileName, "checkpoint.json", "best.safetensors"].map { "\(outputDir)/\($0)" })
-        for file in stale where FileManager.default.fileExists(atPath: file) {
+        let stale = ["summary.json"] + (resume ? [] : ["layers.csv", "confusion.csv", Checkpoint.fileName, "checkpoint.json", "best.safetensors"])
+        for file in stale.map({ "\(outputDir)/\($0)" }) where FileManager.default.fileExists(atPath: file) {
             try? FileManager.default.removeItem(atPath: file)
         }
-        let loop = TrainingLoop(network: network, data: experiment.data, train: experiment.config.train, seed: experiment.config.seed)
-        var position = TrainingPosition.start
-        var last: EpochRecord?
-        var stopping = EarlyStopping(experiment.config.train.earlyStopping, hasValidation: experiment.validation != nil)
-        let bestWeights = ParameterArena(count: experiment.graph.arenaCount)
+        loop = TrainingLoop(network: network, data: experiment.data, train: config.train, seed: config.seed)
+        stopping = EarlyStopping(config.train.earlyStopping, hasValidation: experiment.validation != nil)
+        bestWeights = FloatArena(count: experiment.graph.arenaCount)
         if resume {
             do throws(SafetensorsError) {
                 let state = try Checkpoint.restore(directory: outputDir, loop: loop, bestWeights: bestWeights).state
@@ -60,73 +94,75 @@ public enum Run {
                 throw RunFileError(path: error.path, reason: "cannot resume from it: \(error.reason)")
             }
         }
-        try AtomicFile.write(Data(ConfigEmitter.yaml(experiment.config).utf8), to: "\(outputDir)/config.yaml")
+        try AtomicFile.write(Data(ConfigEmitter.yaml(config).utf8), to: "\(outputDir)/config.yaml")
         if let names = experiment.data.classNames {
             // Categorical labels: class index → name, for reading outputs and confusion.csv.
             let json = try? JSONSerialization.data(withJSONObject: names, options: [.prettyPrinted])
             try AtomicFile.write((json ?? Data("[]".utf8)) + Data("\n".utf8), to: "\(outputDir)/classes.json")
         }
-        let metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil,
-                                        clipping: experiment.config.train.clip != nil,
-                                        continuingBefore: resume ? position.epoch : nil)
-        let evaluator = Evaluator(network: network, lossKind: experiment.config.train.loss)
-        if let validation = experiment.validation {
-            loop.validate = { record in
-                let evaluation = evaluator.evaluate(validation)
-                (record.validationLoss, record.validationAccuracy) = (evaluation.loss, evaluation.accuracy)
-            }
+        metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil,
+                                    clipping: config.train.clip != nil, continuingBefore: resume ? position.epoch : nil)
+        evaluator = Evaluator(network: network, lossKind: config.train.loss)
+        let continuing = resume ? position.globalStep : nil
+        layerStats = try config.output.layerStats.map { _ throws(RunFileError) in
+            try LayerStatsWriter(path: "\(outputDir)/layers.csv", continuingThrough: continuing)
         }
-        var layerStats: LayerStatsWriter?
-        if let every = experiment.config.output.layerStats {
-            let writer = try LayerStatsWriter(path: "\(outputDir)/layers.csv", continuingThrough: resume ? position.globalStep : nil)
-            loop.afterBackward = { epoch, step, n, loss in
-                if step % every == 0 || step == 1 { writer.record(epoch: epoch, step: step, network: network, batch: n) }
-                onStep?(epoch, step, n, loss)
-            }
-            layerStats = writer
-        } else if let onStep {
-            loop.afterBackward = onStep
+        metadata = ["format": "pt", "nnrun.name": config.name, "nnrun.seed": "\(config.seed)"]
+    }
+
+    /// After each step: layers.csv every `layer_stats` steps (and at the first).
+    func stepEnded(epoch: Int, step: Int, batch: Int) {
+        guard let layerStats, let every = experiment.config.output.layerStats, step % every == 0 || step == 1 else { return }
+        layerStats.record(epoch: epoch, step: step, network: network, batch: batch)
+    }
+
+    /// Validation metrics for the epoch, when there is validation data.
+    func validate(_ record: inout EpochRecord) {
+        guard let validation = experiment.validation else { return }
+        let evaluation = evaluator.evaluate(validation)
+        (record.validationLoss, record.validationAccuracy) = (evaluation.loss, evaluation.accuracy)
+    }
+
+    /// The end of an epoch: its metrics row, the best epoch's weights, and a checkpoint every
+    /// `checkpoint_every` epochs, at the last epoch and when early stopping ends the run.
+    func epochEnded(_ record: EpochRecord) {
+        if writeError == nil {
+            do throws(RunFileError) { try metrics.append(record) } catch { writeError = error }
         }
-        let metadata = ["format": "pt", "nnrun.name": experiment.config.name, "nnrun.seed": "\(experiment.config.seed)"]
-        var bestWritten: Int?  // the epoch best.safetensors holds, so an unchanged best is not rewritten
-        func writeBest() throws(RunFileError) {
-            guard let epoch = stopping.best?.epoch, epoch != bestWritten else { return }
-            let best = SafetensorsWriter.encode(experiment.graph, arena: bestWeights.base,
-                                                metadata: metadata.merging(stopping.metadata) { $1 })
-            try AtomicFile.write(best, to: "\(outputDir)/best.safetensors")
-            bestWritten = epoch
-        }
-        var writeError: RunFileError?
+        last = record
+        if stopping.observe(record) { bestWeights.base.update(from: network.parameters.base, count: bestWeights.count) }
         let every = experiment.config.output.checkpointEvery
-        func endEpoch(_ record: EpochRecord) {
-            if writeError == nil {
-                do throws(RunFileError) { try metrics.append(record) } catch { writeError = error }
-            }
-            last = record
-            if stopping.observe(record) { bestWeights.base.update(from: network.parameters.base, count: bestWeights.count) }
-            if writeError == nil, record.epoch % every == 0 || record.epoch == experiment.config.train.epochs || stopping.shouldStop {
-                let next = TrainingPosition(epoch: record.epoch + 1, stepsDone: 0, globalStep: record.epoch * loop.stepsPerEpoch,
-                                            lossSum: 0, correct: 0, seconds: record.seconds)
-                do throws(RunFileError) {
-                    try Checkpoint.write(directory: outputDir, loop: loop, position: next, last: last, stopping: stopping,
-                                         bestWeights: bestWeights)
-                    try writeBest()
-                } catch { writeError = error }
-            }
-            onEpoch(record)
-        }
-        // Early stopping completes the run after the epoch where patience ran out; a run resumed
-        // from the checkpoint of an early stop has nothing left to train.
-        let outcome = stopping.shouldStop ? .completed
-            : loop.run(from: position, shouldStop: shouldStop, isFinished: { stopping.shouldStop }, onEpoch: endEpoch)
+        guard writeError == nil, record.epoch % every == 0 || record.epoch == experiment.config.train.epochs || stopping.shouldStop
+        else { return }
+        let next = TrainingPosition(epoch: record.epoch + 1, stepsDone: 0, globalStep: record.epoch * loop.stepsPerEpoch,
+                                    lossSum: 0, correct: 0, seconds: record.seconds)
+        do throws(RunFileError) { try checkpoint(at: next) } catch { writeError = error }
+    }
+
+    /// Writes the checkpoint for `position` and best.safetensors (when the best epoch changed).
+    func checkpoint(at position: TrainingPosition) throws(RunFileError) {
+        try Checkpoint.write(directory: outputDir, loop: loop, position: position, last: last, stopping: stopping,
+                             bestWeights: bestWeights)
+        try writeBest()
+    }
+
+    private func writeBest() throws(RunFileError) {
+        guard let epoch = stopping.best?.epoch, epoch != bestWritten else { return }
+        let best = SafetensorsWriter.encode(experiment.graph, arena: bestWeights.base, metadata: metadata.merging(stopping.metadata) { $1 })
+        try AtomicFile.write(best, to: "\(outputDir)/best.safetensors")
+        bestWritten = epoch
+    }
+
+    /// The finish: a stopped run's checkpoint, the best weights (a diverged run keeps its best
+    /// epoch too), test metrics and confusion.csv, weights.safetensors, and summary.json last.
+    func finish(_ outcome: TrainingOutcome) throws(RunFileError) -> RunResult {
         if case .interrupted(let stopped) = outcome {
             try Checkpoint.write(directory: outputDir, loop: loop, position: stopped, last: last, stopping: stopping,
                                  bestWeights: bestWeights)
         }
-        try writeBest()  // a diverged run keeps its best epoch too
+        try writeBest()
         if let writeError { throw writeError }
         if let failure = layerStats?.failure { throw failure }
-
         var test: Evaluation?
         if outcome == .completed, let testData = experiment.test {
             let evaluation = evaluator.evaluate(testData)
@@ -142,7 +178,27 @@ public enum Run {
         let stoppedEarly = stopping.shouldStop && (last?.epoch ?? 0) < experiment.config.train.epochs
         let result = RunResult(outcome: outcome, last: last, stopping: stopping, stoppedEarly: stoppedEarly, test: test,
                                outputDir: outputDir)
-        try AtomicFile.write(RunSummary(experiment: experiment, result: result).json(), to: summaryPath)
+        try AtomicFile.write(RunSummary(experiment: experiment, result: result).json(), to: "\(outputDir)/summary.json")
         return result
+    }
+
+    /// The training loop's observer: the session's moments and the caller's callbacks.
+    struct Observer: TrainingObserver {
+        let session: RunSession
+        let stopRequested: () -> Bool
+        let onStep: ((Int, Int, Int, Double) -> Void)?
+        let onEpoch: (EpochRecord) -> Void
+
+        func stepEnded(epoch: Int, step: Int, batch: Int, loss: Double) {
+            session.stepEnded(epoch: epoch, step: step, batch: batch)
+            onStep?(epoch, step, batch, loss)
+        }
+        func validate(_ record: inout EpochRecord) { session.validate(&record) }
+        func epochEnded(_ record: EpochRecord) {
+            session.epochEnded(record)
+            onEpoch(record)
+        }
+        func shouldStop() -> Bool { stopRequested() }
+        var isFinished: Bool { session.stopping.shouldStop }
     }
 }

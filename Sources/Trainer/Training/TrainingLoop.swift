@@ -60,12 +60,6 @@ public final class TrainingLoop {
     private let seed: UInt64
     /// The key of the shuffle streams, `["data", "shuffle"]`, extended by the epoch each epoch.
     private let shuffleKey = RandomStream.Key(["data", "shuffle"])
-    /// Called after each step's backward pass, before the update, with (epoch, step in the run,
-    /// batch size, batch loss): the network holds that batch's activations and gradients (its
-    /// input buffer holds the batch only when it was copied: see `readsBatchesInPlace`).
-    public var afterBackward: ((_ epoch: Int, _ step: Int, _ batch: Int, _ loss: Double) -> Void)?
-    /// Called at the end of each epoch, before the schedule sees it, to add validation metrics.
-    public var validate: ((inout EpochRecord) -> Void)?
     /// Whether batches go to the network in place (`InPlaceBatch`) instead of copied into its input
     /// buffer: whenever the network accepts them. The two give the same bits; tests compare them.
     var readsBatchesInPlace: Bool
@@ -99,12 +93,20 @@ public final class TrainingLoop {
     /// Steps in one epoch (the last batch may be smaller).
     public var stepsPerEpoch: Int { (data.count + network.batchCapacity - 1) / network.batchCapacity }
 
+    /// Runs the epochs from `position` on, calling `onEpoch` after each.
+    public func run(from position: TrainingPosition = .start, onEpoch: (EpochRecord) -> Void) -> TrainingOutcome {
+        withoutActuallyEscaping(onEpoch) { onEpoch in
+            var observer = EpochObserver(onEpoch: onEpoch)
+            return run(from: position, observer: &observer)
+        }
+    }
+
     /// Runs the epochs from `position` on (parameters and optimizer state as they were there),
-    /// calling `onEpoch` after each. Stops early if the loss stops being finite, or after the step
-    /// during which `shouldStop` turns true (interrupted, resumable), or completes after the epoch
-    /// at whose end `isFinished` is true (early stopping).
-    public func run(from position: TrainingPosition = .start, shouldStop: () -> Bool = { false },
-                    isFinished: () -> Bool = { false }, onEpoch: (EpochRecord) -> Void) -> TrainingOutcome {
+    /// telling `observer` of every step and epoch. Stops early if the loss stops being finite, or
+    /// after the step during which `observer.shouldStop()` turns true (interrupted, resumable), or
+    /// completes after the epoch at whose end `observer.isFinished` is true (early stopping). The
+    /// network's input buffer holds a step's batch only when it was copied (`readsBatchesInPlace`).
+    public func run<Observer: TrainingObserver>(from position: TrainingPosition = .start, observer: inout Observer) -> TrainingOutcome {
         let start = ContinuousClock.now
         func seconds() -> Double {
             let elapsed = ContinuousClock.now - start
@@ -126,14 +128,14 @@ public final class TrainingLoop {
                 guard batchLoss.isFinite else { return .diverged(epoch: epoch, step: step, loss: batchLoss) }
                 correct += batchCorrect
                 globalStep += 1
-                afterBackward?(epoch, globalStep, n, batchLoss)
+                observer.stepEnded(epoch: epoch, step: globalStep, batch: n, loss: batchLoss)
                 if let clip = clipping?.apply(network.gradients.base) {
                     (normSum, clippedSteps) = (normSum + clip.norm, clippedSteps + (clip.clipped ? 1 : 0))
                 }
                 optimizer.step(parameters: network.parameters.base, gradients: network.gradients.base,
                                learningRate: learningRate, pool: network.pool)
                 lossSum += batchLoss
-                if shouldStop() && first + n < data.count {
+                if observer.shouldStop() && first + n < data.count {
                     return .interrupted(TrainingPosition(epoch: epoch, stepsDone: step, globalStep: globalStep,
                                                          lossSum: lossSum, correct: correct, seconds: seconds(),
                                                          gradientNormSum: normSum, clippedSteps: clippedSteps))
@@ -145,11 +147,11 @@ public final class TrainingLoop {
             if clipping != nil {
                 (record.gradientNorm, record.clippedFraction) = (normSum / Double(step), Double(clippedSteps) / Double(step))
             }
-            validate?(&record)
+            observer.validate(&record)
             schedule.endEpoch(record)
-            onEpoch(record)
-            if isFinished() { return .completed }
-            if shouldStop() && epoch < train.epochs {
+            observer.epochEnded(record)
+            if observer.isFinished { return .completed }
+            if observer.shouldStop() && epoch < train.epochs {
                 return .interrupted(TrainingPosition(epoch: epoch + 1, stepsDone: 0, globalStep: globalStep,
                                                      lossSum: 0, correct: 0, seconds: seconds()))
             }

@@ -3,7 +3,7 @@
 // allocates; `zero()` is one fill.
 
 /// A fixed block of aligned, zero-initialized floats.
-public final class ParameterArena {
+public final class FloatArena {
     /// First value; valid for `count` floats.
     public let base: UnsafeMutablePointer<Float>
     public let count: Int
