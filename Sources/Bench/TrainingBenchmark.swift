@@ -7,7 +7,6 @@
 import Config
 import Foundation
 import Graph
-import Kernels
 import Trainer
 
 /// One end-to-end training benchmark.

@@ -1,7 +1,8 @@
 // What a sweep's directory says: every run's state read from its directory, the result rows, the
-// files written from them (manifest.json, summary.csv, aggregate.csv, each atomically), and the
-// lines the command prints about them (counts, diverged runs, runs that did not finish). Charts and
-// the aligned text table are drawn by the Report module from `rows`.
+// files written from them (manifest.json, built from the expansion and each run's state, then
+// summary.csv and aggregate.csv, each atomically), and the lines the command prints about them
+// (counts, diverged runs, runs that did not finish). Charts and the aligned text table are drawn
+// by the Report module from `rows`.
 
 import Config
 import Foundation
@@ -85,5 +86,18 @@ public struct SweepReport: Sendable {
         }
         if unfinished.count > 50 { lines.append("  … and \(unfinished.count - 50) more") }
         return lines
+    }
+}
+
+extension SweepManifest {
+    /// The manifest of `sweep` with each run's state (same order as `sweep.runs`).
+    public init(_ sweep: Sweep, states: [SweepRunState], dir: (SweepRun) -> String) {
+        let entries = zip(sweep.runs, states).map { run, state in
+            Entry(index: run.index, id: run.id, dir: dir(run), seed: run.seed,
+                  parameters: Dictionary(zip(sweep.columns, run.values)) { a, _ in a }, overrides: run.overrides,
+                  status: state.status.rawValue, record: state.record)
+        }
+        self.init(sweep: sweep.name, file: sweep.file, method: sweep.method.rawValue, columns: sweep.columns,
+                  success: sweep.success?.description, runs: entries)
     }
 }
