@@ -42,7 +42,8 @@ public struct Scale: Sendable {
         guard value.isFinite, kind == .linear || value > 0 else { return nil }
         let (low, high, v) = kind == .linear ? (domain.lowerBound, domain.upperBound, value)
             : (log10(domain.lowerBound), log10(domain.upperBound), log10(value))
-        return start + (v - low) / (high - low) * (end - start)
+        // Halves: the same quotient (halving is exact), and no overflow for a domain of ±1e308.
+        return start + (v / 2 - low / 2) / (high / 2 - low / 2) * (end - start)
     }
 
     /// Whether the scale can place `value`.
@@ -88,8 +89,15 @@ public struct Scale: Sendable {
             let pad = low == 0 ? 1 : abs(low) * 0.1
             (low, high) = (low - pad, high + pad)
         }
+        // A span beyond Double's range (-1e308 … 1e308) is shown as it is, with its ends and 0 as ticks.
+        guard (high - low).isFinite, niceNumber(high - low, round: false).isFinite else {
+            return (low...high, [low, 0, high].filter { (low...high).contains($0) }, high / 2 - low / 2)
+        }
         let step = niceNumber(niceNumber(high - low, round: false) / Double(Swift.max(count - 1, 1)), round: true)
         let first = (low / step).rounded(.down), last = (high / step).rounded(.up)
+        guard (first * step).isFinite, (last * step).isFinite else {
+            return (low...high, [low, high], high - low)
+        }
         let ticks = stride(from: first, through: last, by: 1).map { $0 * step }
         return ((first * step)...(last * step), ticks, step)
     }
@@ -106,7 +114,11 @@ public struct Scale: Sendable {
         if last - first <= 2 {  // few decades: 2 and 5 between them
             ticks = (first..<last).flatMap { e in [1.0, 2, 5].map { $0 * pow(10, Double(e)) } } + [pow(10, Double(last))]
         }
-        return (pow(10, Double(first))...pow(10, Double(last)), ticks)
+        // Near the ends of Double's range a decade boundary may not exist (10³⁰⁹ is infinite).
+        let largest = Double.greatestFiniteMagnitude, smallest = Double.leastNormalMagnitude
+        ticks = ticks.filter { $0.isFinite && $0 >= smallest }
+        let domain = Swift.max(pow(10, Double(first)), smallest)...Swift.min(pow(10, Double(last)), largest)
+        return (domain, ticks.isEmpty ? [domain.lowerBound, domain.upperBound] : ticks)
     }
 
     /// `2×10⁻⁵`, `10⁶`.

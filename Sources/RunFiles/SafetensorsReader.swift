@@ -45,7 +45,16 @@ public struct SafetensorsFile {
                 throw SafetensorsError(path: path, "tensor '\(name)' has a malformed or out-of-range header entry")
             }
             let width = ["F64": 8, "F32": 4, "I64": 8, "I32": 4, "F16": 2, "BF16": 2, "I16": 2, "U8": 1, "I8": 1, "BOOL": 1][dtype]
-            if let width, shape.reduce(1, *) * width != offsets[1] - offsets[0] {
+            // The byte count the shape implies, refused when it overflows (a hostile [2^40, 2^40, 2^40]).
+            let bytes = width.flatMap { width in
+                (shape + [width]).reduce(Optional(1)) { product, dim in
+                    product.flatMap { let (p, over) = $0.multipliedReportingOverflow(by: dim); return over ? nil : p }
+                }
+            }
+            if width != nil, bytes == nil {
+                throw SafetensorsError(path: path, "tensor '\(name)' has shape \(shape), more values than can be addressed")
+            }
+            if let bytes, bytes != offsets[1] - offsets[0] {
                 throw SafetensorsError(path: path, "tensor '\(name)' has shape \(shape) but \(offsets[1] - offsets[0]) bytes")
             }
             tensors[name] = Tensor(dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])

@@ -31,6 +31,23 @@ import Testing
         #expect(epochs.ticks == [0, 500, 1000, 1500, 2000])
     }
 
+    /// Values near Double's limits (a diverging loss of 1e308) give finite ticks and labels on both
+    /// kinds of scale, and every value still maps to a finite pixel (this used to trap in `label`).
+    @Test func valuesAtTheEdgesOfDoubleGiveFiniteTicksAndLabels() {
+        let cases: [(ScaleKind, [Double])] = [
+            (.log, [0.5, 1e308]), (.log, [1e308, Double.greatestFiniteMagnitude]), (.log, [5e-324, 1]),
+            (.linear, [-1e308, 1e308]), (.linear, [0, Double.greatestFiniteMagnitude]), (.linear, [1e308]),
+        ]
+        for (kind, values) in cases {
+            let scale = Scale(kind, values: values, start: 0, end: 100)
+            #expect(!scale.ticks.isEmpty && scale.ticks.allSatisfy(\.isFinite), "\(kind) \(values): \(scale.ticks)")
+            #expect(scale.domain.lowerBound.isFinite && scale.domain.upperBound.isFinite)
+            #expect(scale.ticks.allSatisfy { !scale.label($0).isEmpty })
+            for value in values { #expect(scale(value).map(\.isFinite) ?? (kind == .log && value < Double.leastNormalMagnitude)) }
+        }
+        #expect(Scale(.log, values: [0.5, 1e308], start: 0, end: 100).ticks.last == 1e300)
+    }
+
     @Test func degenerateDataGetsAUsableRange() {
         let empty = Scale(.linear, values: [], start: 0, end: 1)
         #expect(empty.domain == 0...1 && empty.ticks.count > 1)

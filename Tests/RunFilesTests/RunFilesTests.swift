@@ -115,6 +115,19 @@ import Testing
         #expect(values.map(\.bitPattern) == a.map(\.bitPattern))
     }
 
+    /// A header whose shape overflows Int when multiplied out is an error naming the tensor, not a
+    /// trap (it used to crash `nnrun run` through `init_from`).
+    @Test func aShapeTooLargeToAddressIsAnError() throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let header = #"{"w":{"dtype":"F32","shape":[1099511627776,1099511627776,1099511627776],"data_offsets":[0,4]}}"#
+        var data = Data(withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { Array($0) })
+        data += Data(header.utf8) + Data(count: 4)
+        try AtomicFile.write(data, to: "\(dir)/big.safetensors")
+        let error = try #require(throws: SafetensorsError.self) { try SafetensorsFile(path: "\(dir)/big.safetensors") }
+        #expect(error.reason.contains("tensor 'w' has shape [1099511627776, 1099511627776, 1099511627776]"))
+    }
+
     @Test func metricsCSVKeepsRowsBeforeTheResumedEpoch() throws {
         let dir = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
