@@ -32,6 +32,16 @@ func sweepProblem(_ sweep: String, extra: [String: String] = [:], sourceLocation
         #expect(problem.location?.file == "sweeps/s.yaml")
     }
 
+    /// A grid is counted before it is expanded: 10^12 runs are refused at once (they used to be
+    /// built first, 20 GB later), and 10^27 runs, past Int, too.
+    @Test func hugeGridsAreRefusedBeforeTheyAreExpanded() throws {
+        for (parameters, size) in [(12, "1000000000000"), (27, "more than 9223372036854775807")] {
+            let lines = (0..<parameters).map { "  train.x\($0): [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]" }.joined(separator: "\n")
+            let problem = try sweepProblem("base: ../configs/base.yaml\nparameters:\n\(lines)\n")
+            #expect(problem.message == "the sweep expands to \(size) runs, more than the limit of 100000")
+        }
+    }
+
     @Test func missingBase() throws {
         let problem = try sweepProblem("parameters:\n  train.epochs: [1]\n")
         expect(problem, line: 1, column: 1, path: "base", message: "missing required key 'base'")

@@ -33,6 +33,32 @@ enum SweepExpansion {
     /// The choices of one parameter: each choice is its assignments and its column values.
     private typealias Choice = (assignments: [(target: SweepTarget, value: YAMLNode)], values: [String: String])
 
+    /// How many runs `expand` would plan, counted without expanding; nil when it overflows Int.
+    static func count(_ sweep: SweepFile) -> Int? {
+        var points = 1
+        switch sweep.method {
+        case .grid:
+            for parameter in sweep.parameters {
+                let (product, overflow) = points.multipliedReportingOverflow(by: choiceCount(parameter))
+                if overflow { return nil }
+                points = product
+            }
+        case .random:
+            points = sweep.samples
+        }
+        let (runs, overflow) = points.multipliedReportingOverflow(by: sweep.seeds?.count ?? 1)
+        return overflow ? nil : runs
+    }
+
+    /// The number of `listedChoices(parameter)`.
+    private static func choiceCount(_ parameter: SweepFile.Parameter) -> Int {
+        switch parameter {
+        case .axis(_, _, .values(let values), _): values.count
+        case .axis: 0
+        case .cases(_, let cases, _): cases.count
+        }
+    }
+
     /// Every run of the sweep, seeds innermost.
     static func expand(_ sweep: SweepFile) -> [PlannedRun] {
         let columns = self.columns(sweep.parameters)

@@ -30,10 +30,13 @@ public enum SweepLoader {
         guard let sweepFile, decoder.diagnostics.isEmpty else { throw failure(decoder.diagnostics, at: read.root) }
 
         let (baseRoot, baseFile) = try base(sweepFile.base, sweepFile: file, files: files)
-        let planned = SweepExpansion.expand(sweepFile)
-        guard planned.count <= ConfigDecoder.maxSweepRuns else {
-            throw DiagnosticError(Diagnostic(at: read.root.location, "the sweep expands to \(planned.count) runs, more than the limit of \(ConfigDecoder.maxSweepRuns)"))
+        // Counted before expanding, so a grid of 10^12 runs is refused at once rather than built.
+        let count = SweepExpansion.count(sweepFile)
+        guard let count, count <= ConfigDecoder.maxSweepRuns else {
+            let size = count.map(String.init) ?? "more than \(Int.max)"
+            throw DiagnosticError(Diagnostic(at: read.root.location, "the sweep expands to \(size) runs, more than the limit of \(ConfigDecoder.maxSweepRuns)"))
         }
+        let planned = SweepExpansion.expand(sweepFile)
         let columns = SweepExpansion.columns(sweepFile.parameters)
         var problems: [Diagnostic] = []
         var seen = Set<Diagnostic>()
