@@ -71,6 +71,21 @@ import Testing
         #expect(try failure(directory.appendingPathComponent("missing").path).contains("no such file"))
     }
 
+    /// Hostile gzip: a trailer claiming 4 GiB (it used to be allocated, then trap) is a corrupt
+    /// stream, and 4 MiB of zeros behind a header declaring 6 stop inflating at once with an
+    /// error instead of filling memory; a large honest file still reads.
+    @Test func hostileGzipIsBounded() throws {
+        let good = Self.idx(type: 0x08, dimensions: [2, 3], payload: Array(repeating: 1, count: 6))
+        var lying = [UInt8](try Data(contentsOf: URL(fileURLWithPath: write(good, gzip: true))))
+        for i in (lying.count - 4)..<lying.count { lying[i] = 0xff }  // ISIZE = 2^32 − 1
+        #expect(try failure(write(lying)).contains("gzip data is corrupt"))
+        let bomb = Self.idx(type: 0x08, dimensions: [2, 3], payload: Array(repeating: 0, count: 4 << 20))
+        #expect(try failure(write(bomb, gzip: true)).contains("inflates to more than the 18 bytes its IDX header declares"))
+        let large = Self.idx(type: 0x08, dimensions: [1000, 1000], payload: (0..<1_000_000).map { UInt8($0 % 251) })
+        let values = try read(write(large, gzip: true)).values
+        #expect(values.count == 1_000_000 && values[999_999] == Float(999_999 % 251))
+    }
+
     @Test func labelsMustMatchImages() throws {
         let images = try write(Self.idx(type: 0x08, dimensions: [3, 2], payload: Array(repeating: 7, count: 6)))
         let twoLabels = try write(Self.idx(type: 0x08, dimensions: [2], payload: [0, 1]))

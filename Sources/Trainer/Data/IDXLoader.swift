@@ -84,33 +84,63 @@ enum IDXFile {
 
     struct GzipError: Error { let message: String }
 
-    /// Inflates a gzip stream with zlib, or says why it cannot.
+    /// The bytes an IDX file whose first bytes are `header` holds in all: 4 + 4·rank for the header
+    /// and the data its dimensions declare; nil until the header is complete (Int.max on overflow).
+    static func declaredSize(_ header: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard header.count >= 4 else { return nil }
+        let width = [0x08: 1, 0x09: 1, 0x0B: 2, 0x0C: 4, 0x0D: 4, 0x0E: 8][Int(header[2])] ?? 1
+        let rank = Int(header[3])
+        guard header.count >= 4 + 4 * rank else { return nil }
+        var size = width
+        for d in 0..<rank {
+            let (product, overflow) = size.multipliedReportingOverflow(by: Int(bigEndian32(header, at: 4 + 4 * d)))
+            if overflow { return Int.max }
+            size = product
+        }
+        let (total, overflow) = size.addingReportingOverflow(4 + 4 * rank)
+        return overflow ? Int.max : total
+    }
+
+    /// Inflates a gzip stream with zlib, or says why it cannot. Memory follows what the stream
+    /// really produces (the buffer doubles from 64 KiB; the trailer's size claim is not trusted),
+    /// and inflation stops as soon as the output passes what its IDX header declares, so neither a
+    /// lying trailer nor a gzip bomb can take more than twice the file's declared size.
     static func gunzip(_ input: [UInt8]) -> Result<[UInt8], GzipError> {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             return .failure(GzipError(message: "zlib could not start"))
         }
         defer { inflateEnd(&stream) }
-        // The gzip trailer's last four bytes hold the uncompressed size (mod 2^32): start there.
-        let isize = input.count >= 4 ? input.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) } : 0
-        var output = [UInt8](repeating: 0, count: max(1 << 16, isize + 1))
+        var output = [UInt8](repeating: 0, count: 1 << 16)
         var produced = 0
+        var declared: Int?
         var status: Int32 = Z_OK
         var input = input
         input.withUnsafeMutableBufferPointer { source in
             stream.next_in = source.baseAddress
             stream.avail_in = uInt(source.count)
             while status == Z_OK {
-                if produced == output.count { output.append(contentsOf: repeatElement(0, count: output.count)) }
-                output.withUnsafeMutableBufferPointer { target in
-                    stream.next_out = target.baseAddress! + produced
-                    stream.avail_out = uInt(target.count - produced)
-                    status = inflate(&stream, Z_NO_FLUSH)
-                    produced = target.count - Int(stream.avail_out)
+                if produced == output.count {
+                    // One byte past the declared size is enough to tell that there is too much.
+                    let cap = declared.map { $0 == Int.max ? Int.max : $0 + 1 } ?? Int.max
+                    guard output.count < cap else { break }
+                    output.append(contentsOf: repeatElement(0, count: min(output.count, cap - output.count)))
                 }
+                output.withUnsafeMutableBufferPointer { target in
+                    let room = min(target.count - produced, 1 << 30)  // avail_out is 32-bit
+                    stream.next_out = target.baseAddress! + produced
+                    stream.avail_out = uInt(room)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    produced += room - Int(stream.avail_out)
+                    if declared == nil { declared = declaredSize(UnsafeBufferPointer(rebasing: target[..<produced])) }
+                }
+                if let declared, produced > declared { break }
                 if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
                 if status == Z_BUF_ERROR { status = Z_OK }
             }
+        }
+        if let declared, produced > declared {
+            return .failure(GzipError(message: "the gzip data inflates to more than the \(declared) bytes its IDX header declares"))
         }
         guard status == Z_STREAM_END else {
             return .failure(GzipError(message: status == Z_DATA_ERROR
