@@ -9,6 +9,7 @@ import ArgumentParser
 import Config
 import Foundation
 import Report
+import RunFiles
 import Trainer
 
 struct RunCommand: ParsableCommand {
@@ -39,6 +40,19 @@ struct RunCommand: ParsableCommand {
             resuming = FileManager.default.fileExists(atPath: "\(resume)/\(Checkpoint.fileName)")
             if !resuming && !quiet { Console.out("no checkpoint in \(resume) yet: starting from the beginning") }
         }
+        // One process per run directory: a second `nnrun run` into it would interleave metrics.csv
+        // and mix one run's weights with the other's summary.
+        let directory = config.output.dir
+        do { try AtomicFile.createDirectory(directory) } catch {
+            Console.error("error: \(error)")
+            throw ExitCode.runFailed
+        }
+        guard let lock = RunLock.acquire(directory) else {
+            let holder = RunLock.holder(directory).map { " (process \($0))" } ?? ""
+            Console.error("error: \(directory)/ is being written by another nnrun\(holder); wait for it to finish, or choose another --out")
+            throw ExitCode.runFailed
+        }
+        defer { lock.release() }
         let epochs = config.train.epochs
         let progress = quiet ? nil : Progress(epochs: epochs, samplesPerEpoch: experiment.data.count,
                                               batchSize: min(config.train.batchSize, experiment.data.count))
