@@ -30,6 +30,25 @@ enum Console {
         }
     }
 
+    /// Refuses (exit 2) an output that would overwrite one of the command's inputs: an input file
+    /// itself, or an existing file inside an input directory that is not of the kind the command
+    /// writes (`kinds`, e.g. ["html"]), so `nnrun report D --out D/metrics.csv` cannot destroy a run.
+    static func refuseOverwritingInput(_ out: String, inputs: [String], kinds: [String]) throws(ExitCode) {
+        func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        let target = canonical(out)
+        guard FileManager.default.fileExists(atPath: target) else { return }
+        let ownKind = kinds.contains((target as NSString).pathExtension.lowercased())
+        for input in inputs {
+            let source = canonical(input)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else { continue }
+            if target == source || (isDirectory.boolValue && target.hasPrefix(source + "/") && !ownKind) {
+                Console.error("error: --out \(out) would overwrite \(target == source ? "the input" : "a file of the input") \(input); choose another path")
+                throw .badInput
+            }
+        }
+    }
+
     /// `value` with `digits` decimals (4 by default).
     static func number(_ value: Double, digits: Int = 4) -> String {
         String(format: "%.\(digits)f", value)

@@ -43,6 +43,7 @@ struct PlotCommand: ParsableCommand {
             throw ExitCode.badInput
         }
         let target = out ?? ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(columns.joined(separator: "_") + ".svg")
+        try Console.refuseOverwritingInput(target, inputs: [metrics, path], kinds: ["svg"])
         try Console.writeFile(svg, to: target)
         Console.out("wrote \(target)")
     }

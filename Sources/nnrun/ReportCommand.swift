@@ -42,6 +42,7 @@ struct ReportCommand: ParsableCommand {
         options.title = title
         options.lossScale = lossScale.kind
         let html = ReportPage.html(sources, paths: paths, options: options)
+        try Console.refuseOverwritingInput(out, inputs: paths, kinds: ["html", "htm"])
         try Console.writeFile(html, to: out)
         let profiles = sources.depthProfiles.count
         Console.out("wrote \(out): \(sources.runs.count) run\(sources.runs.count == 1 ? "" : "s"), \(sources.sweeps.count) sweep\(sources.sweeps.count == 1 ? "" : "s"), "

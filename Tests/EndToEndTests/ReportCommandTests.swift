@@ -84,6 +84,26 @@ import Testing
         #expect(typo.stderr.contains("no column 'los' (did you mean 'loss'?)"), "\(typo.stderr)")
     }
 
+    /// `--out` may not overwrite an input: the run's metrics.csv survives `report D --out
+    /// D/metrics.csv` and `plot D/metrics.csv --out D/metrics.csv`, while a report or chart inside
+    /// the run directory can still be written again.
+    @Test func anOutputThatIsAnInputIsRefused() throws {
+        let directory = try Nnrun.temporaryDirectory()
+        let he = try ReportFixtures.run("configs/xor_he.yaml", ["train.epochs=20"], in: directory, name: "xor_he")
+        let metrics = try String(contentsOfFile: "\(he)/metrics.csv", encoding: .utf8)
+        for arguments in [["report", he, "--out", "\(he)/metrics.csv"], ["report", "\(he)/metrics.csv", "--out", "\(he)/metrics.csv"],
+                          ["plot", "\(he)/metrics.csv", "--y", "loss", "--out", "\(he)/metrics.csv"],
+                          ["plot", he, "--y", "loss", "--out", "\(he)/summary.json"]] {
+            let result = try Nnrun.run(arguments)
+            #expect(result.status == 2 && result.stderr.contains("would overwrite"), "\(arguments): \(result.stderr)")
+        }
+        #expect(try String(contentsOfFile: "\(he)/metrics.csv", encoding: .utf8) == metrics)
+        for _ in 0..<2 {
+            #expect(try Nnrun.run(["report", he, "--out", "\(he)/report.html"]).status == 0)
+            #expect(try Nnrun.run(["plot", he, "--y", "loss"]).status == 0)
+        }
+    }
+
     @Test func badPathsExitTwoNamingEachOne() throws {
         let result = try Nnrun.run(["report", "no/such/dir", "configs/xor_he.yaml", "configs"])
         #expect(result.status == 2)
