@@ -13,6 +13,16 @@ import Testing
                suggestion: "did you mean 'batch_size'?")
     }
 
+    /// A path with a NUL byte is refused where it is written: the system would cut it at the NUL
+    /// (`out/a\0b` would write every output over the file `out/a`).
+    @Test func pathsWithANulByteAreRefused() throws {
+        let d = try onlyDiagnostic(minimalConfig + "\noutput:\n  dir: \"out/a\\0b\"")
+        expect(d, line: 11, column: 8, path: "output.dir",
+               message: "expected a directory path, found a path with a NUL byte (\\0), which no file name can hold")
+        let data = try onlyDiagnostic(minimalConfig.replacing("{source: xor}", with: "{source: csv, path: \"a\\0.csv\", label: y}"))
+        #expect(data.path == "data.path" && data.message.contains("NUL byte"), "\(data)")
+    }
+
     /// A misspelled required key is one problem, not two: no "missing 'epochs'" beside "'epocs'?".
     @Test func misspelledRequiredKeyIsReportedOnce() throws {
         let d = try onlyDiagnostic(minimalConfig.replacing("epochs: 1", with: "epocs: 1"))

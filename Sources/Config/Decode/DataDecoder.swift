@@ -118,9 +118,9 @@ extension ConfigDecoder {
     /// The IDX source's two files.
     private func idx(_ fields: Fields) -> IDXSpec? {
         let images = fields.required("images", in: self, holding: "the IDX images file")
-            .flatMap { nonEmptyString($0, fields.path("images"), expected: "a file path") }
+            .flatMap { filePath($0, fields.path("images"), expected: "a file path") }
         let labels = fields.required("labels", in: self, holding: "the IDX labels file")
-            .flatMap { nonEmptyString($0, fields.path("labels"), expected: "a file path") }
+            .flatMap { filePath($0, fields.path("labels"), expected: "a file path") }
         guard let images, let labels else { return nil }
         var locations: [String: SourceLocation] = [:]
         for key in ["images", "labels"] { locations[fields.path(key)] = fields[key]?.location }
@@ -151,7 +151,7 @@ extension ConfigDecoder {
     /// The CSV source's settings.
     private func csv(_ fields: Fields) -> CSVSpec? {
         let path = fields.required("path", in: self, holding: "the CSV file, relative to this config")
-            .flatMap { nonEmptyString($0, fields.path("path"), expected: "a file path") }
+            .flatMap { filePath($0, fields.path("path"), expected: "a file path") }
         let header = fields["header"].map { bool($0, fields.path("header")) } ?? Defaults.csvHeader
         let label = fields.required("label", in: self, holding: "the label column's name or index")
             .flatMap { column($0, fields.path("label"), header: header) }

@@ -181,7 +181,7 @@ private struct InitializerArguments {
 
     private func transfer() -> InitializerSpec? {
         guard let fields, let pathNode = fields.required("path", in: decoder, holding: "a safetensors file") else { return nil }
-        let file = decoder.nonEmptyString(pathNode, key("path"), expected: "a file path")
+        let file = decoder.filePath(pathNode, key("path"), expected: "a file path")
         var tensor: String?? = .some(nil)  // outer nil: invalid (reported); inner nil: the parameter's own name
         if let node = node("tensor") { tensor = decoder.nonEmptyString(node, key("tensor"), expected: "a tensor name").map { $0 } }
         guard let file, let tensor else { return nil }

@@ -49,7 +49,7 @@ extension ConfigDecoder {
             .flatMap { self.layers($0, fields.path("layers"), defaults: defaults ?? LayerDefaults()) }
         var initFrom: TransferSpec?? = .some(nil)
         if let node = fields["init_from"] {
-            initFrom = nonEmptyString(node, fields.path("init_from"), expected: "a safetensors file path")
+            initFrom = filePath(node, fields.path("init_from"), expected: "a safetensors file path")
                 .map { TransferSpec(path: $0, resolvedPath: resolve($0, writtenAt: node.location), tensor: nil) }
         }
         guard let inputNode, let input, defaults != nil, let layers, let initFrom else { return nil }

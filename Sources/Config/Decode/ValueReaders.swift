@@ -32,6 +32,17 @@ extension ConfigDecoder {
         return text
     }
 
+    /// A non-empty file or directory path; a NUL byte, which no path can hold (the system would
+    /// cut the path there and write somewhere else), is refused.
+    func filePath(_ node: YAMLNode, _ path: String, expected: String) -> String? {
+        guard let text = nonEmptyString(node, path, expected: expected) else { return nil }
+        guard !text.utf8.contains(0) else {
+            report(node, path, "expected \(expected), found a path with a NUL byte (\\0), which no file name can hold")
+            return nil
+        }
+        return text
+    }
+
     /// A name usable in a directory name: letters, digits, `_`, `.`, `-`, not starting with `.`.
     func name(_ node: YAMLNode, _ path: String) -> String? {
         let expected = "a name of letters, digits, '_', '.' and '-' not starting with '.'"
