@@ -2,8 +2,9 @@
 // with --quiet) and one summary line with a sparkline of the loss by epoch (and a second line
 // saying why, when early stopping ended training), and says where the outputs are. `--resume DIR`
 // continues an interrupted run from its checkpoint — refused, with the differences shown, if the
-// resolved config is not the one the run started with. Ctrl-C or SIGTERM stops after the current
-// step with a checkpoint and prints the command that resumes.
+// resolved config is not the one the run started with, and an error when DIR holds no run (a typo
+// must not start a new one; `--resume-or-start DIR` starts it then). Ctrl-C or SIGTERM stops after
+// the current step with a checkpoint and prints the command that resumes.
 
 import ArgumentParser
 import Config
@@ -24,18 +25,32 @@ struct RunCommand: ParsableCommand {
                                valueName: "dir"))
     var resume: String?
 
+    @Option(name: .customLong("resume-or-start"),
+            help: ArgumentHelp("Like --resume, but start the run from the beginning when the directory holds none yet.",
+                               valueName: "dir"))
+    var resumeOrStart: String?
+
     @Flag(name: .shortAndLong, help: "Print only the summary line.")
     var quiet = false
 
     func validate() throws {
-        if resume != nil, output.out != nil { throw ValidationError("--resume DIR already names the output directory; drop --out") }
+        if resume != nil, resumeOrStart != nil { throw ValidationError("use one of --resume and --resume-or-start") }
+        if resume != nil || resumeOrStart != nil, output.out != nil {
+            throw ValidationError("--\(resume != nil ? "resume" : "resume-or-start") DIR already names the output directory; drop --out")
+        }
     }
 
     func run() throws {
-        let (experiment, network) = try options.prepare(outputDir: resume ?? output.out, quiet: quiet)
+        // A typo in --resume must not start a new run somewhere else: the directory must hold one.
+        if let resume, !FileManager.default.fileExists(atPath: "\(resume)/config.yaml") {
+            let what = FileManager.default.fileExists(atPath: resume) ? "it holds no run (no config.yaml)" : "no such directory"
+            Console.error("error: --resume \(resume): nothing to resume, \(what); check the path, or start it with --resume-or-start \(resume)")
+            throw ExitCode.badInput
+        }
+        let (experiment, network) = try options.prepare(outputDir: resume ?? resumeOrStart ?? output.out, quiet: quiet)
         let config = experiment.config
         var resuming = false
-        if let resume {
+        if let resume = resume ?? resumeOrStart {
             try Self.checkUnchanged(config, directory: resume)
             resuming = FileManager.default.fileExists(atPath: "\(resume)/\(Checkpoint.fileName)")
             if !resuming && !quiet { Console.out("no checkpoint in \(resume) yet: starting from the beginning") }
@@ -110,7 +125,7 @@ struct RunCommand: ParsableCommand {
     /// This invocation with `--out DIR` (or `--resume`) replaced by `--resume directory`.
     static func resumeCommand(directory: String) -> String {
         var arguments = Array(CommandLine.arguments.dropFirst())
-        for flag in ["--out", "--resume"] {
+        for flag in ["--out", "--resume", "--resume-or-start"] {
             while let index = arguments.firstIndex(of: flag) {
                 arguments.removeSubrange(index..<min(index + 2, arguments.count))
             }

@@ -25,12 +25,25 @@ import Testing
         for _ in 0..<3 {
             let dir = try Nnrun.temporaryDirectory()
             try Nnrun.killed(args + ["--out", dir.path], after: UInt32.random(in: 20_000...250_000, using: &generator))
-            let resumed = try Nnrun.run(args + ["--resume", dir.path])
+            let resumed = try Nnrun.run(args + ["--resume-or-start", dir.path])  // killed perhaps before it wrote anything
             #expect(resumed.status == 0, "\(resumed.stderr)")
             #expect(try rows(dir) == rows(reference))
             #expect(try Data(contentsOf: dir.appendingPathComponent("weights.safetensors"))
                     == Data(contentsOf: reference.appendingPathComponent("weights.safetensors")))
         }
+    }
+
+    /// `--resume` on a directory that holds no run (a typo) is an error that trains nothing;
+    /// `--resume-or-start` starts the run there.
+    @Test func resumingNothingIsAnErrorUnlessAskedToStart() throws {
+        let dir = try Nnrun.temporaryDirectory()
+        let missing = try Nnrun.run(["configs/xor_he.yaml", "-q", "--resume", dir.appendingPathComponent("typo").path])
+        #expect(missing.status == 2 && missing.stderr.contains("nothing to resume, no such directory"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("typo").path))
+        let empty = try Nnrun.run(["configs/xor_he.yaml", "-q", "--resume", dir.path])
+        #expect(empty.status == 2 && empty.stderr.contains("it holds no run (no config.yaml)"), "\(empty.stderr)")
+        #expect(try Nnrun.run(["configs/xor_he.yaml", "-q", "--resume-or-start", dir.path]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("summary.json").path))
     }
 
     @Test func interruptWritesCheckpointAndExits130() throws {
