@@ -156,11 +156,7 @@ final class RunSession {
     /// The finish: a stopped run's checkpoint, the best weights (a diverged run keeps its best
     /// epoch too), test metrics and confusion.csv, weights.safetensors, and summary.json last.
     func finish(_ outcome: TrainingOutcome) throws(RunFileError) -> RunResult {
-        if case .interrupted(let stopped) = outcome {
-            try Checkpoint.write(directory: outputDir, loop: loop, position: stopped, last: last, stopping: stopping,
-                                 bestWeights: bestWeights)
-        }
-        try writeBest()
+        if case .interrupted(let stopped) = outcome { try checkpoint(at: stopped) } else { try writeBest() }
         if let writeError { throw writeError }
         if let failure = layerStats?.failure { throw failure }
         var test: Evaluation?
