@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // nnrun: a declarative, config-driven neural-network trainer.
-// Imports run one way (docs/architecture.md): CYAML <- Config <- Graph <- Trainer; CPrefetch <- Kernels <- Trainer;
+// Imports run one way (docs/architecture.md): CYAML <- Config <- Graph <- Trainer;
+// GemmInterface <- GemmAVX512, GemmAVX2, GemmPortable (one source, three CPUs) <- Kernels <- Trainer;
 // RunFiles <- Trainer, Report; Config + Trainer + RunFiles <- Sweep; Kernels + Trainer <- Bench; all <- nnrun.
 import PackageDescription
 
@@ -11,9 +12,19 @@ import PackageDescription
 /// Set NNRUN_PORTABLE=1 to build for an older CPU.
 let portable = Context.environment["NNRUN_PORTABLE"] == "1"
 let cpuFlags: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "haswell"])]
+/// The GEMM kernel sets: one source (Sources/PackedGemm, linked into each set's directory) compiled
+/// for AVX-512, for AVX2 + FMA and for any CPU; Kernels picks one at start-up from cpuid
+/// (Sources/Kernels/KernelSet.swift). No cross-module optimization here: a set's code must stay in
+/// its module, compiled for its CPU, and never be inlined into a caller built for another.
+let avx512Flags: [SwiftSetting] = [.define("GEMM_AVX512"), .unsafeFlags(["-target-cpu", "skylake-avx512"])]
+let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 #else
 let cpuFlags: [SwiftSetting] = []
+let avx512Flags: [SwiftSetting] = [.define("GEMM_AVX512")]
+let avx2Flags: [SwiftSetting] = []
 #endif
+/// Kernel sets are optimized in debug builds too (see `numericFlags`).
+let kernelSetFlags: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 /// Graph, Kernels, Trainer and Bench are numeric code: optimized in debug builds too, so `swift test` runs the real
 /// kernels at a useful speed (results are bit-identical to -Onone: no fast-math).
@@ -43,16 +54,21 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // Header-only (static inline prefetch hints for the GEMM); nothing to link.
+        // Header-only (static inline prefetch hints for the GEMM; cpuid); nothing to link.
         .systemLibrary(name: "CPrefetch"),
+        .systemLibrary(name: "CCPU"),
         .target(name: "Config", dependencies: ["CYAML"], swiftSettings: cpuFlags),
         .target(name: "Graph", dependencies: ["Config"], swiftSettings: numericFlags),
-        .target(name: "Kernels", dependencies: ["CPrefetch"], swiftSettings: numericFlags),
+        .target(name: "GemmInterface", swiftSettings: numericFlags),
+        .target(name: "GemmAVX512", dependencies: ["CPrefetch", "GemmInterface"], swiftSettings: avx512Flags + kernelSetFlags),
+        .target(name: "GemmAVX2", dependencies: ["CPrefetch", "GemmInterface"], swiftSettings: avx2Flags + kernelSetFlags),
+        .target(name: "GemmPortable", dependencies: ["CPrefetch", "GemmInterface"], swiftSettings: kernelSetFlags),
+        .target(name: "Kernels", dependencies: ["CCPU", "GemmAVX2", "GemmAVX512", "GemmInterface", "GemmPortable"], swiftSettings: numericFlags),
         .target(name: "RunFiles", swiftSettings: cpuFlags),
         .target(name: "Trainer", dependencies: ["Graph", "Kernels", "RunFiles", "CZlib"], swiftSettings: numericFlags),
         .target(name: "Sweep", dependencies: ["Config", "Trainer", "RunFiles"], swiftSettings: cpuFlags),
         .target(name: "Report", dependencies: ["RunFiles"], swiftSettings: cpuFlags),
-        .target(name: "Bench", dependencies: ["Kernels", "Trainer"], swiftSettings: numericFlags),
+        .target(name: "Bench", dependencies: ["GemmInterface", "Kernels", "Trainer"], swiftSettings: numericFlags),
         .executableTarget(
             name: "nnrun",
             dependencies: [
@@ -64,13 +80,13 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Trainer"], path: "Tests/TestSupport", swiftSettings: cpuFlags),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"], exclude: ["Corpus"], swiftSettings: cpuFlags),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"], swiftSettings: cpuFlags),
+        .testTarget(name: "KernelsTests", dependencies: ["GemmInterface", "Kernels"], swiftSettings: cpuFlags),
         .testTarget(name: "RunFilesTests", dependencies: ["RunFiles"], swiftSettings: cpuFlags),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Kernels", "Trainer"], swiftSettings: cpuFlags),
         .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: cpuFlags),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Kernels", "RunFiles", "Report", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "TestSupport", "CZlib"], swiftSettings: cpuFlags),
+        .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "Kernels", "TestSupport", "CZlib"], swiftSettings: cpuFlags),
     ]
 )
 

@@ -5,6 +5,7 @@
 // is reported, so host-load drift hits every column alike.
 
 import Foundation
+import GemmInterface
 import Kernels
 
 /// One GEMM shape: `C[m, n] = A[m, k] · B[k, n]` with A and/or B stored transposed.

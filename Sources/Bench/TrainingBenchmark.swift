@@ -7,6 +7,7 @@
 import Config
 import Foundation
 import Graph
+import Kernels
 import Trainer
 
 /// One end-to-end training benchmark.
@@ -58,10 +59,14 @@ public struct TrainingCase: Sendable {
 
 /// Runs training cases.
 public enum TrainingBenchmark {
-    /// The case's figure for each thread count (median of `rounds` alternating rounds). With
-    /// `cpuTime`, one-thread runs are timed by the thread's CPU clock.
-    public static func measure(_ c: TrainingCase, threads: [Int], rounds: Int, cpuTime: Bool = false) throws -> [Double] {
-        let loops = try threads.map { try loop(c, threads: $0) }
+    /// The case's figure for each thread count (median of `rounds` alternating rounds), with the
+    /// products on `kernels` (one per thread count, or one for all). With `cpuTime`, one-thread runs
+    /// are timed by the thread's CPU clock.
+    public static func measure(
+        _ c: TrainingCase, threads: [Int], kernels: [KernelSet] = [.active], rounds: Int, cpuTime: Bool = false
+    ) throws -> [Double] {
+        precondition(kernels.count == 1 || kernels.count == threads.count)
+        let loops = try threads.indices.map { try loop(c, threads: threads[$0], kernels: kernels[kernels.count == 1 ? 0 : $0]) }
         var samples = [[Double]](repeating: [], count: threads.count)
         for round in 0...rounds {
             for (index, loop) in loops.enumerated() {
@@ -83,14 +88,16 @@ public enum TrainingBenchmark {
         return samples.map(GemmBenchmark.median)
     }
 
-    /// A ready training loop for `c` on `threads` threads (`samples` overrides the data size; one
-    /// batch of samples makes each `run` one step).
-    public static func loop(_ c: TrainingCase, threads: Int, samples: Int? = nil, epochs: Int? = nil) throws -> TrainingLoop {
+    /// A ready training loop for `c` on `threads` threads and `kernels` (`samples` overrides the
+    /// data size; one batch of samples makes each `run` one step).
+    public static func loop(
+        _ c: TrainingCase, threads: Int, kernels: KernelSet = .active, samples: Int? = nil, epochs: Int? = nil
+    ) throws -> TrainingLoop {
         let graph = try GraphBuilder.build(c.model)
         let data = c.xor ? BuiltinData.xor(encoding: .binary) : BuiltinData.synthetic(graph: graph, count: samples ?? c.samples)
         var train = c.train
         train.epochs = epochs ?? c.epochs
-        let network = Network(graph: graph, batchCapacity: min(train.batchSize, data.count), threads: threads)
+        let network = Network(graph: graph, batchCapacity: min(train.batchSize, data.count), threads: threads, kernels: kernels)
         network.initializeParameters(seed: 1)
         return TrainingLoop(network: network, data: data, train: train, seed: 1)
     }

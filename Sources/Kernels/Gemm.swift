@@ -5,7 +5,10 @@
 // into contiguous column ranges (whole 16-column panels) or row ranges (whole 6-row panels), one
 // part per thread, never along K, so every element is computed by one thread in one fixed order and
 // results are bitwise the same for any thread count (and whichever thread runs a part). Products below `parallelMACs` stay on the
-// calling thread; products below `packedMACs` use the scalar twins in GemmReference.swift.
+// calling thread; products below `packedMACs` use the scalar twins in GemmReference.swift. Each part
+// runs on the pool's kernel set (KernelSet.swift).
+
+import GemmInterface
 
 /// The rectifier a product's epilogue applies after the bias: none, relu, or leaky relu with its
 /// negative slope. (Activations that are not rectifiers run as separate passes after the product.)
@@ -106,16 +109,20 @@ public enum Gemm {
         var splitColumns: Bool
         var scratch: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
 
+        /// The kernel set's tile: parts are whole tiles.
+        var tile: (rows: Int, columns: Int)
+        var kernels: KernelSet
+
         /// The rows and columns of C that part `t` computes: whole micro-panels, in order.
         func ranges(part t: Int) -> (rows: Range<Int>, cols: Range<Int>) {
             let p = problem
             if splitColumns {
-                let panels = (p.n + GemmTile.nr - 1) / GemmTile.nr
-                let lo = min(p.n, panels * t / parts * GemmTile.nr), hi = min(p.n, panels * (t + 1) / parts * GemmTile.nr)
+                let nr = tile.columns, panels = (p.n + nr - 1) / nr
+                let lo = min(p.n, panels * t / parts * nr), hi = min(p.n, panels * (t + 1) / parts * nr)
                 return (0..<p.m, lo..<hi)
             }
-            let panels = (p.m + GemmTile.mr - 1) / GemmTile.mr
-            let lo = min(p.m, panels * t / parts * GemmTile.mr), hi = min(p.m, panels * (t + 1) / parts * GemmTile.mr)
+            let mr = tile.rows, panels = (p.m + mr - 1) / mr
+            let lo = min(p.m, panels * t / parts * mr), hi = min(p.m, panels * (t + 1) / parts * mr)
             return (lo..<hi, 0..<p.n)
         }
     }
@@ -124,20 +131,22 @@ public enum Gemm {
     public static func multiply(_ p: GemmProblem, pool: WorkerPool) {
         precondition(p.m > 0 && p.n > 0 && p.k > 0)
         precondition((p.aRows == nil || !p.aTransposed) && (p.bRows == nil || !p.bTransposed), "only row-major operands gather rows")
+        let kernels = pool.kernels
         let splitColumns = p.n >= p.m
-        let panels = splitColumns ? (p.n + GemmTile.nr - 1) / GemmTile.nr : (p.m + GemmTile.mr - 1) / GemmTile.mr
+        let tile = pool.tile
+        let panels = splitColumns ? (p.n + tile.columns - 1) / tile.columns : (p.m + tile.rows - 1) / tile.rows
         let parts = p.m * p.n * p.k < parallelMACs ? 1 : min(pool.activeThreads, panels)
         if parts <= 1 {
-            PackedGemm.compute(p, rows: 0..<p.m, cols: 0..<p.n, scratch: pool.scratch[0])
+            kernels.compute(p, rows: 0..<p.m, cols: 0..<p.n, scratch: pool.scratch[0])
             return
         }
-        var job = Job(problem: p, parts: parts, splitColumns: splitColumns, scratch: pool.scratch)
+        var job = Job(problem: p, parts: parts, splitColumns: splitColumns, scratch: pool.scratch, tile: tile, kernels: kernels)
         withUnsafeMutablePointer(to: &job) { pointer in
             pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, thread in
                 let job = raw.assumingMemoryBound(to: Gemm.Job.self)
                 let (rows, cols) = job.pointee.ranges(part: part)
                 if !rows.isEmpty && !cols.isEmpty {
-                    PackedGemm.compute(job.pointee.problem, rows: rows, cols: cols, scratch: job.pointee.scratch[thread])
+                    job.pointee.kernels.compute(job.pointee.problem, rows: rows, cols: cols, scratch: job.pointee.scratch[thread])
                 }
             }
         }

@@ -6,7 +6,7 @@
 // so with a fixed partition results are independent of timing and thread count. Idle workers spin
 // briefly on an atomic generation counter, then sleep on a condition variable. Every thread owns a
 // 64-byte-aligned scratch block (GEMM packing buffers), allocated here once; a part gets the
-// running thread's scratch.
+// running thread's scratch. The pool also fixes the kernel set its products run on.
 
 import Synchronization
 #if canImport(Glibc)
@@ -27,13 +27,20 @@ public final class WorkerPool: @unchecked Sendable {
     /// Per thread, a scratch block of `scratchFloats` floats.
     let scratch: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     let scratchFloats: Int
+    /// The GEMM kernels this pool's products run on, and their tile.
+    public let kernels: KernelSet
+    let tile: (rows: Int, columns: Int)
     private let state: PoolState
     private var workerThreads: [pthread_t] = []
 
-    /// A pool of `threads` threads in all (the caller plus `threads − 1` workers).
-    public init(threads: Int) {
+    /// A pool of `threads` threads in all (the caller plus `threads − 1` workers) whose products run
+    /// on `kernels`, which must be supported on this CPU.
+    public init(threads: Int, kernels: KernelSet = .active) {
+        precondition(kernels.isSupported, "the \(kernels) kernels cannot run on this CPU")
         threadCount = max(1, threads)
-        scratchFloats = GemmTile.scratchFloats
+        self.kernels = kernels
+        tile = (kernels.tileRows, kernels.tileColumns)
+        scratchFloats = kernels.scratchFloats
         scratch = .allocate(capacity: threadCount)
         for t in 0..<threadCount {
             let raw = UnsafeMutableRawPointer.allocate(byteCount: scratchFloats * 4, alignment: 64)

@@ -1,6 +1,7 @@
 // `nnrun bench`: measures this machine — GEMM GFLOP/s (squares 64…2048 and the MLP's products) and
-// training throughput through the trainer's own executor — for one thread and for every core,
-// alternating thread counts within each round. Prints a table, or JSON for
+// training throughput through the trainer's own executor — for one thread and for every core, and
+// for each kernel set asked for (`--kernels avx512 avx2`), alternating them within each round.
+// Prints the CPU model and kernel set, then a table, or JSON (with both) for
 // scripts/bench_numpy.py. Only a release build gives meaningful numbers; a debug build says so.
 
 import ArgumentParser
@@ -9,6 +10,8 @@ import Foundation
 import Kernels
 import Trainer
 
+extension KernelSet: ExpressibleByArgument {}
+
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure GEMM and training speed on this machine (use a release build).")
@@ -16,6 +19,10 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("threads"), parsing: .upToNextOption,
             help: ArgumentHelp("Thread counts to compare (default: 1 and every core).", valueName: "n"))
     var threadCounts: [Int] = []
+
+    @Option(name: .customLong("kernels"), parsing: .upToNextOption,
+            help: ArgumentHelp("Kernel sets to compare side by side (default: the one in use; see nnrun --version).", valueName: "set"))
+    var kernelSets: [KernelSet] = []
 
     @Option(help: "What to measure: all, gemm or train.")
     var only: Part = .all
@@ -42,6 +49,11 @@ struct BenchCommand: ParsableCommand {
         guard Set(threadCounts).count == threadCounts.count else {
             throw ValidationError("--threads lists a count twice: give each thread count once (e.g. --threads 1 2)")
         }
+        for set in kernelSets where !set.isSupported {
+            throw ValidationError("--kernels \(set): this CPU (\(CPU.model)) cannot run the \(set) kernels; it can run "
+                + KernelSet.supported.map(\.rawValue).joined(separator: ", "))
+        }
+        guard Set(kernelSets).count == kernelSets.count else { throw ValidationError("--kernels lists a set twice") }
         guard (1...1000).contains(rounds) else { throw ValidationError("--rounds must be from 1 to 1000") }
         guard seconds > 0 && seconds <= 60 else { throw ValidationError("--seconds must be in (0, 60]") }
     }
@@ -57,43 +69,55 @@ struct BenchCommand: ParsableCommand {
         }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let threads = threadCounts.isEmpty ? Array(Set([1, cores])).sorted() : threadCounts
+        let sets = kernelSets.isEmpty ? [KernelSet.active] : kernelSets
+        // One column per kernel set and thread count; keyed by the thread count alone with one set
+        // (the JSON scripts/bench_numpy.py reads), else `set:threads`.
+        let columns = sets.flatMap { set in threads.map { (kernels: set, threads: $0) } }
+        let keys = columns.map { sets.count == 1 ? String($0.threads) : "\($0.kernels):\($0.threads)" }
+        let labels = columns.map { sets.count == 1 ? "\($0.threads)t" : "\($0.kernels) \($0.threads)t" }
         let header = "threads: " + threads.map(String.init).joined(separator: ", ") + "; median of \(rounds) alternating rounds"
         var gemmRows: [[String: Any]] = []
         var trainRows: [[String: Any]] = []
-        if !json { Console.out("nnrun bench — \(cores) cores; \(header)") }
+        if !json {
+            Console.out("nnrun bench — \(CPU.model), \(cores) cores; kernels \(sets.map(\.summary).joined(separator: " vs "))")
+            Console.out(header)
+        }
+        let width = max(7, labels.map(\.count).max()! + 2)
         if only != .train {
-            let pools = threads.map { WorkerPool(threads: $0) }
-            if !json { Console.out("\nGEMM GFLOP/s" + threads.map { "  \(String($0).leftPadded(to: 4))t" }.joined()) }
+            let pools = columns.map { WorkerPool(threads: $0.threads, kernels: $0.kernels) }
+            if !json { Console.out("\nGEMM GFLOP/s".padding(toLength: 40, withPad: " ", startingAt: 0) + labels.map { $0.leftPadded(to: width) }.joined()) }
             for shape in GemmShape.standard where selected(shape.name) {
                 let values = GemmBenchmark.measure(shape, pools: pools, rounds: rounds, seconds: seconds, cpuTime: cpuTime)
                 gemmRows.append([
                     "name": shape.name, "m": shape.m, "n": shape.n, "k": shape.k, "numpy": shape.numpy,
-                    "gflops": Dictionary(uniqueKeysWithValues: zip(threads.map(String.init), values)),
+                    "gflops": Dictionary(uniqueKeysWithValues: zip(keys, values)),
                 ])
                 if !json {
                     let label = "\(shape.name) (\(shape.m)×\(shape.k)·\(shape.k)×\(shape.n))"
                     Console.out(label.padding(toLength: 40, withPad: " ", startingAt: 0)
-                        + values.map { Console.number($0, digits: 1).leftPadded(to: 7) }.joined())
+                        + values.map { Console.number($0, digits: 1).leftPadded(to: width) }.joined())
                 }
             }
         }
         if only != .gemm {
             if !json { Console.out("\nTraining (same executor as nnrun run)") }
             for c in TrainingCase.standard where selected(c.name) {
-                let values = try TrainingBenchmark.measure(c, threads: threads, rounds: rounds, cpuTime: cpuTime)
+                let values = try TrainingBenchmark.measure(
+                    c, threads: columns.map(\.threads), kernels: columns.map(\.kernels), rounds: rounds, cpuTime: cpuTime)
                 trainRows.append([
                     "name": c.name, "unit": c.unit,
-                    "value": Dictionary(uniqueKeysWithValues: zip(threads.map(String.init), values)),
+                    "value": Dictionary(uniqueKeysWithValues: zip(keys, values)),
                 ])
                 if !json {
                     Console.out("\(c.name) [\(c.unit)]".padding(toLength: 56, withPad: " ", startingAt: 0)
-                        + zip(threads, values).map { "  \($0)t: \(Console.number($1, digits: $1 > 1000 ? 0 : 2))" }.joined())
+                        + zip(labels, values).map { "  \($0): \(Console.number($1, digits: $1 > 1000 ? 0 : 2))" }.joined())
                 }
             }
         }
         if json {
             let object: [String: Any] = [
                 "cores": cores, "threads": threads, "debug": _isDebugAssertConfiguration(),
+                "cpu": CPU.model, "kernels": sets.map(\.rawValue),
                 "gemm": gemmRows, "training": trainRows,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

@@ -4,6 +4,7 @@
 // training speed. Exit codes are named here once.
 
 import ArgumentParser
+import Kernels
 
 struct Nnrun: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,9 +14,21 @@ struct Nnrun: ParsableCommand {
             Exit codes: 0 success, 1 the run failed (diverged, could not write outputs), \
             2 bad config, bad data file or bad arguments.
             """,
-        version: "0.1.0",
+        version: version,
         subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, InitCommand.self, DiagnoseCommand.self, SweepCommand.self, ReportCommand.self, PlotCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self)
+}
+
+extension Nnrun {
+    /// `nnrun --version`: the version, the CPU and the kernel set in use, and the others it can run.
+    static var version: String {
+        let others = KernelSet.supported.filter { $0 != .active }.map(\.rawValue)
+        return """
+            nnrun 0.1.0
+            cpu: \(CPU.model)
+            kernels: \(KernelSet.active.summary)\(others.isEmpty ? "" : "; also runs " + others.joined(separator: ", ") + " (NNRUN_KERNELS)")
+            """
+    }
 }
 
 extension ExitCode {

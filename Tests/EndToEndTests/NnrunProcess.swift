@@ -35,9 +35,9 @@ enum Nnrun {
         var description: String { "the nnrun binary was not found beside the test bundle" }
     }
 
-    /// Runs `nnrun arguments…` in the repository root. Output goes to files, so a chatty process
-    /// can never block on a full pipe.
-    static func run(_ arguments: [String]) throws -> ProcessResult {
+    /// Runs `nnrun arguments…` in the repository root, with `environment` added to this process's.
+    /// Output goes to files, so a chatty process can never block on a full pipe.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
         let directory = try temporaryDirectory()
         let outURL = directory.appendingPathComponent("stdout"), errURL = directory.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -46,6 +46,9 @@ enum Nnrun {
         process.executableURL = try executable
         process.arguments = arguments
         process.currentDirectoryURL = root
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()

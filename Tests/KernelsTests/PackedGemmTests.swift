@@ -3,7 +3,8 @@
 // `dZᵀ·x` (A transposed) and input gradient `dZ·W`, also with the relu / leaky relu backward of the
 // layer below fused in — both accumulating and overwriting. Shapes: every
 // size 1…33 on the diagonal and against primes, a grid around the 6×16 tile edges, and shapes that
-// cross the KC, MC and NC block edges. Then: two threads give the same bits as one.
+// cross the KC, MC and NC block edges, on every kernel set this CPU can run. Then: two threads give
+// the same bits as one.
 
 @testable import Kernels
 import Testing
@@ -76,17 +77,18 @@ import Testing
         expectClose(masked, maskedRef, scale: Float(4 * outF + 2), "input gradient ⊙ f'(y)", s)
     }
 
-    @Test func everySmallShapeMatchesTheScalarTwin() {
-        let pool = WorkerPool(threads: 1)
+    @Test(arguments: KernelSet.supported)
+    func everySmallShapeMatchesTheScalarTwin(_ kernels: KernelSet) {
+        let pool = WorkerPool(threads: 1, kernels: kernels)
         for (index, shape) in Self.shapes.enumerated() {
             let rectifier: Rectifier = [.none, .relu, .leaky(slope: 0.01), .leaky(slope: 0.3)][index % 4]
             Self.check(shape, pool: pool, rectifier: rectifier, accumulate: index % 2 == 0)
         }
     }
 
-    @Test(arguments: blockEdges)
-    func blockEdgesMatchTheScalarTwin(_ shape: Shape) {
-        let pool = WorkerPool(threads: 2)
+    @Test(arguments: blockEdges, KernelSet.supported)
+    func blockEdgesMatchTheScalarTwin(_ shape: Shape, _ kernels: KernelSet) {
+        let pool = WorkerPool(threads: 2, kernels: kernels)
         Self.check(shape, pool: pool, rectifier: .relu, accumulate: false)
         Self.check(shape, pool: pool, rectifier: .leaky(slope: 0.2), accumulate: true)
     }

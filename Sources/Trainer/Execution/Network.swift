@@ -64,14 +64,15 @@ public final class Network {
     /// Nodes whose output gradient is accumulated into, so it is zeroed before each backward pass.
     private let zeroedGradients: [(pointer: UnsafeMutablePointer<Float>, width: Int)]
 
-    /// Plans memory for `graph` at `batchCapacity` samples per step on `threads` threads; parameters
-    /// start at zero. `seed` keys the dropout masks (the run's seed).
-    public init(graph: CompiledGraph, batchCapacity: Int, threads: Int = 1, seed: UInt64 = 0) {
+    /// Plans memory for `graph` at `batchCapacity` samples per step on `threads` threads, with the
+    /// products on `kernels` (every set gives the same bits); parameters start at zero. `seed` keys
+    /// the dropout masks (the run's seed).
+    public init(graph: CompiledGraph, batchCapacity: Int, threads: Int = 1, kernels: KernelSet = .active, seed: UInt64 = 0) {
         precondition(batchCapacity > 0)
         self.graph = graph
         self.seed = seed
         self.batchCapacity = batchCapacity
-        pool = WorkerPool(threads: threads)
+        pool = WorkerPool(threads: threads, kernels: kernels)
         parameters = FloatArena(count: graph.arenaCount)
         gradients = FloatArena(count: graph.arenaCount)
         let nodes = graph.nodes

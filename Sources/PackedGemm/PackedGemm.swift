@@ -1,50 +1,18 @@
 // The blocked GEMM driver, BLIS-style: for each NC-column block of C and each KC-deep slice of K,
-// pack B's slice into 16-column micro-panels (kept in L3/L2), then for each MC-row block pack A's
+// pack B's slice into nr-column micro-panels (kept in L3/L2), then for each MC-row block pack A's
 // slice into 6-row micro-panels (kept in L2) — or, for a row-major A, read it in place, which costs
-// nothing to share between threads — and sweep the 6×16 micro-kernel over the block. Both
+// nothing to share between threads — and sweep the 6 × nr micro-kernel over the block. Both
 // operands may be stored transposed; packing absorbs the difference, so one kernel serves every
 // product dense layers need. A row-major operand's rows may also be gathered through a row table
 // (a shuffled batch read in place from the dataset): packing and the in-place reads follow the
 // table, and the arithmetic is unchanged. Each element of C is summed over K in the same fixed
-// order (KC blocks in sequence, k ascending inside a block) whichever rows and columns a thread is given.
+// order (KC blocks in sequence, k ascending inside a block) whichever rows and columns a thread is
+// given and whichever kernel set runs. Compiled once per kernel set; `PackedGemm` is the set's
+// entry point, which Kernels' `Gemm` calls for the set in use.
 
-/// One product `C[m, n] (+)= A[m, k] · B[k, n]`, then an `Epilogue` (bias, rectifier, mask).
-public struct GemmProblem {
-    var m: Int, n: Int, k: Int
-    /// `A[i, p]` is `a[p·lda + i]` when `aTransposed`, else `a[i·lda + p]`.
-    var a: UnsafePointer<Float>, lda: Int, aTransposed: Bool
-    /// `B[p, j]` is `b[j·ldb + p]` when `bTransposed`, else `b[p·ldb + j]`.
-    var b: UnsafePointer<Float>, ldb: Int, bTransposed: Bool
-    /// C is row-major with row stride `ldc`.
-    var c: UnsafeMutablePointer<Float>, ldc: Int
-    /// Add to C instead of overwriting it.
-    var accumulate: Bool
-    /// Applied to C after the full sum.
-    var epilogue = Epilogue.none
-    /// A row-major A's rows gathered: row i at `a + aRows[i]·lda` instead of `a + i·lda` (a
-    /// training batch read in place from the dataset, in shuffled order), or nil.
-    var aRows: UnsafePointer<Int>? = nil
-    /// A row-major B's rows gathered: row p at `b + bRows[p]·ldb`, or nil.
-    var bRows: UnsafePointer<Int>? = nil
+import GemmInterface
 
-    /// Row `i` of a row-major A.
-    @inline(__always)
-    func aRow(_ i: Int) -> UnsafePointer<Float> { a + (aRows.map { $0[i] } ?? i) * lda }
-
-    /// Row `p` of a row-major B.
-    @inline(__always)
-    func bRow(_ p: Int) -> UnsafePointer<Float> { b + (bRows.map { $0[p] } ?? p) * ldb }
-
-    public init(
-        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, aTransposed: Bool,
-        b: UnsafePointer<Float>, ldb: Int, bTransposed: Bool, c: UnsafeMutablePointer<Float>, ldc: Int,
-        accumulate: Bool, epilogue: Epilogue = .none, aRows: UnsafePointer<Int>? = nil, bRows: UnsafePointer<Int>? = nil
-    ) {
-        (self.m, self.n, self.k) = (m, n, k)
-        (self.a, self.lda, self.aTransposed, self.b, self.ldb, self.bTransposed) = (a, lda, aTransposed, b, ldb, bTransposed)
-        (self.c, self.ldc, self.accumulate, self.epilogue, self.aRows, self.bRows) = (c, ldc, accumulate, epilogue, aRows, bRows)
-    }
-
+extension GemmProblem {
     /// Offsets of a row-major A's rows `i + 1 … i + 5` from row `i`, for a tile of `rows` rows read
     /// in place (rows past the tile repeat its last row).
     @inline(__always)
@@ -56,9 +24,7 @@ public struct GemmProblem {
             r3: (table[i + min(3, last)] - first) * lda, r4: (table[i + min(4, last)] - first) * lda,
             r5: (table[i + min(5, last)] - first) * lda)
     }
-}
 
-extension GemmProblem {
     /// The A values of the tile at rows `i ..< i + rows`, from k0 on, read in place.
     @inline(__always)
     func aInPlace(row i: Int, k0: Int, rows: Int) -> APanel {
@@ -78,21 +44,31 @@ extension GemmProblem {
     }
 }
 
-enum PackedGemm {
-    /// Computes the block `rows × cols` of `p`'s C, using `scratch` (`GemmTile.scratchFloats` floats).
-    /// Never inlined, so the benchmarks and the trainer run the same machine code.
+/// A micro-tile's width as a type: `FullTile` (nr columns) or `NarrowTile` (nr / 2).
+protocol TileWidth { static var narrow: Bool { get } }
+enum FullTile: TileWidth { static var narrow: Bool { false } }
+enum NarrowTile: TileWidth { static var narrow: Bool { true } }
+
+public enum PackedGemm {
+    /// Rows of C per micro-tile (a thread's rows are whole tiles).
+    public static var tileRows: Int { GemmTile.mr }
+    /// Columns of C per micro-tile (a thread's columns are whole tiles).
+    public static var tileColumns: Int { GemmTile.nr }
+    /// Floats of scratch `compute` needs per thread.
+    public static var scratchFloats: Int { GemmTile.scratchFloats }
+
+    /// Computes the block `rows × cols` of `p`'s C, using `scratch` (`scratchFloats` floats, 64-byte
+    /// aligned). Never inlined, so the benchmarks and the trainer run the same machine code.
     @inline(never)
-    static func compute(_ p: GemmProblem, rows: Range<Int>, cols: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+    public static func compute(_ p: GemmProblem, rows: Range<Int>, cols: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
         let aPack = scratch
         let bPack = scratch + GemmTile.mc * GemmTile.kc
         let tile = bPack + GemmTile.kc * GemmTile.nc
         var jc = cols.lowerBound
         while jc < cols.upperBound {
             let nc = min(GemmTile.nc, cols.upperBound - jc)
-            // K in equal blocks of at most KC (784 = 2 × 392, and 1024 = 3 × 342 rather than 2 × 400 + 224: a shallow last block
-            // is mostly epilogue). The blocks depend on K alone, so every thread sums alike.
-            let kBlocks = (p.k + GemmTile.kc - 1) / GemmTile.kc
-            let kcStep = (p.k + kBlocks - 1) / kBlocks
+            // K in equal blocks (`GemmProblem.kBlockDepth`): they depend on K alone.
+            let kcStep = p.kBlockDepth(maxDepth: GemmTile.kc)
             var pc = 0
             while pc < p.k {
                 let kc = min(kcStep, p.k - pc)
@@ -116,23 +92,15 @@ enum PackedGemm {
                         let b = bPack + jr * kc
                         var ir = 0
                         while ir < mc {
-                            // Read in place, a block's last rows may go through the short kernel
-                            // (`GemmTile.tileHeight`); packed panels are all 6 rows high. The 6-row
-                            // kernel has a call site per A layout, so each copy is compiled for its
-                            // layout (packed: constant offsets); one shared call measured 2–3% slower
-                            // on packed products.
                             let height = direct ? GemmTile.tileHeight(at: ir, of: mc) : min(GemmTile.mr, mc - ir)
                             let (i, j) = (ic + ir, jc + jr)
                             let c = CTile(c: p.c + i * p.ldc + j, ldc: p.ldc, rows: height, cols: min(GemmTile.nr, nc - jr), add: add)
                             let e = epilogue.tile(row: i, column: j, ldc: p.ldc)
-                            if height <= GemmTile.mrShort && direct {
-                                MicroKernel.run(short: true, kc: kc, a: p.aInPlace(row: i, k0: pc, rows: height), b: b, c: c, epilogue: e, tile: tile)
-                            } else if direct && p.aTransposed {
-                                MicroKernel.run(kc: kc, a: p.aTransposedInPlace(row: i, k0: pc, rows: height), b: b, c: c, epilogue: e, tile: tile)
-                            } else if direct {
-                                MicroKernel.run(kc: kc, a: p.aRowMajorInPlace(row: i, k0: pc, rows: height), b: b, c: c, epilogue: e, tile: tile)
+                            let a = direct ? p.aInPlace(row: i, k0: pc, rows: height) : APanel(base: aPack + ir * kc, offsets: .packed, step: GemmTile.mr)
+                            if c.cols <= GemmTile.nr / 2 {
+                                runTile(NarrowTile.self, direct: direct, aTransposed: p.aTransposed, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
                             } else {
-                                MicroKernel.run(kc: kc, a: APanel(base: aPack + ir * kc, offsets: .packed, step: GemmTile.mr), b: b, c: c, epilogue: e, tile: tile)
+                                runTile(FullTile.self, direct: direct, aTransposed: p.aTransposed, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
                             }
                             ir += height
                         }
@@ -143,6 +111,29 @@ enum PackedGemm {
                 pc += kc
             }
             jc += nc
+        }
+    }
+
+    /// One tile through the micro-kernel. Read in place, a block's last rows may go through the
+    /// short kernel (`GemmTile.tileHeight`); packed panels are all 6 rows high. The 6-row kernel
+    /// has a call site per A layout, so each copy is compiled for its layout (packed: constant
+    /// offsets); one shared call measured 2–3% slower on packed products. The width `W` is a type,
+    /// so each width is its own specialized copy (a Bool argument was left unspecialized, with
+    /// its branches inside the K loop, which halved the AVX2 set's speed).
+    @inline(__always)
+    static func runTile<W: TileWidth>(
+        _: W.Type, direct: Bool, aTransposed: Bool, kc: Int, a: APanel, b: UnsafePointer<Float>, c: CTile,
+        epilogue e: Epilogue, tile: UnsafeMutablePointer<Float>
+    ) {
+        let narrow = W.narrow
+        if c.rows <= GemmTile.mrShort && direct {
+            MicroKernel.run(short: true, narrow: narrow, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
+        } else if direct && aTransposed {
+            MicroKernel.run(narrow: narrow, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
+        } else if direct {
+            MicroKernel.run(narrow: narrow, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
+        } else {
+            MicroKernel.run(narrow: narrow, kc: kc, a: APanel(base: a.base, offsets: .packed, step: GemmTile.mr), b: b, c: c, epilogue: e, tile: tile)
         }
     }
 
@@ -192,73 +183,74 @@ enum PackedGemm {
         }
     }
 
-    /// Packs `B[k0 ..< k0+kc, j0 ..< j0+nc]` as 16-column micro-panels: `dst[panel·kc·16 + k·16 + c]`,
+    /// Packs `B[k0 ..< k0+kc, j0 ..< j0+nc]` as nr-column micro-panels: `dst[panel·kc·nr + k·nr + c]`,
     /// columns past `nc` zero.
     @inline(__always)
     static func packB(_ p: GemmProblem, k0: Int, kc: Int, j0: Int, nc: Int, into dst: UnsafeMutablePointer<Float>) {
-        typealias V = SIMD8<Float>
-        let ldb = p.ldb
+        typealias V = GemmTile.Vector
+        let ldb = p.ldb, nr = GemmTile.nr, v = GemmTile.vectorBytes
         if !p.bTransposed && ldb >= 512 {
             // Long rows: row by row, so B is read sequentially (panel by panel would touch a new
             // page per row; docs/performance.md). Short rows: panel by panel (below).
-            let full = nc / GemmTile.nr, rest = nc - full * GemmTile.nr
+            let full = nc / nr, rest = nc - full * nr
             for k in 0..<kc {
                 let src = p.bRow(k0 + k) + j0
-                var out = UnsafeMutableRawPointer(dst + k * 16)
+                var out = UnsafeMutableRawPointer(dst + k * nr)
                 for panel in 0..<full {
-                    let s = UnsafeRawPointer(src + panel * 16)
+                    let s = UnsafeRawPointer(src + panel * nr)
                     out.storeBytes(of: s.loadUnaligned(as: V.self), as: V.self)
-                    out.storeBytes(of: s.loadUnaligned(fromByteOffset: 32, as: V.self), toByteOffset: 32, as: V.self)
-                    out += 64 * kc
+                    out.storeBytes(of: s.loadUnaligned(fromByteOffset: v, as: V.self), toByteOffset: v, as: V.self)
+                    out += 4 * nr * kc
                 }
                 if rest > 0 {
-                    let o = dst + full * 16 * kc + k * 16, s = src + full * 16
-                    for c in 0..<16 { o[c] = c < rest ? s[c] : 0 }
+                    let o = dst + full * nr * kc + k * nr, s = src + full * nr
+                    for c in 0..<nr { o[c] = c < rest ? s[c] : 0 }
                 }
             }
             return
         }
         var panel = 0
         while panel < nc {
-            let cols = min(GemmTile.nr, nc - panel)
+            let cols = min(nr, nc - panel)
             let out = dst + panel * kc
             if !p.bTransposed {
                 var o = UnsafeMutableRawPointer(out)
-                if cols == 16 {
+                if cols == nr {
                     for k in 0..<kc {
                         let s = UnsafeRawPointer(p.bRow(k0 + k) + j0 + panel)
                         o.storeBytes(of: s.loadUnaligned(as: V.self), as: V.self)
-                        o.storeBytes(of: s.loadUnaligned(fromByteOffset: 32, as: V.self), toByteOffset: 32, as: V.self)
-                        o += 64
+                        o.storeBytes(of: s.loadUnaligned(fromByteOffset: v, as: V.self), toByteOffset: v, as: V.self)
+                        o += 2 * v
                     }
                 } else {
                     for k in 0..<kc {
                         let src = p.bRow(k0 + k) + j0 + panel
-                        for c in 0..<16 { out[k * 16 + c] = c < cols ? src[c] : 0 }
+                        for c in 0..<nr { out[k * nr + c] = c < cols ? src[c] : 0 }
                     }
                 }
-                panel += GemmTile.nr
+                panel += nr
                 continue
             }
             // B[k, j] = b[j·ldb + k]: each column is a contiguous row of b. Transpose 8×8 blocks.
             let src = p.b + (j0 + panel) * ldb + k0
-            if cols == 16 {
+            if cols == nr {
                 var k = 0
                 while k + 8 <= kc {
-                    transpose8x8(src + k, ldb, out + k * 16, 16)
-                    transpose8x8(src + 8 * ldb + k, ldb, out + k * 16 + 8, 16)
+                    for block in stride(from: 0, to: nr, by: 8) {
+                        transpose8x8(src + block * ldb + k, ldb, out + k * nr + block, nr)
+                    }
                     k += 8
                 }
                 while k < kc {
-                    for c in 0..<16 { out[k * 16 + c] = src[c * ldb + k] }
+                    for c in 0..<nr { out[k * nr + c] = src[c * ldb + k] }
                     k += 1
                 }
             } else {
                 for k in 0..<kc {
-                    for c in 0..<16 { out[k * 16 + c] = c < cols ? src[c * ldb + k] : 0 }
+                    for c in 0..<nr { out[k * nr + c] = c < cols ? src[c * ldb + k] : 0 }
                 }
             }
-            panel += GemmTile.nr
+            panel += nr
         }
     }
 

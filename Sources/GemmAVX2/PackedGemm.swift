@@ -1,0 +1,1 @@
+../PackedGemm/PackedGemm.swift

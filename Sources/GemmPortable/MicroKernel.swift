@@ -1,0 +1,1 @@
+../PackedGemm/MicroKernel.swift
