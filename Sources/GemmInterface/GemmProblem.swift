@@ -33,6 +33,10 @@ public struct Epilogue {
     /// Nothing: the sums are stored as they are (every K block but the last).
     public static var none: Epilogue { Epilogue() }
 
+    /// Whether this epilogue only stores (or adds) the sums: no bias, activation or mask.
+    @inlinable @inline(__always)
+    public var isPlain: Bool { bias == nil && activation == .none && mask == nil }
+
     /// The part of this epilogue for the tile whose top-left element of C is at row `row`, column
     /// `column` (the mask laid out with row stride `ldc`).
     @inlinable @inline(__always)

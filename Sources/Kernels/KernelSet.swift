@@ -3,7 +3,7 @@
 // 16-wide vectors, 6×32 tiles), GemmAVX2 for AVX2 + FMA (`haswell`, 8-wide, 6×16 tiles) and
 // GemmPortable for any CPU (no CPU flags: SSE2 on x86-64, where each FMA is a library call). At
 // start-up the best set this CPU and operating system can run is chosen from cpuid and xgetbv;
-// `NNRUN_KERNELS=avx512|avx2|portable` forces one, and asking for a set the CPU cannot run is an
+// `NNRUN_KERNELS=avx512|avx2|portable` (or `scalar`) forces one, and asking for a set the CPU cannot run is an
 // error rather than a crash. Nothing in a set's module runs unless that set is chosen, so no
 // AVX-512 instruction is reachable on an AVX2 CPU. Every set gives the same bits
 // (docs/architecture.md, "Kernel sets").
@@ -41,11 +41,13 @@ public enum KernelSet: String, CaseIterable, Sendable, CustomStringConvertible {
     /// supported set, else the fastest supported one.
     public static let active: KernelSet = (try? fromEnvironment(environmentValue())) ?? supported[0]
 
-    /// The set `NNRUN_KERNELS` asks for (its value `value`), or the fastest supported one when it is
-    /// unset or empty. Throws for a name that is not a set, or a set this CPU cannot run.
+    /// The set `NNRUN_KERNELS` asks for (its value `value`, any case; `scalar` names `portable`), or
+    /// the fastest supported one when it is unset or empty. Throws for a name that is not a set, or
+    /// a set this CPU cannot run.
     public static func fromEnvironment(_ value: String?) throws(KernelSetError) -> KernelSet {
         guard let value, !value.isEmpty else { return supported[0] }
-        guard let set = KernelSet(rawValue: value.lowercased()) else { throw .unknown(value) }
+        let name = value.lowercased() == "scalar" ? "portable" : value.lowercased()
+        guard let set = KernelSet(rawValue: name) else { throw .unknown(value) }
         guard set.isSupported else { throw .unsupported(set) }
         return set
     }

@@ -29,7 +29,7 @@ enum GemmTile {
     static let vectorBytes = MemoryLayout<Vector>.size
     /// Rows of C per micro-tile.
     static let mr = 6
-    /// Rows of the short micro-tile (`MicroKernel.run(short: true, …)`).
+    /// Rows of the short micro-tile (`MicroKernel.run(ShortHeight.self, …)`).
     static let mrShort = 4
     /// Columns of C per micro-tile (two vectors).
     static let nr = 2 * Vector.scalarCount
@@ -60,6 +60,13 @@ enum GemmTile {
 struct APanel {
     var base: UnsafePointer<Float>
     var offsets: RowOffsets
+    var step: Int
+}
+
+/// Where one micro-tile's B values are: nr values per k at `base`, advancing `step` floats per k (a
+/// packed micro-panel: step nr; a row-major B read in place: step ldb).
+struct BPanel {
+    var base: UnsafePointer<Float>
     var step: Int
 }
 
@@ -106,6 +113,25 @@ struct TwoRows {
         if !narrow { r1hi = r1hi.addingProduct(a1, b1) }
     }
 
+    /// Writes the two rows straight to rows `row` and `row + 1` of a full-width tile of C: the
+    /// sums, or `sum + old C` (the plain epilogue, the same operations as `MicroKernel.finishRow`).
+    @inline(__always)
+    func write(to c: CTile, row: Int) {
+        let v = GemmTile.vectorBytes
+        let p0 = UnsafeMutableRawPointer(c.c + row * c.ldc), p1 = UnsafeMutableRawPointer(c.c + (row + 1) * c.ldc)
+        var (a, b, d, e) = (r0lo, r0hi, r1lo, r1hi)
+        if c.add {
+            a += p0.loadUnaligned(as: V.self)
+            b += p0.loadUnaligned(fromByteOffset: v, as: V.self)
+            d += p1.loadUnaligned(as: V.self)
+            e += p1.loadUnaligned(fromByteOffset: v, as: V.self)
+        }
+        p0.storeBytes(of: a, as: V.self)
+        p0.storeBytes(of: b, toByteOffset: v, as: V.self)
+        p1.storeBytes(of: d, as: V.self)
+        p1.storeBytes(of: e, toByteOffset: v, as: V.self)
+    }
+
     /// Stores the two rows as rows `row` and `row + 1` of an nr-wide tile of sums.
     @inline(__always)
     func store(_ sums: UnsafeMutableRawPointer, row: Int) {
@@ -118,24 +144,31 @@ struct TwoRows {
 }
 
 enum MicroKernel {
-    /// `C (+)= A·B` for one tile, then `epilogue` (see the header). b: [kc, nr] packed.
+    /// `C (+)= A·B` for one tile, then `epilogue` (see the header).
     /// tile: `tileFloats` floats of scratch.
     /// short: a tile of at most 4 rows (offsets r4 and r5 unused) with eight accumulators, which
     /// still keep both FMA pipes busy: 4 cycles per k instead of 6. narrow: a tile of at most nr / 2
     /// columns, one vector per row (a layer of 10 outputs costs 16 columns of work, not 32, in the
-    /// AVX-512 set). Callers pass constants.
+    /// AVX-512 set).
     @inline(__always)
-    static func run(
-        short: Bool = false, narrow: Bool = false, kc: Int, a: APanel, b: UnsafePointer<Float>, c: CTile, epilogue e: Epilogue,
+    static func run<H: TileHeight, W: TileWidth>(
+        _: H.Type, _: W.Type, kc: Int, a: APanel, b: BPanel, c: CTile, epilogue e: Epilogue,
         tile: UnsafeMutablePointer<Float>
     ) {
         typealias V = GemmTile.Vector
+        let (short, narrow) = (H.short, W.narrow)
         assert(c.rows <= (short ? GemmTile.mrShort : GemmTile.mr) && c.cols <= (narrow ? GemmTile.nr / 2 : GemmTile.nr))
         // The epilogue reads and writes this tile of C: fetch its rows now, while the K loop runs
-        // (for large C, each row is a cache miss).
-        for r in 0..<c.rows { nnrun_prefetch_for_write(c.c + r * c.ldc) }
+        // (for large C, each row is a cache miss). A row of an AVX-512 tile is two cache lines.
+        for r in 0..<c.rows {
+            nnrun_prefetch_for_write(c.c + r * c.ldc)
+            #if GEMM_AVX512
+            if !narrow { nnrun_prefetch_for_write(c.c + r * c.ldc + GemmTile.nr / 2) }
+            #endif
+        }
         var rows01 = TwoRows(), rows23 = TwoRows(), rows45 = TwoRows()
-        var ap = UnsafeRawPointer(a.base), bp = UnsafeRawPointer(b)
+        var ap = UnsafeRawPointer(a.base), bp = UnsafeRawPointer(b.base)
+        let bStride = 4 * b.step
         let o = a.offsets
         let o1 = 4 * o.r1, o2 = 4 * o.r2, o3 = 4 * o.r3, o4 = 4 * o.r4, o5 = 4 * o.r5, stride = 4 * a.step
         let v = GemmTile.vectorBytes
@@ -145,9 +178,17 @@ enum MicroKernel {
             rows23.add(ap, o2, o3, b0, b1, narrow: narrow)
             if !short { rows45.add(ap, o4, o5, b0, b1, narrow: narrow) }
             ap += stride
-            bp += 2 * v
+            bp += bStride
         }
-        // The sums leave the registers for one out-of-line epilogue per tile. (Row epilogues
+        // A full tile with the plain epilogue goes from the registers straight to C (small K pays
+        // for any detour: docs/performance.md).
+        if !narrow && c.cols == GemmTile.nr && c.rows == (short ? GemmTile.mrShort : GemmTile.mr) && e.isPlain {
+            rows01.write(to: c, row: 0)
+            rows23.write(to: c, row: 2)
+            if !short { rows45.write(to: c, row: 4) }
+            return
+        }
+        // Otherwise the sums leave the registers for one out-of-line epilogue per tile. (Row epilogues
         // inlined into each copy of this kernel made more code than the compiler would inline: it
         // called one per row instead, six calls per tile, which small K paid for dearly.)
         let sums = UnsafeMutableRawPointer(tile)
@@ -162,28 +203,43 @@ enum MicroKernel {
     static let tileFloats = 3 * GemmTile.mr * GemmTile.nr + GemmTile.nr
 
     /// Stores a tile's `sums` (rows of nr) to C, row by row: `v (+ old C)`, then the `Epilogue`
-    /// steps. A tile narrower than nr columns runs in `scratch`: C's valid part
-    /// (zeros elsewhere), the bias and the mask staged as full nr-wide rows, so every element gets
-    /// the same SIMD operations as in a full tile, and the valid part is copied back.
-    @inline(never)
+    /// steps. A full tile (mr × nr) goes straight to C with its rows unrolled; a tile narrower than
+    /// nr columns runs in `scratch`: C's valid part (zeros elsewhere), the bias and the mask staged
+    /// as full nr-wide rows, so every element gets the same SIMD operations as in a full tile, and
+    /// the valid part is copied back.
+    @inline(__always)
     static func epilogue(sums: UnsafePointer<Float>, c tile: CTile, _ e: Epilogue, scratch: UnsafeMutablePointer<Float>) {
-        typealias V = GemmTile.Vector
-        let nr = GemmTile.nr, area = GemmTile.mr * nr, v = GemmTile.vectorBytes
+        if tile.rows == GemmTile.mr && tile.cols == GemmTile.nr {
+            fullTileEpilogue(sums: sums, c: tile, e)
+        } else {
+            partialTileEpilogue(sums: sums, c: tile, e, scratch: scratch)
+        }
+    }
+
+    @inline(never)
+    static func fullTileEpilogue(sums: UnsafePointer<Float>, c tile: CTile, _ e: Epilogue) {
+        for r in 0..<GemmTile.mr {
+            finishRow(sums + GemmTile.nr * r, tile.c + r * tile.ldc, add: tile.add, bias: e.bias, e, mask: e.mask.map { $0 + r * tile.ldc })
+        }
+    }
+
+    @inline(never)
+    static func partialTileEpilogue(sums: UnsafePointer<Float>, c tile: CTile, _ e: Epilogue, scratch: UnsafeMutablePointer<Float>) {
+        let nr = GemmTile.nr, area = GemmTile.mr * nr
         let (rows, cols, c, ldc, add) = (tile.rows, tile.cols, tile.c, tile.ldc, tile.add)
-        let (bias, activation, mask, maskLeaky, slope) = (e.bias, e.activation, e.mask, e.maskLeaky, e.slope)
-        var out = c, outStride = ldc, rowBias = bias, rowMask = mask, maskStride = ldc
+        var out = c, outStride = ldc, rowBias = e.bias, rowMask = e.mask, maskStride = ldc
         if cols < nr {
             let staged = scratch, biasRow = scratch + area, maskTile = scratch + area + nr
             staged.update(repeating: 0, count: area)
             if add {
                 for r in 0..<rows { (staged + nr * r).update(from: c + r * ldc, count: cols) }
             }
-            if let bias {
+            if let bias = e.bias {
                 biasRow.update(repeating: 0, count: nr)
                 biasRow.update(from: bias, count: cols)
                 rowBias = UnsafePointer(biasRow)
             }
-            if let mask {
+            if let mask = e.mask {
                 maskTile.update(repeating: 0, count: area)
                 for r in 0..<rows { (maskTile + nr * r).update(from: mask + r * ldc, count: cols) }
                 rowMask = UnsafePointer(maskTile)
@@ -191,43 +247,54 @@ enum MicroKernel {
             (out, outStride, maskStride) = (staged, nr, nr)
         }
         for r in 0..<rows {
-            let sum = UnsafeRawPointer(sums + nr * r), row = UnsafeMutableRawPointer(out + r * outStride)
-            var r0 = sum.loadUnaligned(as: V.self), r1 = sum.loadUnaligned(fromByteOffset: v, as: V.self)
-            if add {
-                r0 += row.loadUnaligned(as: V.self)
-                r1 += row.loadUnaligned(fromByteOffset: v, as: V.self)
-            }
-            if let rowBias {
-                let rb = UnsafeRawPointer(rowBias)
-                r0 += rb.loadUnaligned(as: V.self)
-                r1 += rb.loadUnaligned(fromByteOffset: v, as: V.self)
-            }
-            switch activation {
-            case .none:
-                break
-            case .relu:
-                r0.replace(with: 0, where: r0 .< 0)
-                r1.replace(with: 0, where: r1 .< 0)
-            case .leakyReLU:
-                r0.replace(with: r0 * slope, where: r0 .< 0)
-                r1.replace(with: r1 * slope, where: r1 .< 0)
-            }
-            if let rowMask {
-                let y = UnsafeRawPointer(rowMask + r * maskStride)
-                let y0 = y.loadUnaligned(as: V.self), y1 = y.loadUnaligned(fromByteOffset: v, as: V.self)
-                if maskLeaky {
-                    r0.replace(with: r0 * slope, where: y0 .<= 0)
-                    r1.replace(with: r1 * slope, where: y1 .<= 0)
-                } else {
-                    r0.replace(with: 0, where: y0 .<= 0)
-                    r1.replace(with: 0, where: y1 .<= 0)
-                }
-            }
-            row.storeBytes(of: r0, as: V.self)
-            row.storeBytes(of: r1, toByteOffset: v, as: V.self)
+            finishRow(sums + nr * r, out + r * outStride, add: add, bias: rowBias, e, mask: rowMask.map { $0 + r * maskStride })
         }
         if cols < nr {
             for r in 0..<rows { (c + r * ldc).update(from: out + nr * r, count: cols) }
         }
+    }
+
+    /// One row of nr sums to its row of C: `sum (+ old C) (+ bias)`, the activation, the mask.
+    @inline(__always)
+    static func finishRow(
+        _ sums: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, add: Bool, bias: UnsafePointer<Float>?, _ e: Epilogue,
+        mask: UnsafePointer<Float>?
+    ) {
+        typealias V = GemmTile.Vector
+        let v = GemmTile.vectorBytes, slope = e.slope
+        let sum = UnsafeRawPointer(sums), row = UnsafeMutableRawPointer(out)
+        var r0 = sum.loadUnaligned(as: V.self), r1 = sum.loadUnaligned(fromByteOffset: v, as: V.self)
+        if add {
+            r0 += row.loadUnaligned(as: V.self)
+            r1 += row.loadUnaligned(fromByteOffset: v, as: V.self)
+        }
+        if let bias {
+            let rb = UnsafeRawPointer(bias)
+            r0 += rb.loadUnaligned(as: V.self)
+            r1 += rb.loadUnaligned(fromByteOffset: v, as: V.self)
+        }
+        switch e.activation {
+        case .none:
+            break
+        case .relu:
+            r0.replace(with: 0, where: r0 .< 0)
+            r1.replace(with: 0, where: r1 .< 0)
+        case .leakyReLU:
+            r0.replace(with: r0 * slope, where: r0 .< 0)
+            r1.replace(with: r1 * slope, where: r1 .< 0)
+        }
+        if let mask {
+            let y = UnsafeRawPointer(mask)
+            let y0 = y.loadUnaligned(as: V.self), y1 = y.loadUnaligned(fromByteOffset: v, as: V.self)
+            if e.maskLeaky {
+                r0.replace(with: r0 * slope, where: y0 .<= 0)
+                r1.replace(with: r1 * slope, where: y1 .<= 0)
+            } else {
+                r0.replace(with: 0, where: y0 .<= 0)
+                r1.replace(with: 0, where: y1 .<= 0)
+            }
+        }
+        row.storeBytes(of: r0, as: V.self)
+        row.storeBytes(of: r1, toByteOffset: v, as: V.self)
     }
 }

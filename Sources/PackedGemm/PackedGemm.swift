@@ -44,10 +44,16 @@ extension GemmProblem {
     }
 }
 
-/// A micro-tile's width as a type: `FullTile` (nr columns) or `NarrowTile` (nr / 2).
+/// A micro-tile's width as a type: `FullTile` (nr columns) or `NarrowTile` (nr / 2), and its height:
+/// `FullHeight` (mr rows) or `ShortHeight` (mrShort). Types, not Bool arguments, so each shape is its
+/// own specialized copy of the kernel whether or not the compiler inlines it (a Bool argument was
+/// left unspecialized, with its branches inside the K loop, which halved the AVX2 set's speed).
 protocol TileWidth { static var narrow: Bool { get } }
 enum FullTile: TileWidth { static var narrow: Bool { false } }
 enum NarrowTile: TileWidth { static var narrow: Bool { true } }
+protocol TileHeight { static var short: Bool { get } }
+enum FullHeight: TileHeight { static var short: Bool { false } }
+enum ShortHeight: TileHeight { static var short: Bool { true } }
 
 public enum PackedGemm {
     /// Rows of C per micro-tile (a thread's rows are whole tiles).
@@ -72,7 +78,11 @@ public enum PackedGemm {
             var pc = 0
             while pc < p.k {
                 let kc = min(kcStep, p.k - pc)
-                packB(p, k0: pc, kc: kc, j0: jc, nc: nc, into: bPack)
+                // B is read in place when at most two row tiles would read a packed panel (M = 10:
+                // packing would cost more than it saves); a last panel narrower than nr is packed.
+                let bInPlace = !p.bTransposed && p.bRows == nil && rows.count <= 2 * GemmTile.mr
+                let inPlaceCols = bInPlace ? nc / GemmTile.nr * GemmTile.nr : 0
+                if inPlaceCols < nc { packB(p, k0: pc, kc: kc, j0: jc + inPlaceCols, nc: nc - inPlaceCols, into: bPack) }
                 let last = pc + kc == p.k
                 let add = p.accumulate || pc > 0
                 let epilogue = last ? p.epilogue : .none
@@ -89,7 +99,8 @@ public enum PackedGemm {
                     if !direct { packA(p, i0: ic, mc: mc, k0: pc, kc: kc, into: aPack) }
                     var jr = 0
                     while jr < nc {
-                        let b = bPack + jr * kc
+                        let b = jr < inPlaceCols ? BPanel(base: p.b + pc * p.ldb + jc + jr, step: p.ldb)
+                                                 : BPanel(base: bPack + (jr - inPlaceCols) * kc, step: GemmTile.nr)
                         var ir = 0
                         while ir < mc {
                             let height = direct ? GemmTile.tileHeight(at: ir, of: mc) : min(GemmTile.mr, mc - ir)
@@ -114,26 +125,24 @@ public enum PackedGemm {
         }
     }
 
-    /// One tile through the micro-kernel. Read in place, a block's last rows may go through the
-    /// short kernel (`GemmTile.tileHeight`); packed panels are all 6 rows high. The 6-row kernel
+    /// One tile through the micro-kernel. A tile of at most 4 rows goes through the short kernel:
+    /// read in place, a block's last rows (`GemmTile.tileHeight`); packed, the last panel of a
+    /// block whose rows are not a multiple of 6 (M = 10 is 6 + 4). The 6-row kernel
     /// has a call site per A layout, so each copy is compiled for its layout (packed: constant
-    /// offsets); one shared call measured 2–3% slower on packed products. The width `W` is a type,
-    /// so each width is its own specialized copy (a Bool argument was left unspecialized, with
-    /// its branches inside the K loop, which halved the AVX2 set's speed).
+    /// offsets); one shared call measured 2–3% slower on packed products.
     @inline(__always)
     static func runTile<W: TileWidth>(
-        _: W.Type, direct: Bool, aTransposed: Bool, kc: Int, a: APanel, b: UnsafePointer<Float>, c: CTile,
+        _: W.Type, direct: Bool, aTransposed: Bool, kc: Int, a: APanel, b: BPanel, c: CTile,
         epilogue e: Epilogue, tile: UnsafeMutablePointer<Float>
     ) {
-        let narrow = W.narrow
-        if c.rows <= GemmTile.mrShort && direct {
-            MicroKernel.run(short: true, narrow: narrow, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
+        if c.rows <= GemmTile.mrShort {
+            MicroKernel.run(ShortHeight.self, W.self, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
         } else if direct && aTransposed {
-            MicroKernel.run(narrow: narrow, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
+            MicroKernel.run(FullHeight.self, W.self, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
         } else if direct {
-            MicroKernel.run(narrow: narrow, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
+            MicroKernel.run(FullHeight.self, W.self, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
         } else {
-            MicroKernel.run(narrow: narrow, kc: kc, a: APanel(base: a.base, offsets: .packed, step: GemmTile.mr), b: b, c: c, epilogue: e, tile: tile)
+            MicroKernel.run(FullHeight.self, W.self, kc: kc, a: APanel(base: a.base, offsets: .packed, step: GemmTile.mr), b: b, c: c, epilogue: e, tile: tile)
         }
     }
 

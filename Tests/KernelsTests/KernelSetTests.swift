@@ -68,6 +68,7 @@ import Testing
         #expect(try KernelSet.fromEnvironment(nil) == KernelSet.supported[0])
         #expect(try KernelSet.fromEnvironment("") == KernelSet.supported[0])
         #expect(try KernelSet.fromEnvironment("Portable") == .portable)
+        #expect(try KernelSet.fromEnvironment("scalar") == .portable)
         #expect(throws: KernelSetError.unknown("sse9")) { try KernelSet.fromEnvironment("sse9") }
         for set in KernelSet.allCases where !set.isSupported {
             #expect(throws: KernelSetError.unsupported(set)) { try KernelSet.fromEnvironment(set.rawValue) }
