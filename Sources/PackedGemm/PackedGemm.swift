@@ -101,19 +101,13 @@ public enum PackedGemm {
                     while jr < nc {
                         let b = jr < inPlaceCols ? BPanel(base: p.b + pc * p.ldb + jc + jr, step: p.ldb)
                                                  : BPanel(base: bPack + (jr - inPlaceCols) * kc, step: GemmTile.nr)
-                        var ir = 0
-                        while ir < mc {
-                            let height = direct ? GemmTile.tileHeight(at: ir, of: mc) : min(GemmTile.mr, mc - ir)
-                            let (i, j) = (ic + ir, jc + jr)
-                            let c = CTile(c: p.c + i * p.ldc + j, ldc: p.ldc, rows: height, cols: min(GemmTile.nr, nc - jr), add: add)
-                            let e = epilogue.tile(row: i, column: j, ldc: p.ldc)
-                            let a = direct ? p.aInPlace(row: i, k0: pc, rows: height) : APanel(base: aPack + ir * kc, offsets: .packed, step: GemmTile.mr)
-                            if c.cols <= GemmTile.nr / 2 {
-                                runTile(NarrowTile.self, direct: direct, aTransposed: p.aTransposed, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
-                            } else {
-                                runTile(FullTile.self, direct: direct, aTransposed: p.aTransposed, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
-                            }
-                            ir += height
+                        let cols = min(GemmTile.nr, nc - jr)
+                        if cols <= GemmTile.nr / 2 {
+                            runPanel(NarrowTile.self, p, direct: direct, kc: kc, pc: pc, ic: ic, mc: mc, j: jc + jr, cols: cols, add: add,
+                                     epilogue: epilogue, aPack: aPack, b: b, tile: tile)
+                        } else {
+                            runPanel(FullTile.self, p, direct: direct, kc: kc, pc: pc, ic: ic, mc: mc, j: jc + jr, cols: cols, add: add,
+                                     epilogue: epilogue, aPack: aPack, b: b, tile: tile)
                         }
                         jr += GemmTile.nr
                     }
@@ -125,24 +119,36 @@ public enum PackedGemm {
         }
     }
 
-    /// One tile through the micro-kernel. A tile of at most 4 rows goes through the short kernel:
-    /// read in place, a block's last rows (`GemmTile.tileHeight`); packed, the last panel of a
-    /// block whose rows are not a multiple of 6 (M = 10 is 6 + 4). The 6-row kernel
-    /// has a call site per A layout, so each copy is compiled for its layout (packed: constant
-    /// offsets); one shared call measured 2–3% slower on packed products.
-    @inline(__always)
-    static func runTile<W: TileWidth>(
-        _: W.Type, direct: Bool, aTransposed: Bool, kc: Int, a: APanel, b: BPanel, c: CTile,
-        epilogue e: Epilogue, tile: UnsafeMutablePointer<Float>
+    /// One column panel of a block (`cols` ≤ nr columns from column `j`, rows `ic ..< ic + mc`),
+    /// tile by tile from the top: one call per panel, not per tile (small K pays for every call).
+    /// A tile of at most 4 rows goes through the short kernel: read in place, a block's last rows
+    /// (`GemmTile.tileHeight`); packed, the last panel of a block whose rows are not a multiple of
+    /// 6 (M = 10 is 6 + 4). The 6-row kernel has a call site per A layout, so each copy is
+    /// compiled for its layout (packed: constant offsets); one shared call measured 2–3% slower on
+    /// packed products.
+    @inline(never)
+    static func runPanel<W: TileWidth>(
+        _: W.Type, _ p: GemmProblem, direct: Bool, kc: Int, pc: Int, ic: Int, mc: Int, j: Int, cols: Int, add: Bool,
+        epilogue: Epilogue, aPack: UnsafePointer<Float>, b: BPanel, tile: UnsafeMutablePointer<Float>
     ) {
-        if c.rows <= GemmTile.mrShort {
-            MicroKernel.run(ShortHeight.self, W.self, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
-        } else if direct && aTransposed {
-            MicroKernel.run(FullHeight.self, W.self, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
-        } else if direct {
-            MicroKernel.run(FullHeight.self, W.self, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
-        } else {
-            MicroKernel.run(FullHeight.self, W.self, kc: kc, a: APanel(base: a.base, offsets: .packed, step: GemmTile.mr), b: b, c: c, epilogue: e, tile: tile)
+        var ir = 0
+        while ir < mc {
+            let height = direct ? GemmTile.tileHeight(at: ir, of: mc) : min(GemmTile.mr, mc - ir)
+            let i = ic + ir
+            let c = CTile(c: p.c + i * p.ldc + j, ldc: p.ldc, rows: height, cols: cols, add: add)
+            let e = epilogue.tile(row: i, column: j, ldc: p.ldc)
+            let packed = APanel(base: aPack + ir * kc, offsets: .packed, step: GemmTile.mr)
+            if height <= GemmTile.mrShort {
+                let a = direct ? p.aInPlace(row: i, k0: pc, rows: height) : packed
+                MicroKernel.run(ShortHeight.self, W.self, kc: kc, a: a, b: b, c: c, epilogue: e, tile: tile)
+            } else if direct && p.aTransposed {
+                MicroKernel.run(FullHeight.self, W.self, kc: kc, a: p.aInPlace(row: i, k0: pc, rows: height), b: b, c: c, epilogue: e, tile: tile)
+            } else if direct {
+                MicroKernel.run(FullHeight.self, W.self, kc: kc, a: p.aInPlace(row: i, k0: pc, rows: height), b: b, c: c, epilogue: e, tile: tile)
+            } else {
+                MicroKernel.run(FullHeight.self, W.self, kc: kc, a: packed, b: b, c: c, epilogue: e, tile: tile)
+            }
+            ir += height
         }
     }
 
