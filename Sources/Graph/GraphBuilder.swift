@@ -40,6 +40,7 @@ public enum GraphBuilder {
         for (index, layer) in layers.enumerated() where ids[layer.name] == nil { ids[layer.name] = index + 1 }
         var problems: [Diagnostic] = []
         var edges: [[Int]] = []
+        var names = SuggestionList(ids.keys)
         for (index, layer) in layers.enumerated() {
             guard let refs = layer.inputs else {
                 edges.append([index])  // the previous layer, or the model input for the first
@@ -53,7 +54,7 @@ public enum GraphBuilder {
                     problems.append(Diagnostic(
                         at: ref.location, path: "layer '\(layer.name)'",
                         "unknown input '\(ref.name)': no layer has that name",
-                        suggestion: Suggestion.didYouMean(ref.name, in: ids.keys.sorted())))
+                        suggestion: names.didYouMean(ref.name)))
                 }
             }
             edges.append(resolved)

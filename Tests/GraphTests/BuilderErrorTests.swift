@@ -44,6 +44,21 @@ import Testing
         #expect(d.description.hasPrefix("test.yaml:5:40: error: "))
     }
 
+    /// 3,000 layers, each reading the one before it misspelled: every reference is an error at its
+    /// own position, and the first 100 (all anyone reads) get a suggestion. Before the cap, and with
+    /// the names sorted again for each miss, a config like this took minutes to reject.
+    @Test func thousandsOfMisspelledInputsAreAllReportedAndTheFirstHundredSuggested() throws {
+        let names = (0..<3_000).map { "layer_\(10_000 + $0)" }
+        var layers = [Fixture.dense(names[0], 2)]
+        for i in 1..<names.count { layers.append(Fixture.dense(names[i], 2, inputs: [names[i - 1] + "x"])) }
+        let found = try diagnostics(Fixture.model([2], layers))
+        #expect(found.count == names.count - 1)
+        #expect(found.prefix(100).allSatisfy { $0.suggestion != nil })
+        #expect(found.dropFirst(100).allSatisfy { $0.suggestion == nil })
+        #expect(found[0].suggestion == "did you mean '\(names[0])'?")
+        #expect(found[99].suggestion == "did you mean '\(names[99])'?")
+    }
+
     @Test func unknownInputFarFromEveryNameHasNoSuggestion() throws {
         let found = try diagnostics(Fixture.model([2], [
             Fixture.dense("hidden", 4),

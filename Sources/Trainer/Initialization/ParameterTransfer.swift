@@ -18,8 +18,10 @@ enum ParameterTransfer {
         var files: [String: SafetensorsFile] = [:]
         var problems: [Diagnostic] = []
         var lines: [String] = []
+        var tensorNames: [String: SuggestionList] = [:]  // per file
+        let locations = Dictionary(graph.nodes.map { ($0.name, $0.location) }, uniquingKeysWith: { first, _ in first })
         for slot in graph.parameters {
-            let location = graph.nodes.first { $0.name == slot.layer }?.location
+            let location = locations[slot.layer] ?? nil
             let key = slot.role == "weight" ? "init" : "bias_init"
             let source: (path: String, tensor: String, required: Bool)
             if case .transfer(let spec) = slot.initializer {
@@ -35,10 +37,11 @@ enum ParameterTransfer {
                 guard let file = files[source.path] else { continue }
                 guard let tensor = file.tensors[source.tensor] else {
                     if source.required {
+                        if tensorNames[source.path] == nil { tensorNames[source.path] = SuggestionList(file.tensors.keys) }
                         problems.append(Diagnostic(
                             at: location, path: "layer '\(slot.layer)'.\(key)",
                             "'\(source.path)' has no tensor named '\(source.tensor)'",
-                            suggestion: Suggestion.didYouMean(source.tensor, in: file.tensors.keys.sorted())))
+                            suggestion: tensorNames[source.path]!.didYouMean(source.tensor)))
                     } else {
                         lines.append("\(slot.name): \(slot.initializer.configForm.name) (not in \(source.path))")
                     }
