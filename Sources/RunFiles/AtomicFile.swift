@@ -76,4 +76,8 @@ public struct RunFileError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(operation)'\(path)': \(reason)" }
+
+    /// Whether an existing file is unusable (a damaged or mismatched resume input: bad input, exit
+    /// 2), rather than a write that failed (exit 1).
+    public var isBadInput: Bool { operation.isEmpty }
 }

@@ -55,7 +55,8 @@ public final class MetricsWriter {
             + (clipping ? ["grad_norm", "clipped"] : []) + ["time_s"]
         (self.validation, self.clipping) = (validation, clipping)
         if let epoch {
-            try CSVContinuation.keep(path: path, header: columns.joined(separator: ",")) { (Int($0[0]) ?? .max) < epoch }
+            try CSVContinuation.keep(path: path, header: columns.joined(separator: ","), where: { (Int($0[0]) ?? .max) < epoch },
+                                     check: { rows throws(RunFileError) in try Self.checkEpochs(rows.map { Int($0[0]) ?? -1 }, before: epoch, path: path) })
             guard let file = fopen(path, "a") else { throw RunFileError(path: path, errno: errno) }
             self.file = file
             self.path = path
@@ -68,6 +69,25 @@ public final class MetricsWriter {
     }
 
     deinit { fclose(file) }
+
+    /// The rows kept for a resume in epoch `epoch` must be epochs 1 … epoch − 1, each once: a
+    /// metrics.csv truncated or edited behind the checkpoint would otherwise continue with a hole.
+    static func checkEpochs(_ epochs: [Int], before epoch: Int, path: String) throws(RunFileError) {
+        let expected = Array(1..<max(1, epoch))
+        guard epochs != expected else { return }
+        let present = Set(epochs)
+        let missing = expected.filter { !present.contains($0) }
+        let problem: String
+        if let first = missing.first {
+            let last = missing.last!
+            let span = first == last ? "epoch \(first) is" : missing.count == last - first + 1 ? "epochs \(first)–\(last) are" : "\(missing.count) epochs between \(first) and \(last) are"
+            problem = "\(span) missing"
+        } else {
+            problem = "its epochs are repeated or out of order"
+        }
+        throw RunFileError(path: path, reason: "the checkpoint continues in epoch \(epoch), but \(problem) in this file, so the run "
+            + "cannot be continued without losing them; restore the file, or start the run again in a new directory")
+    }
 
     /// Appends one epoch's row and flushes it to the operating system.
     public func append(_ record: EpochRecord) throws(RunFileError) {

@@ -83,7 +83,7 @@ struct RunCommand: ParsableCommand {
             progress?.clear()
         } catch {
             Console.error("error: \(error)")
-            throw ExitCode.runFailed
+            throw error.isBadInput ? ExitCode.badInput : ExitCode.runFailed
         }
         let seconds = Console.number(result.last?.seconds ?? 0, digits: 2)
         switch result.outcome {

@@ -1,6 +1,7 @@
 // End to end: a run killed with SIGKILL at a random moment and resumed with --resume equals an
 // uninterrupted run (with SGD, and with Adam, reduce-on-plateau and clipping); Ctrl-C (SIGINT) stops with exit code 130, a checkpoint and the command that
-// resumes; a changed config is refused with exit code 2 and the difference.
+// resumes; a changed config is refused with exit code 2 and the difference, and so is a metrics.csv
+// that lost or repeated rows behind the checkpoint.
 
 import Foundation
 import Testing
@@ -44,6 +45,34 @@ import Testing
         #expect(empty.status == 2 && empty.stderr.contains("it holds no run (no config.yaml)"), "\(empty.stderr)")
         #expect(try Nnrun.run(["configs/xor_he.yaml", "-q", "--resume-or-start", dir.path]).status == 0)
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("summary.json").path))
+    }
+
+    /// metrics.csv that does not match the checkpoint (rows lost behind it, or repeated) is refused
+    /// with exit code 2 before anything is rewritten; the intact file resumes.
+    @Test func metricsThatDoNotMatchTheCheckpointAreRefusedAndKept() throws {
+        let dir = try Nnrun.temporaryDirectory()
+        let args = ["configs/xor_he.yaml", "-q", "--set", "train.epochs=60", "--set", "output.checkpoint_every=1"]
+        #expect(try Nnrun.run(args + ["--out", dir.path]).status == 0)
+        let path = dir.appendingPathComponent("metrics.csv")
+        let intact = try String(contentsOf: path, encoding: .utf8)
+        let lines = intact.split(separator: "\n").map(String.init)  // header, epochs 1…60
+        let cases: [([String], String)] = [
+            (Array(lines[0...9] + lines[31...]), "epochs 10–30 are missing"),
+            (Array(lines[0...59]), "epoch 60 is missing"),
+            (Array(lines[0...20] + [lines[20]] + lines[21...]), "its epochs are repeated or out of order"),
+        ]
+        for (damaged, message) in cases {
+            let text = damaged.joined(separator: "\n") + "\n"
+            try text.write(to: path, atomically: true, encoding: .utf8)
+            let resumed = try Nnrun.run(args + ["--resume", dir.path])
+            #expect(resumed.status == 2, "\(resumed.stderr)")
+            #expect(resumed.stderr.contains("the checkpoint continues in epoch 61, but \(message) in this file"), "\(resumed.stderr)")
+            #expect(try String(contentsOf: path, encoding: .utf8) == text, "the refused file was rewritten")
+        }
+        try intact.write(to: path, atomically: true, encoding: .utf8)
+        let resumed = try Nnrun.run(args + ["--resume", dir.path])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try String(contentsOf: path, encoding: .utf8) == intact)
     }
 
     @Test func interruptWritesCheckpointAndExits130() throws {
