@@ -3,8 +3,10 @@
 // saying why, when early stopping ended training), and says where the outputs are. `--resume DIR`
 // continues an interrupted run from its checkpoint — refused, with the differences shown, if the
 // resolved config is not the one the run started with, and an error when DIR holds no run (a typo
-// must not start a new one; `--resume-or-start DIR` starts it then). Ctrl-C or SIGTERM stops after
-// the current step with a checkpoint and prints the command that resumes.
+// must not start a new one; `--resume-or-start DIR` starts it then). A fresh run into a directory
+// that holds a finished run of the same config replaces it; an interrupted run of it, or a run of
+// another config, is refused unless `--overwrite`. Ctrl-C or SIGTERM stops after the current step
+// with a checkpoint and prints the command that resumes.
 
 import ArgumentParser
 import Config
@@ -30,11 +32,15 @@ struct RunCommand: ParsableCommand {
                                valueName: "dir"))
     var resumeOrStart: String?
 
+    @Flag(help: "Replace the run in the output directory even when it is interrupted or of another config.")
+    var overwrite = false
+
     @Flag(name: .shortAndLong, help: "Print only the summary line.")
     var quiet = false
 
     func validate() throws {
         if resume != nil, resumeOrStart != nil { throw ValidationError("use one of --resume and --resume-or-start") }
+        if overwrite, resume != nil || resumeOrStart != nil { throw ValidationError("--overwrite starts a run afresh; it cannot be used with --resume") }
         if resume != nil || resumeOrStart != nil, output.out != nil {
             throw ValidationError("--\(resume != nil ? "resume" : "resume-or-start") DIR already names the output directory; drop --out")
         }
@@ -68,6 +74,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode.runFailed
         }
         defer { lock.release() }
+        if resume == nil && resumeOrStart == nil && !overwrite { try Self.checkFreshRun(config, directory: directory) }
         let epochs = config.train.epochs
         let progress = quiet ? nil : Progress(epochs: epochs, samplesPerEpoch: experiment.data.count,
                                               batchSize: min(config.train.batchSize, experiment.data.count))
@@ -114,12 +121,41 @@ struct RunCommand: ParsableCommand {
         guard let saved = try? String(contentsOfFile: path, encoding: .utf8) else { return }
         let now = ConfigEmitter.yaml(config)
         guard saved != now else { return }
-        let old = saved.split(separator: "\n"), new = now.split(separator: "\n")
         Console.error("error: --resume \(directory): the config differs from the one the run started with (\(path)):")
-        for line in old where !new.contains(line) { Console.error("  - \(line)") }
-        for line in new where !old.contains(line) { Console.error("  + \(line)") }
+        printDifferences(saved, now)
         Console.error("note: resume with the same config, --set and --seed as the original run")
         throw .badInput
+    }
+
+    /// A fresh run into a directory that already holds one. A finished run of the same resolved
+    /// config is replaced: the same config and seed train to the same bits, so nothing is lost
+    /// (unless its data files changed). An interrupted run of it, whose checkpoint would be thrown
+    /// away, and a run of another config are refused with exit code 2 unless `--overwrite`.
+    static func checkFreshRun(_ config: ExperimentConfig, directory: String) throws(ExitCode) {
+        let path = "\(directory)/config.yaml"
+        guard let saved = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        let now = ConfigEmitter.yaml(config)
+        let files = FileManager.default
+        if saved == now {
+            let interrupted = files.fileExists(atPath: "\(directory)/\(Checkpoint.fileName)")
+                && !files.fileExists(atPath: "\(directory)/summary.json")
+            guard interrupted else { return }
+            Console.error("error: \(directory)/ holds an interrupted run of this config; starting again would discard its checkpoint")
+            Console.error("note: continue it with: \(resumeCommand(directory: directory))")
+            Console.error("note: or start it again from the beginning with --overwrite")
+            throw .badInput
+        }
+        Console.error("error: \(directory)/ holds a run of another config (\(path)), which this run would overwrite:")
+        printDifferences(saved, now)
+        Console.error("note: choose another --out (or output.dir), or pass --overwrite to replace that run")
+        throw .badInput
+    }
+
+    /// The lines only in `saved` (-) and only in `now` (+).
+    private static func printDifferences(_ saved: String, _ now: String) {
+        let old = saved.split(separator: "\n"), new = now.split(separator: "\n")
+        for line in old where !new.contains(line) { Console.error("  - \(line)") }
+        for line in new where !old.contains(line) { Console.error("  + \(line)") }
     }
 
     /// This invocation with `--out DIR` (or `--resume`) replaced by `--resume directory`.

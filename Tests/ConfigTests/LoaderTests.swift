@@ -1,6 +1,6 @@
 // Loading configs from disk: locations keep the path as given, relative CSV paths follow the config
-// file, the run name defaults to the file name, and unreadable or oversized files are refused with a
-// message that names the path (and the OS reason) before any parsing.
+// file, the run name defaults to the file name, and unreadable or oversized files, directories and
+// FIFOs are refused with a message that names the path (and the reason) before any parsing.
 
 @testable import Config
 import Foundation
@@ -52,7 +52,30 @@ import Testing
         let dir = try makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let error = try #require(throws: DiagnosticError.self) { try ConfigLoader.load(path: dir) }
-        #expect(error.diagnostics.first?.message == "cannot read config file '\(dir)': Is a directory")
+        #expect(error.diagnostics.first?.message == "cannot read config file '\(dir)': it is a directory, not a regular file")
+    }
+
+    /// A FIFO as a config (or an `extends:` base) is refused at once instead of waiting forever for
+    /// a writer. Should the reader block, a writer opens the FIFO after 3 s and closes it, so the
+    /// test fails on the message instead of hanging.
+    @Test func fifoIsRefusedWithoutBlocking() throws {
+        let dir = try makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = "\(dir)/config.yaml"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let unblock = Thread {
+            sleep(3)
+            let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+            if fd >= 0 { close(fd) }
+        }
+        unblock.start()
+        let error = try #require(throws: DiagnosticError.self) { try ConfigLoader.load(path: fifo) }
+        #expect(error.diagnostics.first?.message == "cannot read config file '\(fifo)': it is a FIFO (named pipe), not a regular file")
+        let child = "\(dir)/child.yaml"
+        try "extends: config.yaml\nname: child\n".write(toFile: child, atomically: true, encoding: .utf8)
+        let extended = try #require(throws: DiagnosticError.self) { try ConfigLoader.load(path: child) }
+        #expect(extended.diagnostics.first?.message.contains("'\(fifo)': it is a FIFO (named pipe), not a regular file") == true,
+                "\(extended.diagnostics)")
     }
 
     @Test func oversizedFileIsRefusedBeforeParsing() throws {

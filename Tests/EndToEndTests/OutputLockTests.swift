@@ -37,7 +37,9 @@ import Testing
 
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
-        let third = try Nnrun.run(["configs/xor_he.yaml", "--out", out, "-q"])
+        // The directory is free again; it holds the killed run of another config, which only
+        // --overwrite replaces (RunDirectoryPolicyTests).
+        let third = try Nnrun.run(["configs/xor_he.yaml", "--out", out, "-q", "--overwrite"])
         #expect(third.status == 0, "\(third.stderr)")
     }
 }

@@ -59,16 +59,23 @@ public struct ConfigFiles: Sendable {
 
     // MARK: - Disk
 
-    /// The file's bytes, refusing files over `maxFileSize` before reading them whole.
+    /// The file's bytes, refusing files over `maxFileSize` before reading them whole, and anything
+    /// that is not a regular file: opened without blocking, a FIFO would otherwise wait forever for
+    /// a writer, and a device could stream without end.
     private static func readFromDisk(_ path: String) -> Result<[UInt8], Problem> {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { return .failure(osProblem()) }
         defer { close(fd) }
         var info = stat()
-        if fstat(fd, &info) == 0, Int(info.st_size) > maxFileSize {
-            return .failure(.tooLarge)
+        guard fstat(fd, &info) == 0 else { return .failure(osProblem()) }
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFREG else {
+            let what = kind == S_IFDIR ? "a directory" : kind == S_IFIFO ? "a FIFO (named pipe)"
+                : kind == S_IFCHR || kind == S_IFBLK ? "a device" : kind == S_IFSOCK ? "a socket" : "not a regular file"
+            return .failure(.unreadable(reason: "it is \(what), not a regular file"))
         }
-        // Read at most one chunk past the limit, so pipes and special files are capped too.
+        if Int(info.st_size) > maxFileSize { return .failure(.tooLarge) }
+        // Read at most one chunk past the limit, in case the file grows while it is read.
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while bytes.count <= maxFileSize {
