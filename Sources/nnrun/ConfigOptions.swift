@@ -17,7 +17,8 @@ struct ConfigOptions: ParsableArguments {
         valueName: "path=value"))
     var overrides: [String] = []
 
-    @Option(help: "Seed for weights and shuffling (overrides the config's `seed`).")
+    // `.unconditional`: `--seed -1` is a bad value, not a missing one.
+    @Option(parsing: .unconditional, help: "Seed for weights and shuffling, 0 to 2^64 − 1 (overrides the config's `seed`).")
     var seed: UInt64?
 
     @Option(name: .customLong("max-memory"), help: ArgumentHelp(
@@ -32,7 +33,7 @@ struct ConfigOptions: ParsableArguments {
         return MemoryLimit(bytes: bytes, source: "--max-memory \(maxMemory)")
     }
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Threads for the kernels (overrides `train.threads`; default every core). Results do not depend on it.",
         valueName: "n"))
     var threads: Int?

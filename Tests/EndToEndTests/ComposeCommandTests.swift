@@ -63,6 +63,16 @@ import Testing
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--max-memory: expected a size like 4GiB"))
     }
+
+    /// A negative number is a bad value, not a missing one.
+    @Test func negativeSeedOrThreadsIsABadValue() throws {
+        let seed = try Nnrun.run(["validate", "configs/xor_he.yaml", "--seed", "-1"])
+        #expect(seed.status == 2)
+        #expect(seed.stderr.contains("The value '-1' is invalid for '--seed <seed>'"), "\(seed.stderr)")
+        let threads = try Nnrun.run(["validate", "configs/xor_he.yaml", "--threads", "-1"])
+        #expect(threads.status == 2)
+        #expect(threads.stderr.contains("--threads must be from 1 to 1024, found -1"), "\(threads.stderr)")
+    }
 }
 
 /// Hostile files from the corpus through the binary: exit code 2 within a second, never a crash.
