@@ -74,6 +74,16 @@ import Testing
     /// Hostile gzip: a trailer claiming 4 GiB (it used to be allocated, then trap) is a corrupt
     /// stream, and 4 MiB of zeros behind a header declaring 6 stop inflating at once with an
     /// error instead of filling memory; a large honest file still reads.
+    /// An IDX file of 0 items is named as such, not reported later as "0 features" at model.input.
+    @Test func emptyFilesAreRefusedAsEmpty() throws {
+        let noImages = try failure(write(Self.idx(type: 0x08, dimensions: [0, 28, 28], payload: [])))
+        #expect(noImages.hasSuffix("the file holds no images (its header declares 0 items); a data file needs at least one"), "\(noImages)")
+        let noLabels = try failure(write(Self.idx(type: 0x08, dimensions: [0], payload: [])))
+        #expect(noLabels.hasSuffix("the file holds no labels (its header declares 0 items); a data file needs at least one"), "\(noLabels)")
+        let empty = try failure(write(Self.idx(type: 0x08, dimensions: [5, 0], payload: [])))
+        #expect(empty.hasSuffix("the file's items hold no values (dimensions [5, 0]); each needs at least one"), "\(empty)")
+    }
+
     @Test func hostileGzipIsBounded() throws {
         let good = Self.idx(type: 0x08, dimensions: [2, 3], payload: Array(repeating: 1, count: 6))
         var lying = [UInt8](try Data(contentsOf: URL(fileURLWithPath: write(good, gzip: true))))

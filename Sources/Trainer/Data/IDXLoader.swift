@@ -47,6 +47,11 @@ enum IDXFile {
             return (product, acc.1 || over)
         }
         let start = 4 + 4 * rank
+        if let empty = dimensions.firstIndex(of: 0) {
+            throw problem(empty == 0
+                ? "the file holds no \(rank == 1 ? "labels" : "images") (its header declares 0 items); a data file needs at least one"
+                : "the file's items hold no values (dimensions \(dimensions)); each needs at least one")
+        }
         guard !overflow, count <= (bytes.count - start) / width, count * width == bytes.count - start else {
             throw problem("dimensions \(dimensions) need \(overflow ? "more than Int.max" : String(count * width)) bytes of data, but the file has \(bytes.count - start)")
         }
