@@ -10,6 +10,21 @@ import Glibc
 
 /// Atomic whole-file writes.
 public enum AtomicFile {
+    /// Deletes the temporary files (`NAME.tmp-PID`) that a writer killed mid-write (kill -9, a
+    /// power cut) left in `directory`, when process PID no longer exists; returns their names.
+    /// A live process's temporaries, and every other file, are left alone.
+    @discardableResult
+    public static func removeLeftovers(in directory: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var removed: [String] = []
+        for name in names.sorted() {
+            guard let mark = name.range(of: ".tmp-", options: .backwards), let pid = Int32(name[mark.upperBound...]),
+                  pid > 0, pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            if (try? FileManager.default.removeItem(atPath: "\(directory)/\(name)")) != nil { removed.append(name) }
+        }
+        return removed
+    }
+
     /// Replaces `path` with `data` atomically.
     public static func write(_ data: Data, to path: String) throws(RunFileError) {
         let temporary = "\(path).tmp-\(getpid())"

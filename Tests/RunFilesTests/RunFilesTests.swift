@@ -1,7 +1,8 @@
 // The files a run or sweep writes, through the one type each has: what a writer encodes, a reader
 // decodes back to the same value; the bytes are the documented format (sorted snake_case keys,
 // non-finite numbers as strings); a file of an unknown later version is refused, not misread; the
-// run directory's lock excludes a second holder; safetensors round-trips bit for bit.
+// run directory's lock excludes a second holder; safetensors round-trips bit for bit; temporaries
+// left by a killed writer are cleaned up.
 
 import Foundation
 @testable import RunFiles
@@ -147,5 +148,23 @@ import Testing
         #expect(lines.first == "epoch,loss,accuracy,val_loss,val_accuracy,lr,time_s")
         #expect(lines.map { $0.split(separator: ",", omittingEmptySubsequences: false)[0] } == ["epoch", "1", "2", "3"])
         #expect(lines[1] == "1,1.0,0.5,0.5,0.25,0.1,0.2500" && lines[3] == "3,9.0,1.0,,,0.1,1.0000")
+    }
+
+    /// A writer killed mid-write leaves `NAME.tmp-PID`; the next start removes it once PID is gone,
+    /// and leaves a live process's temporary and every other file alone.
+    @Test func leftoverTemporariesOfDeadWritersAreRemoved() throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        let dead = "metrics.csv.tmp-\(exited.processIdentifier)", live = "summary.json.tmp-\(getpid())"
+        for name in [dead, live, "metrics.csv", "notes.tmp-x"] {
+            #expect(FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: Data("x".utf8)))
+        }
+        #expect(AtomicFile.removeLeftovers(in: dir) == [dead])
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(left == ["metrics.csv", "notes.tmp-x", live].sorted())
     }
 }

@@ -78,6 +78,7 @@ final class RunSession {
         self.outputDir = outputDir
         let config = experiment.config
         try AtomicFile.createDirectory(outputDir)
+        AtomicFile.removeLeftovers(in: outputDir)
         let stale = ["summary.json"] + (resume ? [] : ["layers.csv", "confusion.csv", Checkpoint.fileName, "checkpoint.json", "best.safetensors"])
         for file in stale.map({ "\(outputDir)/\($0)" }) where FileManager.default.fileExists(atPath: file) {
             try? FileManager.default.removeItem(atPath: file)
