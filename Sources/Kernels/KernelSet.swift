@@ -3,9 +3,9 @@
 // 16-wide vectors, 6×32 tiles), GemmAVX2 for AVX2 + FMA (`haswell`, 8-wide, 6×16 tiles) and
 // GemmPortable for any CPU (no CPU flags: SSE2 on x86-64, where each FMA is a library call). At
 // start-up the best set this CPU and operating system can run is chosen from cpuid and xgetbv;
-// `NNRUN_KERNELS=avx512|avx2|portable` (or `scalar`) forces one, and asking for a set the CPU cannot run is an
-// error rather than a crash. Nothing in a set's module runs unless that set is chosen, so no
-// AVX-512 instruction is reachable on an AVX2 CPU. Every set gives the same bits
+// `NNRUN_KERNELS=avx512|avx2|portable` (or `scalar`) forces one, and asking for a set the CPU
+// cannot run is an error rather than a crash. Nothing in a set's module runs unless that set is
+// chosen, so no AVX-512 instruction is reachable on an AVX2 CPU (scripts/check-avx2-only). Every set gives the same bits
 // (docs/architecture.md, "Kernel sets").
 
 import CCPU

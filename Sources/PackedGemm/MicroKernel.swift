@@ -216,6 +216,7 @@ enum MicroKernel {
         }
     }
 
+    /// A full mr × nr tile: every row straight to C.
     @inline(never)
     static func fullTileEpilogue(sums: UnsafePointer<Float>, c tile: CTile, _ e: Epilogue) {
         for r in 0..<GemmTile.mr {
@@ -223,6 +224,7 @@ enum MicroKernel {
         }
     }
 
+    /// Fewer rows (straight to C) or fewer columns (staged in `scratch`, see `epilogue`).
     @inline(never)
     static func partialTileEpilogue(sums: UnsafePointer<Float>, c tile: CTile, _ e: Epilogue, scratch: UnsafeMutablePointer<Float>) {
         let nr = GemmTile.nr, area = GemmTile.mr * nr

@@ -70,6 +70,9 @@ public enum PackedGemm {
         let aPack = scratch
         let bPack = scratch + GemmTile.mc * GemmTile.kc
         let tile = bPack + GemmTile.kc * GemmTile.nc
+        // B is read in place when at most two row tiles would read a packed panel (M = 10: packing
+        // would cost more than it saves); a last panel narrower than nr is packed.
+        let bInPlace = !p.bTransposed && p.bRows == nil && rows.count <= 2 * GemmTile.mr
         var jc = cols.lowerBound
         while jc < cols.upperBound {
             let nc = min(GemmTile.nc, cols.upperBound - jc)
@@ -78,9 +81,6 @@ public enum PackedGemm {
             var pc = 0
             while pc < p.k {
                 let kc = min(kcStep, p.k - pc)
-                // B is read in place when at most two row tiles would read a packed panel (M = 10:
-                // packing would cost more than it saves); a last panel narrower than nr is packed.
-                let bInPlace = !p.bTransposed && p.bRows == nil && rows.count <= 2 * GemmTile.mr
                 let inPlaceCols = bInPlace ? nc / GemmTile.nr * GemmTile.nr : 0
                 if inPlaceCols < nc { packB(p, k0: pc, kc: kc, j0: jc + inPlaceCols, nc: nc - inPlaceCols, into: bPack) }
                 let last = pc + kc == p.k

@@ -151,11 +151,13 @@ struct RunCommand: ParsableCommand {
         throw .badInput
     }
 
-    /// The lines only in `saved` (-) and only in `now` (+).
+    /// The lines only in `saved` (-) and only in `now` (+), each in file order (sets, so a resolved
+    /// config of thousands of layers is compared in linear time).
     private static func printDifferences(_ saved: String, _ now: String) {
         let old = saved.split(separator: "\n"), new = now.split(separator: "\n")
-        for line in old where !new.contains(line) { Console.error("  - \(line)") }
-        for line in new where !old.contains(line) { Console.error("  + \(line)") }
+        let (oldLines, newLines) = (Set(old), Set(new))
+        for line in old where !newLines.contains(line) { Console.error("  - \(line)") }
+        for line in new where !oldLines.contains(line) { Console.error("  + \(line)") }
     }
 
     /// This invocation with `--out DIR` (or `--resume`) replaced by `--resume directory`.
