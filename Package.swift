@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["GemmInterface", "Kernels"], swiftSettings: cpuFlags),
         .testTarget(name: "RunFilesTests", dependencies: ["RunFiles"], swiftSettings: cpuFlags),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "Kernels", "Trainer"], swiftSettings: cpuFlags),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Config", "Kernels", "Trainer", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: cpuFlags),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Kernels", "RunFiles", "Report", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "Kernels", "TestSupport", "CZlib"], swiftSettings: cpuFlags),

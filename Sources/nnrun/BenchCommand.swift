@@ -6,6 +6,7 @@
 
 import ArgumentParser
 import Bench
+import Config
 import Foundation
 import Kernels
 import Trainer
@@ -39,6 +40,10 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Time one-thread runs by the thread's CPU clock (ignores time preempted on a loaded host).")
     var cpuTime = false
 
+    @Option(name: .customLong("csv"), parsing: .upToNextOption,
+            help: ArgumentHelp("Time reading these CSV files (header row, label in column 0) instead of GEMM and training.", valueName: "file"))
+    var csvFiles: [String] = []
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -67,6 +72,7 @@ struct BenchCommand: ParsableCommand {
         if _isDebugAssertConfiguration() {
             Console.error("warning: this is a debug build; numbers are meaningless. Use: swift run -c release nnrun bench")
         }
+        if !csvFiles.isEmpty { return try runCSV() }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let threads = threadCounts.isEmpty ? Array(Set([1, cores])).sorted() : threadCounts
         let sets = kernelSets.isEmpty ? [KernelSet.active] : kernelSets
@@ -122,6 +128,32 @@ struct BenchCommand: ParsableCommand {
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             Console.out(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// `--csv`: MB/s and cells/s of the data loader on each file, one thread.
+    func runCSV() throws {
+        let results: [CSVBenchmark.Result]
+        do throws(DiagnosticError) { results = try CSVBenchmark.measure(csvFiles, rounds: rounds) } catch {
+            var renderer = DiagnosticRenderer()
+            Console.error(renderer.render(error))
+            throw ExitCode.badInput
+        }
+        if json {
+            let rows: [[String: Any]] = results.map {
+                ["path": $0.path, "bytes": $0.bytes, "rows": $0.rows, "columns": $0.columns, "seconds": $0.seconds,
+                 "mb_per_s": $0.megabytesPerSecond]
+            }
+            let object: [String: Any] = ["cpu": CPU.model, "debug": _isDebugAssertConfiguration(), "csv": rows]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            Console.out(String(decoding: data, as: UTF8.self))
+            return
+        }
+        Console.out("nnrun bench --csv — \(CPU.model); one thread; median of \(rounds) alternating rounds")
+        for r in results {
+            Console.out("\(r.path): \(r.rows) rows × \(r.columns) columns, \(Console.number(Double(r.bytes) / 1e6, digits: 1)) MB: "
+                + "\(Console.number(r.seconds * 1000, digits: 1)) ms, \(Console.number(r.megabytesPerSecond, digits: 0)) MB/s, "
+                + "\(Console.number(r.megacellsPerSecond, digits: 1)) M cells/s")
         }
     }
 }

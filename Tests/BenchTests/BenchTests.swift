@@ -1,10 +1,14 @@
 // The benchmarks measure what they say: the MLP's GEMM shapes are each layer's forward, weight-
 // gradient and input-gradient products with the operand layouts training uses, a timed GEMM gives
 // a finite positive rate below the machine's peak, and every training case builds a loop that
-// completes through the trainer's own Network and TrainingLoop.
+// completes through the trainer's own Network and TrainingLoop; the CSV benchmark reads the file's
+// shape and bytes and reports a bad file as the loader's diagnostics.
 
 @testable import Bench
+import Config
+import Foundation
 import Kernels
+import TestSupport
 import Testing
 import Trainer
 
@@ -36,5 +40,17 @@ import Trainer
         let xor = try #require(TrainingCase.standard.last)
         let rates = try TrainingBenchmark.measure(xor, threads: [1], rounds: 1)
         #expect(rates.count == 1 && rates[0].isFinite && rates[0] > 0)
+    }
+
+    @Test func csvBenchmarkReadsTheFileItTimes() throws {
+        let scratch = ScratchDirectory("bench-csv")
+        let text = "label,a,b\n" + (0..<50).map { "\($0 % 2),\($0).5,-\($0)" }.joined(separator: "\n") + "\n"
+        let path = try scratch.write(text)
+        let results = try CSVBenchmark.measure([path], rounds: 3)
+        #expect(results.count == 1 && results[0].rows == 50 && results[0].columns == 3 && results[0].bytes == text.utf8.count)
+        #expect(results[0].seconds > 0 && results[0].megabytesPerSecond.isFinite)
+        let bad = try scratch.write("label,a\n1,x\n")
+        let error = try #require(throws: DiagnosticError.self) { try CSVBenchmark.measure([bad], rounds: 1) }
+        #expect(error.diagnostics.first?.message.contains("'x'") == true, "\(error)")
     }
 }

@@ -11,18 +11,9 @@ import Testing
 @testable import Trainer
 
 @Suite final class CSVLoaderTests {
-    /// A fresh directory per test, removed when the test's suite instance goes away.
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nnrun-csv-\(UUID().uuidString)")
+    let scratch = ScratchDirectory("csv")
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
-
-    /// Writes `text` to a new file in this test's directory and returns its path.
-    func write(_ text: String) throws -> String {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let url = directory.appendingPathComponent("data-\(UUID().uuidString.prefix(8)).csv")
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
+    func write(_ text: String) throws -> String { try scratch.write(text) }
 
     func spec(_ path: String, header: Bool = true, label: ColumnRef, features: [ColumnRef]? = nil) -> CSVSpec {
         CSVSpec(path: "data.csv", resolvedPath: path, header: header, label: label, features: features)
