@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Config", "Kernels", "Trainer", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: cpuFlags),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Kernels", "RunFiles", "Report", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "Kernels", "TestSupport", "CZlib"], swiftSettings: cpuFlags),
+        .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "Kernels", "RunFiles", "TestSupport", "CZlib"], swiftSettings: cpuFlags),
     ]
 )
 

@@ -61,6 +61,8 @@ public enum CSVLoader {
         /// A scanner positioned on the first data row, and the columns it must have.
         struct Opened: ~Copyable {
             var scanner: CSVScanner
+            /// The header's names, when the file has a header.
+            let names: [String]?
             let columnCount: Int
             let label: Int
             let features: [Int]
@@ -84,7 +86,7 @@ public enum CSVLoader {
             if spec.header, try !next(&scanner) {
                 throw .diagnostics([Diagnostic(at: headerLocation, path: "\(key).path", "the data file has no data rows")])
             }
-            return Opened(scanner: scanner, columnCount: columnCount, label: label, features: features)
+            return Opened(scanner: scanner, names: names, columnCount: columnCount, label: label, features: features)
         }
 
         private func next(_ scanner: inout CSVScanner) throws(Failure) -> Bool {
@@ -175,6 +177,10 @@ public enum CSVLoader {
             var dataset = Dataset(features: values.joined(), targets: targets, count: count,
                                   featureWidth: file.features.count, targetWidth: encoding.width)
             if case .classes = labels { dataset.classNames = names }
+            if let header = file.names {
+                dataset.featureNames = file.features.map { header[$0] }
+                dataset.labelName = header[file.label]
+            }
             return dataset
         }
 

@@ -16,6 +16,9 @@ public struct Dataset: Sendable {
     public let targetWidth: Int
     /// For categorical labels: the class names, index by index; nil for numeric labels.
     public var classNames: [String]? = nil
+    /// For CSV files with a header: the feature columns' names, in order, and the label column's.
+    public var featureNames: [String]? = nil
+    public var labelName: String? = nil
 
     public init(features: [Float], targets: [Float], count: Int, featureWidth: Int, targetWidth: Int) {
         precondition(features.count == count * featureWidth && targets.count == count * targetWidth)

@@ -5,6 +5,7 @@
 
 import Config
 import Graph
+import RunFiles
 
 extension Dataset {
     /// The samples at `rows`, in that order.
@@ -19,6 +20,8 @@ extension Dataset {
         var subset = Dataset(features: features, targets: targets, count: rows.count, featureWidth: featureWidth,
                              targetWidth: targetWidth)
         subset.classNames = classNames
+        subset.featureNames = featureNames
+        subset.labelName = labelName
         return subset
     }
 
@@ -34,6 +37,7 @@ extension Dataset {
 
 /// `x′ = (x·scale − shift[j]) / divisor[j]` per feature j.
 struct FeatureTransform {
+    let method: PreprocessRecord.Method
     let scale: Float
     let shift: [Float]
     let divisor: [Float]
@@ -41,6 +45,11 @@ struct FeatureTransform {
     /// The transform `data` asks for, fitted on `train`.
     init(_ data: DataSpec, fittedOn train: Dataset) {
         scale = Float(data.scale ?? 1)
+        method = switch data.preprocess {
+        case .none: .none
+        case .standardize: .standardize
+        case .minmax: .minmax
+        }
         let width = train.featureWidth
         var shift = [Float](repeating: 0, count: width), divisor = [Float](repeating: 1, count: width)
         switch data.preprocess {

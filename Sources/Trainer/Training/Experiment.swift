@@ -8,6 +8,7 @@
 import Config
 import Foundation
 import Graph
+import RunFiles
 
 /// A config with its compiled graph and loaded data, ready to train.
 public struct Experiment: Sendable {
@@ -20,6 +21,8 @@ public struct Experiment: Sendable {
     public let test: Dataset?
     /// Problems that do not stop a run (e.g. the symmetry lint), to print before it starts.
     public let warnings: [Diagnostic]
+    /// The fitted feature transform, label encoding and class names, for applying the model later.
+    public let preprocess: PreprocessRecord
 
     /// Builds the graph and loads the data for `config`, refusing a run whose estimated memory is
     /// over `memoryLimit`.
@@ -72,6 +75,15 @@ public struct Experiment: Sendable {
             .reduce(0) { $0 + ($1.features.count + $1.targets.count) * MemoryLayout<Float>.stride }
         try Self.checkMemory(config, graph, batch: min(config.train.batchSize, data.count), dataBytes: dataBytes,
                              limit: memoryLimit)
+        let (targets, classCount): (PreprocessRecord.Targets, Int?) = switch encoding {
+        case .binary: (.binary, nil)
+        case .oneHot(let classes): (.classes, classes)
+        case .real: (.real, nil)
+        }
+        preprocess = PreprocessRecord(
+            inputWidth: data.featureWidth, featureNames: data.featureNames, labelName: data.labelName,
+            method: transform.method, scale: transform.scale, shift: transform.shift, divisor: transform.divisor,
+            targets: targets, classCount: classCount, classes: data.classNames)
         self.config = config
         self.graph = graph
         self.data = data

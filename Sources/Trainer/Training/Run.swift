@@ -101,6 +101,7 @@ final class RunSession {
             let json = try? JSONSerialization.data(withJSONObject: names, options: [.prettyPrinted])
             try AtomicFile.write((json ?? Data("[]".utf8)) + Data("\n".utf8), to: "\(outputDir)/classes.json")
         }
+        try AtomicFile.write(experiment.preprocess.encoded(), to: "\(outputDir)/\(PreprocessRecord.fileName)")
         metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil,
                                     clipping: config.train.clip != nil, continuingBefore: resume ? position.epoch : nil)
         evaluator = Evaluator(network: network, lossKind: config.train.loss)
@@ -108,7 +109,8 @@ final class RunSession {
         layerStats = try config.output.layerStats.map { _ throws(RunFileError) in
             try LayerStatsWriter(path: "\(outputDir)/layers.csv", continuingThrough: continuing)
         }
-        metadata = ["format": "pt", "nnrun.name": config.name, "nnrun.seed": "\(config.seed)"]
+        metadata = ["format": "pt", "nnrun.name": config.name, "nnrun.seed": "\(config.seed)",
+                    PreprocessRecord.metadataKey: String(decoding: experiment.preprocess.encoded(compact: true), as: UTF8.self)]
     }
 
     /// After each step: layers.csv every `layer_stats` steps (and at the first).
