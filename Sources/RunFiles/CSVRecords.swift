@@ -1,7 +1,7 @@
 // CSV text split into records of cells, RFC 4180 style: quoted fields (with "" for a quote and
 // line breaks inside), CRLF or LF line ends, a UTF-8 byte-order mark skipped, blank lines
-// skipped; each cell keeps its 1-based line and column so readers can point at it. Shared by the
-// data reader (training CSVs) and every reader of the CSV files a run writes.
+// skipped; each cell keeps its 1-based line and column so readers can point at it. Read by every
+// reader of the CSV files a run or sweep writes, and `line` writes them, quoting as parsing expects.
 
 import Foundation
 
@@ -67,5 +67,13 @@ public enum CSVRecords {
         }
         if !field.isEmpty || !cells.isEmpty { endRecord() }
         return records
+    }
+
+    /// One CSV line, quoting cells with commas, quotes or line breaks (RFC 4180).
+    public static func line(_ cells: [String]) -> String {
+        cells.map { cell in
+            cell.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline })
+                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+        }.joined(separator: ",")
     }
 }

@@ -105,7 +105,7 @@ public enum SweepTables {
         var header = ["index", "id"] + sweep.columns + ["seed", "status", "epochs", "final_loss", "final_accuracy",
                                                        "best_loss", "best_accuracy", "best_epoch", "wall_s"]
         if sweep.success != nil { header.append("success") }
-        var lines = [csvLine(header)]
+        var lines = [CSVRecords.line(header)]
         for row in rows {
             let s = row.summary
             var cells = [String(row.run.index), row.run.id] + row.run.values + [
@@ -114,7 +114,7 @@ public enum SweepTables {
                 s?.best.map { String($0.epoch) } ?? "", row.wallS.map { String(format: "%.3f", $0) } ?? "",
             ]
             if sweep.success != nil { cells.append(row.success.map { $0 ? "true" : "false" } ?? "") }
-            lines.append(csvLine(cells))
+            lines.append(CSVRecords.line(cells))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -125,14 +125,14 @@ public enum SweepTables {
         var header = sweep.columns + ["runs", "finished", "completed"]
         header += metrics.flatMap { m in ["mean", "std", "min", "max"].map { "\(m)_\($0)" } }
         if sweep.success != nil { header += ["successes", "success_fraction"] }
-        var lines = [csvLine(header)]
+        var lines = [CSVRecords.line(header)]
         for a in aggregates {
             var cells = a.values + [String(a.runs), String(a.finished), String(a.completed)]
             for stats in [a.finalLoss, a.finalAccuracy, a.bestLoss, a.bestAccuracy] {
                 cells += [number(stats?.mean), number(stats?.std), number(stats?.min), number(stats?.max)]
             }
             if sweep.success != nil { cells += [String(a.successes), number(a.successFraction)] }
-            lines.append(csvLine(cells))
+            lines.append(CSVRecords.line(cells))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -171,13 +171,5 @@ public enum SweepTables {
     static func number(_ value: Double?) -> String {
         guard let value else { return "" }
         return value.isFinite ? "\(value)" : (value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf"))
-    }
-
-    /// One CSV line, quoting cells with commas, quotes or line breaks (RFC 4180).
-    static func csvLine(_ cells: [String]) -> String {
-        cells.map { cell in
-            cell.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline })
-                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
-        }.joined(separator: ",")
     }
 }

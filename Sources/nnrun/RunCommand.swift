@@ -98,9 +98,22 @@ struct RunCommand: ParsableCommand {
             let last = result.last
             let trained = result.stoppedEarly ? "stopped early after epoch \(last?.epoch ?? 0) of \(epochs)" : "\(epochs) epochs"
             let curve = Sparkline.text(CSVTable.read("\(config.output.dir)/metrics.csv")?.numbers("loss") ?? [], width: 20, log: true)
-            Console.out("\(config.name): \(trained) in \(seconds) s, loss \(Console.number(last?.loss ?? .nan)) \(curve), accuracy \(Console.number(last?.accuracy ?? .nan, digits: 3)) → \(config.output.dir)/")
+            let regression = experiment.preprocess.targets == .real
+            var metrics = ["loss \(Console.number(last?.loss ?? .nan)) \(curve)"]
+            if !regression { metrics.append("accuracy \(Console.number(last?.accuracy ?? .nan, digits: 3))") }
+            if let loss = last?.validationLoss {
+                metrics.append("val_loss \(Console.number(loss))")
+                if !regression, let accuracy = last?.validationAccuracy { metrics.append("val_accuracy \(Console.number(accuracy, digits: 3))") }
+            }
+            Console.out("\(config.name): \(trained) in \(seconds) s, \(metrics.joined(separator: ", ")) → \(config.output.dir)/")
             if result.stoppedEarly, let reason = result.stopping.reason {
                 Console.out("  \(reason); its weights are in \(config.output.dir)/best.safetensors")
+            }
+            if let test = result.test, let samples = experiment.test?.count {
+                let scores = regression
+                    ? "mse \(Console.number(test.mse ?? .nan)), mae \(Console.number(test.mae ?? .nan))"
+                    : "accuracy \(Console.number(test.accuracy)), loss \(Console.number(test.loss))"
+                Console.out("  test \(scores) on \(samples) samples (summary.json)")
             }
         case .diverged(let epoch, let step, let loss):
             Console.error("error: \(config.name): the loss became \(loss) at epoch \(epoch), step \(step); training stopped. \(config.output.dir)/metrics.csv keeps the \(epoch - 1) completed epochs.")

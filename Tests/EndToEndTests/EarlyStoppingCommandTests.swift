@@ -13,10 +13,11 @@ import Testing
         let result = try Nnrun.run(["configs/training/moons_early_stopping.yaml", "--out", out.path, "-q"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 2, "\(result.stdout)")
+        #expect(lines.count == 3, "\(result.stdout)")
         let stopped = try #require(lines.first?.firstMatch(of: /stopped early after epoch (\d+) of 1000/), "\(result.stdout)")
         let epoch = try #require(Int(stopped.1))
-        let reason = try #require(lines.last?.firstMatch(of: /^  val_loss did not improve by more than 0.001 for 20 epochs \(best [0-9.]+ at epoch (\d+)\)/))
+        #expect(lines.last?.hasPrefix("  test accuracy ") == true, "\(result.stdout)")
+        let reason = try #require(lines.dropFirst().first?.firstMatch(of: /^  val_loss did not improve by more than 0.001 for 20 epochs \(best [0-9.]+ at epoch (\d+)\)/))
         #expect(Int(reason.1) == epoch - 20)
 
         let metrics = try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8)

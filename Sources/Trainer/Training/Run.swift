@@ -166,7 +166,8 @@ final class RunSession {
         if outcome == .completed, let testData = experiment.test {
             let evaluation = evaluator.evaluate(testData)
             if let confusion = evaluation.confusion {
-                try AtomicFile.write(Data(ConfusionMatrix.csv(confusion).utf8), to: "\(outputDir)/confusion.csv")
+                let csv = ConfusionMatrix.csv(confusion, classNames: experiment.data.classNames)
+                try AtomicFile.write(Data(csv.utf8), to: "\(outputDir)/\(ConfusionMatrix.fileName)")
             }
             test = evaluation
         }
