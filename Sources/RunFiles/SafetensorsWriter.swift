@@ -1,6 +1,7 @@
 // Writes parameters in the safetensors format, which the safetensors, numpy and PyTorch tools read:
 // an 8-byte little-endian header length N, N bytes of JSON naming each tensor's dtype, shape and
-// byte range (padded with spaces to a multiple of 8), then the raw little-endian float32 data.
+// byte range (padded with spaces to a multiple of 8), then the raw little-endian float32 data,
+// copied tensor by tensor from memory on little-endian hosts (x86-64, arm64), value by value elsewhere.
 
 import Foundation
 
@@ -35,12 +36,22 @@ public enum SafetensorsWriter {
         }
         var header = Array("{\(entries.joined(separator: ","))}".utf8)
         while header.count % 8 != 0 { header.append(UInt8(ascii: " ")) }
-        var data = Data(capacity: 8 + header.count + begin)
-        withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(contentsOf: header)
-        for tensor in tensors {
-            for i in 0..<tensor.shape.reduce(1, *) {
-                withUnsafeBytes(of: tensor.values[i].bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        var data = Data(count: 8 + header.count + begin)
+        data.withUnsafeMutableBytes { (bytes: UnsafeMutableRawBufferPointer) in
+            bytes.storeBytes(of: UInt64(header.count).littleEndian, as: UInt64.self)
+            bytes.baseAddress!.advanced(by: 8).copyMemory(from: header, byteCount: header.count)
+            var offset = 8 + header.count
+            for tensor in tensors {
+                let count = tensor.shape.reduce(1, *)
+                #if _endian(little)
+                // The host's Float32 layout is the file's: one copy per tensor, straight from the arena.
+                bytes.baseAddress!.advanced(by: offset).copyMemory(from: tensor.values, byteCount: count * 4)
+                #else
+                for i in 0..<count {
+                    bytes.storeBytes(of: tensor.values[i].bitPattern.littleEndian, toByteOffset: offset + 4 * i, as: UInt32.self)
+                }
+                #endif
+                offset += count * 4
             }
         }
         return data

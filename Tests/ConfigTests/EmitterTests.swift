@@ -27,7 +27,7 @@ import Testing
               schedule: {type: constant}
             output:
               dir: runs/min
-              checkpoint_every: 1
+              checkpoint_seconds: 30.0
 
             """)
     }

@@ -2,7 +2,8 @@
 // end) and resumed from its checkpoint finishes with metrics rows and weights bit-identical to an
 // uninterrupted run, metrics.csv has no duplicate rows, and a damaged checkpoint is refused. SGD
 // with momentum, and Adam with reduce-on-plateau, warmup and clipping (whose moments, step count,
-// schedule state and running gradient-norm sums must all be restored).
+// schedule state and running gradient-norm sums must all be restored). Checkpoints are written when
+// `checkpoint_seconds` or `checkpoint_every` says, and always at the last epoch.
 
 import Config
 import Foundation
@@ -21,14 +22,14 @@ import Testing
         shuffle: true, schedule: .plateau(PlateauSpec(monitor: .valLoss, factor: 0.5, patience: 0, cooldown: 1)),
         warmup: WarmupSpec(epochs: 2), clip: .norm(maxNorm: 0.5))
 
-    func config(_ dir: String, every: Int = 2, train: TrainSpec? = nil) -> ExperimentConfig {
+    func config(_ dir: String, every: Int? = 2, seconds: Double = 30, train: TrainSpec? = nil) -> ExperimentConfig {
         let model = Fixture.model([2], [Fixture.dense("h", 16, .tanh, weight: .he), Fixture.dense("out", 1, .sigmoid)])
         let train = train ?? TrainSpec(loss: .binaryCrossentropy, optimizer: .sgd(SGDSpec(learningRate: 0.2, momentum: 0.9)),
                                        epochs: 9, batchSize: 16, shuffle: true)
         let data = DataSpec(source: .generated(GeneratorSpec(kind: .moons, samples: 100, noise: 0.1)),
                             validation: .fraction(0.2))
         return ExperimentConfig(name: "ckpt", seed: 3, data: data, model: model, train: train,
-                                output: OutputSpec(dir: dir, layerStats: 3, checkpointEvery: every))
+                                output: OutputSpec(dir: dir, layerStats: 3, checkpointEvery: every, checkpointSeconds: seconds))
     }
 
     /// Runs into `dir`, stopping after `stopAfter` steps if given; returns the outcome.
@@ -98,5 +99,23 @@ import Testing
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
         let error = try #require(throws: RunFileError.self) { try run(dir, resume: true) }
         #expect(error.description.contains("cannot resume"), "\(error)")
+    }
+
+    /// The checkpoint's epoch seen after each epoch ends: `checkpoint_seconds: 0` writes one every
+    /// epoch; a time that never comes and no `checkpoint_every` writes only the last; every 4
+    /// epochs with that time writes 4 and 8, then the last (9).
+    @Test(arguments: [(nil, 0.0, Array(1...9)), (nil, 1e9, [9]), (4, 1e9, [4, 8, 9])] as [(Int?, Double, [Int])])
+    func checkpointsFollowSecondsAndEpochs(every: Int?, seconds: Double, expected: [Int]) throws {
+        let dir = root.appendingPathComponent("timing-\(every ?? 0)-\(Int(seconds))").path
+        let experiment = try Experiment(config(dir, every: every, seconds: seconds))
+        let (network, _) = try experiment.makeNetwork()
+        var written: [Int] = []
+        _ = try Run.execute(experiment, network: network, outputDir: dir, resume: false, onEpoch: { record in
+            guard let data = FileManager.default.contents(atPath: "\(dir)/checkpoint.json"),
+                  let position = try? JSONSerialization.jsonObject(with: data) as? [String: Int],
+                  let epoch = position["epoch"], epoch - 1 == record.epoch else { return }
+            written.append(record.epoch)
+        })
+        #expect(written == expected)
     }
 }

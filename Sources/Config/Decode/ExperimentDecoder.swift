@@ -6,7 +6,7 @@ extension ConfigDecoder {
     /// The top-level keys in schema order.
     static let topKeys = ["name", "seed", "data", "model", "train", "output"]
     /// The keys of `output`.
-    static let outputKeys = ["dir", "layer_stats", "checkpoint_every"]
+    static let outputKeys = ["dir", "layer_stats", "checkpoint_every", "checkpoint_seconds"]
 
     /// The whole config, or nil when any problem was reported.
     func experiment(_ root: YAMLNode) -> ExperimentConfig? {
@@ -49,10 +49,16 @@ extension ConfigDecoder {
             layerStats = int(node, "output.layer_stats", expected: "a number of steps from 1 to 1000000000",
                              in: 1...1_000_000_000).map { $0 }
         }
-        let checkpointEvery = fields["checkpoint_every"].map {
-            int($0, "output.checkpoint_every", expected: "a number of epochs from 1 to 1000000000", in: 1...1_000_000_000)
-        } ?? Defaults.checkpointEvery
-        guard let dir, let layerStats, let checkpointEvery else { return nil }
-        return OutputSpec(dir: dir, layerStats: layerStats, checkpointEvery: checkpointEvery)
+        var checkpointEvery: Int?? = .some(nil)
+        if let node = fields["checkpoint_every"] {
+            checkpointEvery = int(node, "output.checkpoint_every", expected: "a number of epochs from 1 to 1000000000",
+                                  in: 1...1_000_000_000).map { $0 }
+        }
+        let checkpointSeconds = fields.number("checkpoint_seconds", default: Defaults.checkpointSeconds,
+                                              expected: "a number of seconds from 0 (every epoch) to 1000000000", in: self) {
+            $0 >= 0 && $0 <= 1e9
+        }
+        guard let dir, let layerStats, let checkpointEvery, let checkpointSeconds else { return nil }
+        return OutputSpec(dir: dir, layerStats: layerStats, checkpointEvery: checkpointEvery, checkpointSeconds: checkpointSeconds)
     }
 }

@@ -27,7 +27,9 @@ public enum ConfigEmitter {
                 flow: false)),
             ("train", train(config.train)),
             ("output", .mapping(
-                [("dir", string(config.output.dir)), ("checkpoint_every", .plain(String(config.output.checkpointEvery)))]
+                [("dir", string(config.output.dir))]
+                    + (config.output.checkpointEvery.map { [("checkpoint_every", .plain(String($0)))] } ?? [])
+                    + [("checkpoint_seconds", double(config.output.checkpointSeconds))]
                     + (config.output.layerStats.map { [("layer_stats", .plain(String($0)))] } ?? []),
                 flow: false)),
         ], flow: false)

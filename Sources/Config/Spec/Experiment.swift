@@ -57,7 +57,8 @@ public enum Defaults {
     public static let batchSize = 32
     public static let shuffle = true
     public static let csvHeader = true
-    public static let checkpointEvery = 1
+    /// Wall-clock seconds between checkpoints when no epoch count asks for more.
+    public static let checkpointSeconds = 30.0
     public static let earlyStoppingPatience = 10
     public static let earlyStoppingMinDelta = 0.0
     /// The metric early stopping watches when the config names none.
@@ -77,12 +78,17 @@ public struct OutputSpec: Sendable, Equatable {
     public var dir: String
     /// Write per-layer statistics to layers.csv every this many training steps; nil: never.
     public var layerStats: Int?
-    /// Write a checkpoint every this many epochs (and on interrupt and at the end).
-    public var checkpointEvery: Int
+    /// Write a checkpoint every this many epochs; nil: by time only. Checkpoints are also written
+    /// at the end of the first epoch that ends `checkpointSeconds` after the previous one (0: every
+    /// epoch), when interrupted, when early stopping ends the run, and at the last epoch.
+    public var checkpointEvery: Int?
+    public var checkpointSeconds: Double
 
-    public init(dir: String, layerStats: Int? = nil, checkpointEvery: Int = Defaults.checkpointEvery) {
+    public init(dir: String, layerStats: Int? = nil, checkpointEvery: Int? = nil,
+                checkpointSeconds: Double = Defaults.checkpointSeconds) {
         self.dir = dir
         self.layerStats = layerStats
         self.checkpointEvery = checkpointEvery
+        self.checkpointSeconds = checkpointSeconds
     }
 }

@@ -69,6 +69,8 @@ final class RunSession {
     /// The first failure to write a file during training; training goes on and `finish` throws it.
     private var writeError: RunFileError?
     private let metadata: [String: String]
+    /// When the last checkpoint was written (or the run started), for `checkpoint_seconds`.
+    private var lastCheckpoint = ContinuousClock.now
 
     /// Starts the run: removes stale files, restores the checkpoint when resuming, writes
     /// config.yaml and classes.json, and opens metrics.csv (and layers.csv).
@@ -127,15 +129,19 @@ final class RunSession {
     }
 
     /// The end of an epoch: its metrics row, the best epoch's weights, and a checkpoint every
-    /// `checkpoint_every` epochs, at the last epoch and when early stopping ends the run.
+    /// `checkpoint_every` epochs or `checkpoint_seconds` of wall time, whichever comes first, at
+    /// the last epoch and when early stopping ends the run. Wall time decides only when files are
+    /// written, never what they hold: a checkpoint of epoch N is the same bytes whenever it is made.
     func epochEnded(_ record: EpochRecord) {
         if writeError == nil {
             do throws(RunFileError) { try metrics.append(record) } catch { writeError = error }
         }
         last = record
         if stopping.observe(record) { bestWeights.base.update(from: network.parameters.base, count: bestWeights.count) }
-        let every = experiment.config.output.checkpointEvery
-        guard writeError == nil, record.epoch % every == 0 || record.epoch == experiment.config.train.epochs || stopping.shouldStop
+        let output = experiment.config.output
+        let byEpochs = output.checkpointEvery.map { record.epoch % $0 == 0 } ?? false
+        let byTime = ContinuousClock.now - lastCheckpoint >= .seconds(output.checkpointSeconds)
+        guard writeError == nil, byEpochs || byTime || record.epoch == experiment.config.train.epochs || stopping.shouldStop
         else { return }
         let next = TrainingPosition(epoch: record.epoch + 1, stepsDone: 0, globalStep: record.epoch * loop.stepsPerEpoch,
                                     lossSum: 0, correct: 0, seconds: record.seconds)
@@ -147,6 +153,7 @@ final class RunSession {
         try Checkpoint.write(directory: outputDir, loop: loop, position: position, last: last, stopping: stopping,
                              bestWeights: bestWeights)
         try writeBest()
+        lastCheckpoint = .now
     }
 
     private func writeBest() throws(RunFileError) {
