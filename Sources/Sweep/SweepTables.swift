@@ -37,6 +37,12 @@ public struct SweepResultRow: Sendable {
         case .loss: return summary.final?.loss ?? .nan
         case .bestAccuracy: return summary.best?.accuracy ?? .nan
         case .bestLoss: return summary.best?.loss ?? .nan
+        case .valAccuracy: return summary.final?.validationAccuracy ?? .nan
+        case .valLoss: return summary.final?.validationLoss ?? .nan
+        case .bestValAccuracy: return summary.best?.validationAccuracy ?? .nan
+        case .bestValLoss: return summary.best?.validationLoss ?? .nan
+        case .testAccuracy: return summary.test?.accuracy ?? .nan
+        case .testLoss: return summary.test?.loss ?? .nan
         }
     }
 }
@@ -71,6 +77,8 @@ public struct SweepAggregate: Sendable {
     public let completed: Int
     public var diverged: Int { finished - completed }
     public let finalLoss, finalAccuracy, bestLoss, bestAccuracy: SweepStats?
+    /// Final and best-epoch validation metrics and test metrics, where the runs have them.
+    public let valLoss, valAccuracy, bestValLoss, bestValAccuracy, testLoss, testAccuracy: SweepStats?
     public let successes: Int
 
     public var successFraction: Double? { finished == 0 ? nil : Double(successes) / Double(finished) }
@@ -96,6 +104,12 @@ public enum SweepTables {
                 finalAccuracy: SweepStats(done.compactMap { $0.final?.accuracy }),
                 bestLoss: SweepStats(done.compactMap { $0.best?.loss }),
                 bestAccuracy: SweepStats(done.compactMap { $0.best?.accuracy }),
+                valLoss: SweepStats(done.compactMap { $0.final?.validationLoss }),
+                valAccuracy: SweepStats(done.compactMap { $0.final?.validationAccuracy }),
+                bestValLoss: SweepStats(done.compactMap { $0.best?.validationLoss }),
+                bestValAccuracy: SweepStats(done.compactMap { $0.best?.validationAccuracy }),
+                testLoss: SweepStats(done.compactMap { $0.test?.loss }),
+                testAccuracy: SweepStats(done.compactMap { $0.test?.accuracy }),
                 successes: group.filter { $0.success == true }.count)
         }
     }
@@ -104,6 +118,8 @@ public enum SweepTables {
     public static func summaryCSV(_ sweep: Sweep, _ rows: [SweepResultRow]) -> String {
         var header = ["index", "id"] + sweep.columns + ["seed", "status", "epochs", "final_loss", "final_accuracy",
                                                        "best_loss", "best_accuracy", "best_epoch", "wall_s"]
+        if sweep.hasValidation { header += ["final_val_loss", "final_val_accuracy", "best_val_loss", "best_val_accuracy"] }
+        if sweep.hasTest { header += ["test_loss", "test_accuracy"] }
         if sweep.success != nil { header.append("success") }
         var lines = [CSVRecords.line(header)]
         for row in rows {
@@ -113,6 +129,10 @@ public enum SweepTables {
                 number(s?.final?.loss), number(s?.final?.accuracy), number(s?.best?.loss), number(s?.best?.accuracy),
                 s?.best.map { String($0.epoch) } ?? "", row.wallS.map { String(format: "%.3f", $0) } ?? "",
             ]
+            if sweep.hasValidation {
+                cells += [s?.final?.validationLoss, s?.final?.validationAccuracy, s?.best?.validationLoss, s?.best?.validationAccuracy].map(number)
+            }
+            if sweep.hasTest { cells += [s?.test?.loss, s?.test?.accuracy].map(number) }
             if sweep.success != nil { cells.append(row.success.map { $0 ? "true" : "false" } ?? "") }
             lines.append(CSVRecords.line(cells))
         }
@@ -121,14 +141,19 @@ public enum SweepTables {
 
     /// aggregate.csv.
     public static func aggregateCSV(_ sweep: Sweep, _ aggregates: [SweepAggregate]) -> String {
-        let metrics = ["final_loss", "final_accuracy", "best_loss", "best_accuracy"]
+        var metrics = ["final_loss", "final_accuracy", "best_loss", "best_accuracy"]
+        if sweep.hasValidation { metrics += ["final_val_loss", "final_val_accuracy", "best_val_loss", "best_val_accuracy"] }
+        if sweep.hasTest { metrics += ["test_loss", "test_accuracy"] }
         var header = sweep.columns + ["runs", "finished", "completed"]
         header += metrics.flatMap { m in ["mean", "std", "min", "max"].map { "\(m)_\($0)" } }
         if sweep.success != nil { header += ["successes", "success_fraction"] }
         var lines = [CSVRecords.line(header)]
         for a in aggregates {
             var cells = a.values + [String(a.runs), String(a.finished), String(a.completed)]
-            for stats in [a.finalLoss, a.finalAccuracy, a.bestLoss, a.bestAccuracy] {
+            var columns = [a.finalLoss, a.finalAccuracy, a.bestLoss, a.bestAccuracy]
+            if sweep.hasValidation { columns += [a.valLoss, a.valAccuracy, a.bestValLoss, a.bestValAccuracy] }
+            if sweep.hasTest { columns += [a.testLoss, a.testAccuracy] }
+            for stats in columns {
                 cells += [number(stats?.mean), number(stats?.std), number(stats?.min), number(stats?.max)]
             }
             if sweep.success != nil { cells += [String(a.successes), number(a.successFraction)] }
@@ -138,17 +163,21 @@ public enum SweepTables {
     }
 
     /// The aggregate as table rows (header first) for aligned text: parameters, finished/total (and diverged, when any did),
-    /// accuracy and loss mean ± std over completed runs, successes/finished, and with `curves` (one
-    /// per aggregate) a last column of loss sparklines.
+    /// accuracy and loss mean ± std over completed runs — the final validation metrics when the runs
+    /// have validation data, else training's — successes/finished, and with `curves` (one per
+    /// aggregate) a last column of loss sparklines.
     public static func table(_ sweep: Sweep, _ aggregates: [SweepAggregate], curves: [String]? = nil) -> [[String]] {
         let showDiverged = aggregates.contains { $0.diverged > 0 }
-        var header = sweep.columns + ["runs"] + (showDiverged ? ["diverged"] : []) + ["accuracy", "loss"]
+        let validation = sweep.hasValidation
+        var header = sweep.columns + ["runs"] + (showDiverged ? ["diverged"] : [])
+            + (validation ? ["val_accuracy", "val_loss"] : ["accuracy", "loss"])
         if sweep.success != nil { header.append("success") }
         if curves != nil { header.append("loss curve") }
         var rows = [header]
         for (index, a) in aggregates.enumerated() {
             var row = a.values + ["\(a.finished)/\(a.runs)"] + (showDiverged ? [a.diverged == 0 ? "" : String(a.diverged)] : [])
-            row += [meanStd(a.finalAccuracy, digits: 3), meanStd(a.finalLoss, digits: 4)]
+            row += validation ? [meanStd(a.valAccuracy, digits: 3), meanStd(a.valLoss, digits: 4)]
+                : [meanStd(a.finalAccuracy, digits: 3), meanStd(a.finalLoss, digits: 4)]
             if sweep.success != nil {
                 row.append(a.finished == 0 ? "" : "\(a.successes)/\(a.finished)" + String(format: " (%.0f%%)", 100 * (a.successFraction ?? 0)))
             }

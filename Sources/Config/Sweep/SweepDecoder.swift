@@ -314,7 +314,7 @@ extension ConfigDecoder {
             report(at: column(i), "success", "expected a finite number after '\(comparison.rawValue)', found '\(YAMLNode.excerpt(numberText))'")
             return nil
         }
-        return SuccessCriterion(metric: metric, comparison: comparison, threshold: threshold)
+        return SuccessCriterion(metric: metric, comparison: comparison, threshold: threshold, location: column(metricStart))
     }
 }
 

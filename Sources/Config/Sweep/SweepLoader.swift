@@ -62,6 +62,12 @@ public enum SweepLoader {
             }
             runs.append(SweepRun(index: runs.count, id: id, seed: config.seed, values: plan.values, overrides: overrides, config: config))
         }
+        if let success = sweepFile.success, let needs = success.metric.needs,
+           let run = runs.first(where: { (needs == "data.validation" ? $0.config.data.validation : $0.config.data.test) == nil }) {
+            problems.append(Diagnostic(at: success.location, path: "success",
+                                       "\(success.metric.rawValue) needs \(needs), but run \(run.id)'s config has none",
+                                       suggestion: "add \(needs) to the base config (e.g. {fraction: 0.1}), or judge by a training metric"))
+        }
         guard problems.isEmpty else { throw DiagnosticError(problems) }
         var warnings: [Diagnostic] = []
         if duplicates > 0 {

@@ -15,9 +15,22 @@ public enum SweepMethod: String, Sendable, Equatable {
 
 /// A comparison on a run's metrics that decides whether the run succeeded, e.g. `accuracy >= 1.0`.
 public struct SuccessCriterion: Sendable, Equatable, CustomStringConvertible {
-    /// The metrics a criterion may name: final loss and accuracy, and the best epoch's.
+    /// The metrics a criterion may name: final training loss and accuracy and the best epoch's,
+    /// the final and best epoch's validation metrics, and the test set's.
     public enum Metric: String, Sendable, CaseIterable {
         case accuracy, loss, bestAccuracy = "best_accuracy", bestLoss = "best_loss"
+        case valAccuracy = "val_accuracy", valLoss = "val_loss"
+        case bestValAccuracy = "best_val_accuracy", bestValLoss = "best_val_loss"
+        case testAccuracy = "test_accuracy", testLoss = "test_loss"
+
+        /// The data split the metric needs besides training data: `data.validation` or `data.test`.
+        public var needs: String? {
+            switch self {
+            case .accuracy, .loss, .bestAccuracy, .bestLoss: nil
+            case .valAccuracy, .valLoss, .bestValAccuracy, .bestValLoss: "data.validation"
+            case .testAccuracy, .testLoss: "data.test"
+            }
+        }
     }
 
     /// The comparison operators, longest spelling first so `>=` is not read as `>`.
@@ -28,11 +41,14 @@ public struct SuccessCriterion: Sendable, Equatable, CustomStringConvertible {
     public let metric: Metric
     public let comparison: Comparison
     public let threshold: Double
+    /// Where `success:` is written, for problems found once the runs are known.
+    public var location: SourceLocation?
 
-    public init(metric: Metric, comparison: Comparison, threshold: Double) {
+    public init(metric: Metric, comparison: Comparison, threshold: Double, location: SourceLocation? = nil) {
         self.metric = metric
         self.comparison = comparison
         self.threshold = threshold
+        self.location = location
     }
 
     /// Whether `value` passes; a NaN never does.
@@ -48,6 +64,11 @@ public struct SuccessCriterion: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(metric.rawValue) \(comparison.rawValue) \(threshold)" }
+
+    /// Criteria are equal when they judge alike, wherever they are written.
+    public static func == (a: SuccessCriterion, b: SuccessCriterion) -> Bool {
+        (a.metric, a.comparison, a.threshold) == (b.metric, b.comparison, b.threshold)
+    }
 }
 
 /// Resources for the Slurm array job, all optional (Slurm's defaults apply to the ones left out).
@@ -101,6 +122,10 @@ public struct Sweep: Sendable {
     public let runs: [SweepRun]
     public let success: SuccessCriterion?
     public let slurm: SlurmResources
+
+    /// Whether every run has validation data, or test data: the result tables show those columns then.
+    public var hasValidation: Bool { !runs.isEmpty && runs.allSatisfy { $0.config.data.validation != nil } }
+    public var hasTest: Bool { !runs.isEmpty && runs.allSatisfy { $0.config.data.test != nil } }
     /// Problems that do not stop the sweep (duplicate runs dropped).
     public let warnings: [Diagnostic]
 }
