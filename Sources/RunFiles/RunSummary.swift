@@ -47,9 +47,15 @@ public struct RunSummary: Codable, Sendable, Equatable {
         public let perClassAccuracy: [Double?]?
         public let mse: Double?
         public let mae: Double?
+        /// For regression: the coefficient of determination (scikit-learn's `r2_score`).
+        public let r2: Double?
+        /// For classification: per-class precision, recall and F1 with macro and weighted averages.
+        public let classification: ClassificationReport?
 
-        public init(loss: Double, accuracy: Double, perClassAccuracy: [Double?]?, mse: Double?, mae: Double?) {
+        public init(loss: Double, accuracy: Double, perClassAccuracy: [Double?]?, mse: Double?, mae: Double?,
+                    r2: Double? = nil, classification: ClassificationReport? = nil) {
             (self.loss, self.accuracy, self.perClassAccuracy, self.mse, self.mae) = (loss, accuracy, perClassAccuracy, mse, mae)
+            (self.r2, self.classification) = (r2, classification)
         }
     }
 

@@ -111,8 +111,9 @@ struct RunCommand: ParsableCommand {
             }
             if let test = result.test, let samples = experiment.test?.count {
                 let scores = regression
-                    ? "mse \(Console.number(test.mse ?? .nan)), mae \(Console.number(test.mae ?? .nan))"
+                    ? "mse \(Console.number(test.mse ?? .nan)), mae \(Console.number(test.mae ?? .nan)), r2 \(Console.number(test.r2 ?? .nan))"
                     : "accuracy \(Console.number(test.accuracy)), loss \(Console.number(test.loss))"
+                        + (test.confusion.map { ", macro F1 \(Console.number(ClassificationReport(confusion: $0).macro.f1))" } ?? "")
                 Console.out("  test \(scores) on \(samples) samples (summary.json)")
             }
         case .diverged(let epoch, let step, let loss):

@@ -1,7 +1,8 @@
 // Results are where users look: the final line of a classification run shows validation and test
 // metrics next to training's (the test figures are summary.json's), confusion.csv is labelled with
 // the class names and reads back as a square table of the test samples, and a regression run shows
-// losses and the test set's MSE and MAE, never an accuracy.
+// losses and the test set's MSE, MAE and R², never an accuracy; summary.json's test metrics carry
+// per-class precision, recall and F1 with macro and weighted averages (scikit-learn's definitions).
 
 import Foundation
 import RunFiles
@@ -35,7 +36,13 @@ import Testing
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/summary.json"))) as? [String: Any]
         let test = try #require(summary?["test"] as? [String: Any])
         let accuracy = try #require(test["accuracy"] as? Double), loss = try #require(test["loss"] as? Double)
-        #expect(lines.contains(String(format: "  test accuracy %.4f, loss %.4f on 18 samples (summary.json)", accuracy, loss)), "\(stdout)")
+        let classification = try #require(test["classification"] as? [String: Any])
+        let macroF1 = try #require((classification["macro"] as? [String: Any])?["f1"] as? Double)
+        let classes = try #require(classification["classes"] as? [[String: Any]])
+        #expect(classes.compactMap { $0["name"] as? String } == ["a, first", "b", "c"])
+        #expect(classes.compactMap { $0["support"] as? Int }.reduce(0, +) == 18)
+        #expect(lines.contains(String(format: "  test accuracy %.4f, loss %.4f, macro F1 %.4f on 18 samples (summary.json)",
+                                      accuracy, loss, macroF1)), "\(stdout)")
         let confusion = try #require(ConfusionMatrix.read(Data(contentsOf: URL(fileURLWithPath: "\(out)/\(ConfusionMatrix.fileName)"))))
         #expect(confusion.labels == ["a, first", "b", "c"])
         #expect(confusion.counts.joined().reduce(0, +) == 18)
@@ -47,9 +54,27 @@ import Testing
             model: {input: [3], layers: [{name: out, type: dense, units: 1, activation: linear}]}
             train: {loss: mse, optimizer: {type: sgd, learning_rate: 0.05}, epochs: 5, batch_size: 16}
             """
-        let (stdout, _) = try run(yaml)
+        let (stdout, out) = try run(yaml)
         #expect(!stdout.contains("accuracy"), "\(stdout)")
         #expect(stdout.contains(", val_loss ") && stdout.contains("  test mse "), "\(stdout)")
+        let summary = try #require(RunSummary.read(in: out))
+        let r2 = try #require(summary.test?.r2)
+        #expect(r2 > 0.5 && r2 <= 1, "a linear model of linear data explains most of its variance: \(r2)")
+        #expect(stdout.contains(String(format: ", r2 %.4f on 40 samples", r2)), "\(stdout)")
+    }
+
+    /// scikit-learn's definitions, worked by hand: a never-predicted class has precision 0 and a
+    /// class without samples recall 0, and either makes F1 0.
+    @Test func classificationReportFollowsScikitLearn() {
+        let report = ClassificationReport(confusion: [[3, 1], [0, 4]], names: ["no", "yes"])
+        #expect(report.classes.map(\.name) == ["no", "yes"] && report.classes.map(\.support) == [4, 4])
+        #expect(report.classes[0].precision == 1 && report.classes[0].recall == 0.75 && report.classes[1].precision == 0.8)
+        #expect(abs(report.classes[0].f1 - 6.0 / 7) < 1e-15 && abs(report.classes[1].f1 - 8.0 / 9) < 1e-15)
+        #expect(abs(report.macro.f1 - (6.0 / 7 + 8.0 / 9) / 2) < 1e-15 && abs(report.weighted.recall - 0.875) < 1e-15)
+        let sparse = ClassificationReport(confusion: [[2, 0, 0], [1, 0, 0], [0, 0, 0]])
+        #expect(sparse.classes.map(\.name) == ["0", "1", "2"])
+        #expect(sparse.classes[1].precision == 0 && sparse.classes[1].f1 == 0 && sparse.classes[2].recall == 0)
+        #expect(abs(sparse.classes[0].f1 - 0.8) < 1e-15 && abs(sparse.weighted.f1 - 1.6 / 3) < 1e-15)
     }
 
     @Test func confusionMatrixRoundTrips() throws {

@@ -15,6 +15,8 @@ public struct Evaluation: Sendable {
     /// For regression (one real-valued output): mean squared and absolute error.
     public let mse: Double?
     public let mae: Double?
+    /// For regression: 1 − SS_res / SS_tot (1 for a perfect fit of constant targets, else 0 there, as scikit-learn).
+    public let r2: Double?
 
     /// Correct predictions over samples of each true class (nil where a class has none).
     public var perClassAccuracy: [Double?]? {
@@ -46,7 +48,7 @@ public final class Evaluator {
         let k = data.targetWidth
         let classes = encoding == .real ? 0 : max(k, 2)
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
-        var total = 0.0, correct = 0, squared = 0.0, absolute = 0.0
+        var total = 0.0, correct = 0, squared = 0.0, absolute = 0.0, targetSum = 0.0, targetSquares = 0.0
         for first in stride(from: 0, to: data.count, by: network.batchCapacity) {
             let n = min(network.batchCapacity, data.count - first)
             data.features.withUnsafeBufferPointer { f in
@@ -67,14 +69,19 @@ public final class Evaluator {
                         let d = Double(y[r] - t[r])
                         squared += d * d
                         absolute += abs(d)
+                        targetSum += Double(t[r])
+                        targetSquares += Double(t[r]) * Double(t[r])
                     }
                 }
             }
         }
         let count = Double(max(data.count, 1))
+        let totalSquares = targetSquares - targetSum * targetSum / count
+        let r2 = totalSquares > 0 ? 1 - squared / totalSquares : (squared == 0 ? 1 : 0)
         return Evaluation(loss: total / count, accuracy: Double(correct) / count,
                           confusion: classes > 0 ? confusion : nil,
-                          mse: classes > 0 ? nil : squared / count, mae: classes > 0 ? nil : absolute / count)
+                          mse: classes > 0 ? nil : squared / count, mae: classes > 0 ? nil : absolute / count,
+                          r2: classes > 0 ? nil : r2)
     }
 
     /// The class a row stands for: `> 0.5` for one unit, else the arg-max.
