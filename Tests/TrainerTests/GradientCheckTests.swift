@@ -53,6 +53,8 @@ import Testing
         LossCase(loss: .categoricalCrossentropy, output: .softmax, units: 3, lossSees: nil, fused: true),
         LossCase(loss: .categoricalCrossentropy, output: .softmax, units: 3, lossSees: .linear, fused: false),
         LossCase(loss: .categoricalCrossentropy, output: .sigmoid, units: 3, lossSees: nil, fused: false),
+        LossCase(loss: .mae, output: .linear, units: 2, lossSees: nil, fused: false),
+        LossCase(loss: .huber, output: .tanh, units: 2, lossSees: nil, fused: false),
     ]
 
     @Test(arguments: lossCases)
@@ -63,7 +65,7 @@ import Testing
         ])
         let targets: (inout RandomStream, Int, Int) -> [Float] =
             switch c.loss {
-            case .mse: Targets.real
+            case .mse, .mae, .huber: Targets.real
             case .binaryCrossentropy: Targets.probabilities
             case .categoricalCrossentropy: Targets.oneHot
             }

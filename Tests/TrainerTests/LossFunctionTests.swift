@@ -1,4 +1,4 @@
-// Loss values and gradients against hand formulas (PyTorch reductions: mse and binary
+// Loss values and gradients against hand formulas (PyTorch reductions: mse, mae, huber and binary
 // cross-entropy average every element, categorical cross-entropy sums classes and averages
 // samples; `evaluate` returns the SUM of per-sample losses and the gradient of the batch MEAN),
 // softmax against its definition, and `correctCount` (one unit: both sides of 0.5; several:
@@ -16,6 +16,24 @@ import Testing
         var g = [Float](repeating: .nan, count: y.count)
         let value = loss.evaluate(y: y, t: t, g: &g, n: n, k: y.count / n)
         return (value, g)
+    }
+
+    /// PyTorch's L1Loss: mean |d|, gradient sign(d)/count with sign(0) = 0.
+    @Test func meanAbsoluteError() {
+        let (value, g) = evaluate(LossFunction(.mae, outputActivation: .linear), y: [0.5, -2, 3, 1], t: [0, 0, 0.5, 1], n: 2)
+        #expect(isClose(value, (0.5 + 2) / 2 + (2.5 + 0) / 2))
+        expectClose(g, [0.25, -0.25, 0.25, 0])
+    }
+
+    /// PyTorch's HuberLoss: ½d² inside delta, delta·(|d| − ½delta) outside; gradient d inside, ±delta outside.
+    @Test(arguments: [1.0, 0.5])
+    func huber(delta: Double) {
+        let y: [Float] = [0.5, -2, 3], t: [Float] = [0, 0, 0.5]
+        let (value, g) = evaluate(LossFunction(.huber, outputActivation: .linear, huberDelta: delta), y: y, t: t, n: 1)
+        let expected = zip(y, t).map { Double($0 - $1) }.map { abs($0) < delta ? 0.5 * $0 * $0 : delta * (abs($0) - 0.5 * delta) }
+        #expect(isClose(value, expected.reduce(0, +) / 3))
+        expectClose(g, zip(y, t).map { Float(min(max(Double($0 - $1), -delta), delta) / 3) })
+        if delta == 1 { #expect(isClose(value, (0.125 + 1.5 + 2) / 3)) }
     }
 
     @Test func meanSquaredError() {

@@ -18,10 +18,8 @@ extension ConfigDecoder {
     func train(_ node: YAMLNode, path: String, hasValidation: Bool) -> TrainSpec? {
         guard let fields = Fields(node, path: path, in: self) else { return nil }
         fields.checkKeys(Self.trainKeys, in: self)
-        let losses = Loss.allCases.map(\.rawValue)
-        let loss = fields.required("loss", in: self, holding: "one of \(losses.joined(separator: ", "))")
-            .flatMap { choice($0, fields.path("loss"), noun: "loss", options: losses) }
-            .flatMap(Loss.init(rawValue:))
+        let lossNode = fields.required("loss", in: self, holding: "one of \(Loss.allCases.map(\.rawValue).joined(separator: ", "))")
+        let (loss, huberDelta) = lossNode.map { self.loss($0, path: fields.path("loss")) } ?? (nil, nil)
         let optimizer = fields.required("optimizer", in: self, holding: "e.g. {type: sgd, learning_rate: 0.1}")
             .flatMap { self.optimizer($0, path: fields.path("optimizer")) }
         let epochs = fields.required("epochs", in: self, holding: "the number of passes over the data")
@@ -46,13 +44,29 @@ extension ConfigDecoder {
             self.earlyStopping($0, path: fields.path("early_stopping"), hasValidation: hasValidation)
         }
 
-        guard let loss, let optimizer, let epochs, let batchSize, let shuffle, let schedule else { return nil }
+        guard let loss, let huberDelta, let optimizer, let epochs, let batchSize, let shuffle, let schedule else { return nil }
         if case .some(.none) = threads { return nil }
         if case .some(.none) = warmup { return nil }
         if case .some(.none) = clip { return nil }
         if case .some(.none) = earlyStopping { return nil }
         return TrainSpec(loss: loss, optimizer: optimizer, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
                          threads: threads ?? nil, schedule: schedule, warmup: warmup ?? nil, clip: clip ?? nil,
-                         earlyStopping: earlyStopping ?? nil)
+                         earlyStopping: earlyStopping ?? nil, huberDelta: huberDelta)
+    }
+
+    /// `loss: NAME`, or `loss: {type: huber, delta: D}`: the loss and huber's delta (the default
+    /// for the others), or nils after reporting.
+    private func loss(_ node: YAMLNode, path: String) -> (Loss?, Double?) {
+        let losses = Loss.allCases.map(\.rawValue)
+        guard node.scalar == nil else {
+            let loss = choice(node, path, noun: "loss", options: losses).flatMap(Loss.init(rawValue:))
+            return (loss, Defaults.huberDelta)
+        }
+        guard let fields = Fields(node, path: path, in: self) else { return (nil, nil) }
+        let loss = fields.required("type", in: self, holding: "one of \(losses.joined(separator: ", "))")
+            .flatMap { choice($0, fields.path("type"), noun: "loss", options: losses) }.flatMap(Loss.init(rawValue:))
+        fields.checkKeys(loss == .huber ? ["type", "delta"] : ["type"], in: self)
+        let delta = fields.number("delta", default: Defaults.huberDelta, expected: "a positive number", in: self) { $0 > 0 && $0.isFinite }
+        return (loss, delta)
     }
 }

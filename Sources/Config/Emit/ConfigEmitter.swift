@@ -136,7 +136,8 @@ public enum ConfigEmitter {
     /// The train section.
     private static func train(_ train: TrainSpec) -> EmitNode {
         var pairs: [(String, EmitNode)] = [
-            ("loss", .plain(train.loss.rawValue)),
+            ("loss", train.loss == .huber
+                ? .mapping([("type", .plain("huber")), ("delta", double(train.huberDelta))], flow: true) : .plain(train.loss.rawValue)),
             ("optimizer", .mapping([("type", .plain(train.optimizer.typeName))] + optimizerPairs(train.optimizer), flow: true)),
             ("epochs", .plain(String(train.epochs))),
             ("batch_size", .plain(String(train.batchSize))),

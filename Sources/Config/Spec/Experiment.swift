@@ -59,6 +59,7 @@ public enum Defaults {
     public static let csvHeader = true
     /// Wall-clock seconds between checkpoints when no epoch count asks for more.
     public static let checkpointSeconds = 30.0
+    public static let huberDelta = 1.0
     public static let earlyStoppingPatience = 10
     public static let earlyStoppingMinDelta = 0.0
     /// The metric early stopping watches when the config names none.

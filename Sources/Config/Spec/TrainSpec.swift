@@ -21,11 +21,14 @@ public struct TrainSpec: Sendable, Equatable {
     public var clip: ClipSpec?
     /// Stop when a metric stops improving; nil: train every epoch.
     public var earlyStopping: EarlyStoppingSpec?
+    /// Where the huber loss turns from quadratic to linear (PyTorch's HuberLoss `delta`).
+    public var huberDelta: Double
 
     public init(loss: Loss, optimizer: OptimizerSpec, epochs: Int, batchSize: Int, shuffle: Bool, threads: Int? = nil,
                 schedule: ScheduleSpec = .constant, warmup: WarmupSpec? = nil, clip: ClipSpec? = nil,
-                earlyStopping: EarlyStoppingSpec? = nil) {
+                earlyStopping: EarlyStoppingSpec? = nil, huberDelta: Double = Defaults.huberDelta) {
         self.loss = loss
+        self.huberDelta = huberDelta
         self.optimizer = optimizer
         self.epochs = epochs
         self.batchSize = batchSize
@@ -42,6 +45,10 @@ public struct TrainSpec: Sendable, Equatable {
 public enum Loss: String, Sendable, CaseIterable {
     /// Mean of squared errors over every output element (PyTorch's MSELoss).
     case mse
+    /// Mean of absolute errors over every output element (PyTorch's L1Loss).
+    case mae
+    /// Mean over every output element of ½d² where |d| < delta, else delta·(|d| − ½delta) (PyTorch's HuberLoss).
+    case huber
     /// Mean binary cross-entropy over every output element; targets in [0, 1].
     case binaryCrossentropy = "binary_crossentropy"
     /// Cross-entropy summed over classes, averaged over samples; integer class labels.

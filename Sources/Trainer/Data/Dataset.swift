@@ -50,7 +50,7 @@ public enum TargetEncoding: Sendable, Equatable {
             return width >= 2 ? .success(.oneHot(classes: width)) : .failure(LabelMismatch(
                 "categorical_crossentropy needs an output layer of one unit per class (at least 2), but it has 1",
                 suggestion: "use binary_crossentropy with a sigmoid output for two classes"))
-        case .mse:
+        case .mse, .mae, .huber:
             return .success(width == 1 ? .real : .oneHot(classes: width))
         }
     }

@@ -65,7 +65,8 @@ extension Experiment {
         data.copyFeatures(rows: rows, into: network.input)
         var targets = data.targets(rows: rows)
         network.forward(batch: n, mode: .training(step: 0))
-        let loss = LossFunction(config.train.loss, outputActivation: graph.nodes[graph.output].op.activation)
+        let loss = LossFunction(config.train.loss, outputActivation: graph.nodes[graph.output].op.activation,
+                                huberDelta: config.train.huberDelta)
         network.outputGradientIsPreactivation = loss.gradientIsPreactivation
         let total = targets.withUnsafeMutableBufferPointer { t in
             loss.evaluate(y: network.output, t: t.baseAddress!, g: network.outputGradient, n: n, k: data.targetWidth)

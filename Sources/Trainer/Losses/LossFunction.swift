@@ -1,6 +1,7 @@
-// Loss functions: value and gradient in one pass, with PyTorch's reductions: mse and binary
-// cross-entropy average over every element, categorical cross-entropy sums over classes and
-// averages over samples. Logarithms see predictions clamped to [1e-7, 1 − 1e-7] (Keras' epsilon).
+// Loss functions: value and gradient in one pass, with PyTorch's reductions: mse, mae, huber and
+// binary cross-entropy average over every element, categorical cross-entropy sums over classes and
+// averages over samples. mae's gradient at d = 0 is 0 (PyTorch's sign); huber's is d inside delta
+// and delta·sign(d) outside. Logarithms see predictions clamped to [1e-7, 1 − 1e-7] (Keras' epsilon).
 // When the output activation pairs with the loss (sigmoid + binary_crossentropy, softmax +
 // categorical_crossentropy) the gradient is written with respect to the pre-activation, `(y − t)`
 // scaled, which stays exact where y saturates; the network then skips that activation's backward.
@@ -14,10 +15,14 @@ public struct LossFunction: Sendable {
     /// Whether `evaluate` writes dL/dz (pre-activation) instead of dL/dy.
     public let gradientIsPreactivation: Bool
 
+    /// The huber loss's threshold.
+    public let delta: Float
+
     static let epsilon: Float = 1e-7
 
-    public init(_ loss: Loss, outputActivation: Activation) {
+    public init(_ loss: Loss, outputActivation: Activation, huberDelta: Double = Defaults.huberDelta) {
         self.loss = loss
+        delta = Float(huberDelta)
         switch (loss, outputActivation) {
         case (.binaryCrossentropy, .sigmoid), (.categoricalCrossentropy, .softmax):
             gradientIsPreactivation = true
@@ -41,6 +46,22 @@ public struct LossFunction: Sendable {
                 let d = y[i] - t[i]
                 total += Double(d * d)
                 g[i] = scale * d
+            }
+            return total / Double(k)
+        case .mae:
+            let scale = 1 / Float(count)
+            for i in 0..<count {
+                let d = y[i] - t[i]
+                total += Double(abs(d))
+                g[i] = d > 0 ? scale : (d < 0 ? -scale : 0)
+            }
+            return total / Double(k)
+        case .huber:
+            let scale = 1 / Float(count), delta = self.delta
+            for i in 0..<count {
+                let d = y[i] - t[i], size = abs(d)
+                total += Double(size < delta ? 0.5 * d * d : delta * (size - 0.5 * delta))
+                g[i] = scale * min(max(d, -delta), delta)
             }
             return total / Double(k)
         case .binaryCrossentropy:

@@ -106,7 +106,7 @@ final class RunSession {
         try AtomicFile.write(experiment.preprocess.encoded(), to: "\(outputDir)/\(PreprocessRecord.fileName)")
         metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil,
                                     clipping: config.train.clip != nil, continuingBefore: resume ? position.epoch : nil)
-        evaluator = Evaluator(network: network, lossKind: config.train.loss)
+        evaluator = Evaluator(network: network, lossKind: config.train.loss, huberDelta: config.train.huberDelta)
         let continuing = resume ? position.globalStep : nil
         layerStats = try config.output.layerStats.map { _ throws(RunFileError) in
             try LayerStatsWriter(path: "\(outputDir)/layers.csv", continuingThrough: continuing)

@@ -72,7 +72,8 @@ public final class TrainingLoop {
         self.data = data
         self.train = train
         readsBatchesInPlace = network.acceptsBatchInPlace
-        lossFunction = LossFunction(train.loss, outputActivation: network.graph.nodes[network.graph.output].op.activation)
+        lossFunction = LossFunction(train.loss, outputActivation: network.graph.nodes[network.graph.output].op.activation,
+                                    huberDelta: train.huberDelta)
         network.outputGradientIsPreactivation = lossFunction.gradientIsPreactivation
         let sweep = ParameterSweep(graph: network.graph)
         optimizer = makeOptimizer(train.optimizer, sweep: sweep)
