@@ -1,6 +1,6 @@
 // `nnrun report`'s HTML page: one self-contained file — inline CSS, inline SVG charts, no scripts
-// and nothing fetched — with a section per input: learning curves of the runs (overlaid), each
-// sweep's grouped curves, final-metric dots and aggregated table, the depth profiles, and every
+// and nothing fetched — with a section per input: the runs' headline boxes (RunHeadline.swift),
+// their learning curves (overlaid), each sweep's grouped curves, final-metric dots and aggregated table, the depth profiles, and every
 // run's summary and resolved config folded in `<details>`. Nothing in it depends on the time or
 // the machine, so the same inputs give the same bytes.
 
@@ -25,6 +25,12 @@ public enum ReportPage {
         th { background: #f3f3f3; } details { margin: 6px 0; } summary { cursor: pointer; }
         pre { background: #f7f7f7; padding: 8px; overflow-x: auto; font-size: 12px; }
         .inputs { color: #555; font-size: 13px; }
+        .headlines { display: flex; flex-wrap: wrap; gap: 12px; margin: 10px 0; }
+        .headline { border: 1px solid #ccc; border-left: 5px solid #0072B2; padding: 6px 14px; background: #fafcfe; }
+        .headline h3 { margin: 4px 0; } .status { font-size: 15px; font-weight: bold; margin: 4px 0; } .status.diverged { color: #D55E00; }
+        .reason { color: #555; font-size: 13px; margin: 2px 0; } .tiles { display: flex; gap: 10px; margin: 8px 0; }
+        .tile { border: 1px solid #ddd; background: #fff; padding: 4px 14px; } .tile .what { font-size: 12px; color: #555; }
+        .tile .value { font-size: 28px; font-weight: bold; font-variant-numeric: tabular-nums; }
         """
 
     /// The page for `sources`, labelled with the paths they came from.
@@ -55,12 +61,16 @@ public enum ReportPage {
     // MARK: - Sections
 
     static func runSection(_ runs: [RunData], options: ReportOptions, into page: inout MarkupWriter) {
-        page.element("h2", text: runs.count == 1 ? "Learning curves: \(runs[0].label)" : "Learning curves: \(runs.count) runs")
+        page.element("h2", text: runs.count == 1 ? "Run \(runs[0].label)" : "Runs: \(runs.count)")
+        page.open("div", [("class", "headlines")])
+        for run in runs { RunHeadline.draw(run, titled: runs.count > 1, into: &page) }
+        page.close("div")
+        page.element("h3", text: "Learning curves")
         charts(LearningCurves.svgs(runs, lossScale: options.lossScale, width: options.chartWidth), into: &page)
-        let keys = runs.flatMap { $0.summary.map(\.key) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        if !keys.isEmpty {
+        let rows = RunHeadline.summaryRows(runs)
+        if !rows.isEmpty {
             page.element("h3", text: "Summaries (summary.json)")
-            table([["key"] + runs.map(\.label)] + keys.map { key in [key] + runs.map { $0.summaryValue(key) ?? "" } }, into: &page)
+            table(rows, into: &page)
         }
         for run in runs { config(run, into: &page) }
     }

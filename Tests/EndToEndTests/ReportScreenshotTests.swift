@@ -42,9 +42,10 @@ import Testing
         #expect(try Nnrun.run(["report", shared.sweep, "--out", sweepHTML, "--loss-scale", "log"]).status == 0)
         #expect(try Nnrun.run(["report", run] + shared.diagnoses + ["--out", otherHTML]).status == 0)
 
-        for html in [sweepHTML, otherHTML] {
-            let image = try Self.screenshot(html, width: 1340, height: 2000, in: directory)
-            #expect(image.width == 1340 && image.height == 2000)
+        // The run's headline, curves and summary come before the depth profile: a taller window.
+        for (html, height) in [(sweepHTML, 2000), (otherHTML, 3000)] {
+            let image = try Self.screenshot(html, width: 1340, height: height, in: directory)
+            #expect(image.width == 1340 && image.height == height)
             #expect(image.inkFraction > 0.03, "\(html): \(image.inkFraction) of the pixels are not white")
             // Lines in the first two Okabe–Ito colours (blue #0072B2, vermillion #D55E00) were drawn.
             #expect(image.count((0x00, 0x72, 0xB2)) > 500, "\(html): too little blue")
