@@ -1,6 +1,7 @@
 // `nnrun report`'s HTML page: one self-contained file — inline CSS, inline SVG charts, no scripts
 // and nothing fetched — with a section per input: the runs' headline boxes (RunHeadline.swift),
-// their learning curves (overlaid), each sweep's grouped curves, final-metric dots and aggregated table, the depth profiles, and every
+// their learning curves (overlaid), each run's confusion matrix and per-class test accuracy, each
+// sweep's grouped curves, final-metric dots and aggregated table, the depth profiles, and every
 // run's summary and resolved config folded in `<details>`. Nothing in it depends on the time or
 // the machine, so the same inputs give the same bytes.
 
@@ -67,12 +68,31 @@ public enum ReportPage {
         page.close("div")
         page.element("h3", text: "Learning curves")
         charts(LearningCurves.svgs(runs, lossScale: options.lossScale, width: options.chartWidth), into: &page)
+        for run in runs { testCharts(run, titled: runs.count > 1, options: options, into: &page) }
         let rows = RunHeadline.summaryRows(runs)
         if !rows.isEmpty {
             page.element("h3", text: "Summaries (summary.json)")
             table(rows, into: &page)
         }
         for run in runs { config(run, into: &page) }
+    }
+
+    /// The run's confusion matrix and per-class test accuracy, when it has them.
+    static func testCharts(_ run: RunData, titled: Bool, options: ReportOptions, into page: inout MarkupWriter) {
+        var svgs: [String] = []
+        if let matrix = run.results.confusion {
+            var heatMap = ConfusionHeatMap(title: "confusion matrix, \(matrix.counts.joined().reduce(0, +)) test samples", matrix: matrix)
+            heatMap.width = options.chartWidth
+            svgs.append(heatMap.svg())
+        }
+        if !run.results.classes.isEmpty {
+            var bars = ClassBars(title: "test accuracy by class", classes: run.results.classes, overall: run.results.testAccuracy)
+            bars.width = options.chartWidth
+            svgs.append(bars.svg())
+        }
+        guard !svgs.isEmpty else { return }
+        page.element("h3", text: titled ? "Test set: \(run.label)" : "Test set")
+        charts(svgs, into: &page)
     }
 
     static func sweepSection(_ sweep: SweepData, options: ReportOptions, into page: inout MarkupWriter) {

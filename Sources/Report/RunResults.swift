@@ -64,6 +64,14 @@ public struct RunResults: Sendable {
         }
     }
 
+    /// The test accuracy over all classes: summary.json's, else the share of confusion.csv's diagonal.
+    public var testAccuracy: Double? {
+        if let test = summary?.test { return test.accuracy }
+        guard let counts = confusion?.counts else { return nil }
+        let total = counts.joined().reduce(0, +)
+        return total == 0 ? nil : Double(counts.indices.map { counts[$0][$0] }.reduce(0, +)) / Double(total)
+    }
+
     /// The names of classes 0..<count: classes.json's when it names that many, else confusion.csv's
     /// labels when there are that many, else the indices.
     static func names(count: Int, classNames: [String]?, labels: [String]?) -> [String] {

@@ -1,7 +1,8 @@
 // A run's results on the report page: the headline box (status, early stopping, test metrics up
 // front, regression without accuracy), summary.json's booleans as yes/no and per-class rows named by
-// class (from classes.json, confusion.csv or indices), and damaged optional files left out without
-// failing the page.
+// class, the confusion heat map (escaped class names, counts, row-normalised colour, 100 classes
+// legible) and the per-class bars (names from classes.json, confusion.csv or indices), and damaged
+// optional files left out without failing the page.
 
 import Foundation
 import Report
@@ -80,7 +81,40 @@ import Testing
         #expect(RunHeadline.finalRows(bare)[1] == ["training (epoch 2)", "0.2115", "0.9233"])
     }
 
-    @Test func perClassRowsAreNamedByClass() throws {
+    @Test func heatMapEscapesNamesWritesCountsAndColoursByRow() throws {
+        let matrix = ConfusionCounts(labels: Self.names, counts: [[3, 1, 0], [0, 4, 0], [0, 0, 0]])
+        let svg = ConfusionHeatMap(title: "confusion", matrix: matrix).svg()
+        #expect(ReportSVGTests.isWellFormed(svg))
+        #expect(svg == ConfusionHeatMap(title: "confusion", matrix: matrix).svg())
+        #expect(svg.contains(">a, &lt;first&gt; &amp; &#39;q&#39;</text>") && svg.contains(">say &quot;hi&quot;</text>"))
+        #expect(!svg.contains("<first>"))
+        for count in ["3", "1", "4"] { #expect(svg.contains(">\(count)</text>"), "count \(count)") }
+        #expect(!svg.contains(">0</text>"))  // empty cells stay blank
+        // 3 of 4 in the first row, 4 of 4 in the second: the full row is darkest.
+        #expect(svg.contains("fill=\"\(ConfusionHeatMap.fill(0.75))\"") && svg.contains("fill=\"#084594\""))
+        #expect(ConfusionHeatMap.fill(0) == "#ffffff" && ConfusionHeatMap.fill(.nan) == "#ffffff")
+        #expect(svg.contains("<title>true say &quot;hi&quot;, predicted say &quot;hi&quot;: 4 of 4 (1)</title>"))
+    }
+
+    @Test func aHundredClassesStayLegible() throws {
+        let names = (0..<100).map { $0 % 10 == 0 ? "a rather long class name number \($0)" : "c\($0)" }
+        let counts = (0..<100).map { i in (0..<100).map { j in i == j ? 70 : (i + j) % 33 == 0 ? 3 : 0 } }
+        let svg = ConfusionHeatMap(title: "confusion", matrix: ConfusionCounts(labels: names, counts: counts)).svg()
+        #expect(ReportSVGTests.isWellFormed(svg))
+        let sizes = svg.components(separatedBy: "font-size=\"").dropFirst().compactMap { Double($0.prefix { $0 != "\"" }) }
+        #expect(!sizes.isEmpty && sizes.allSatisfy { $0 >= 6 })
+        #expect(svg.contains(">a rather long cla…</text>") && svg.contains("<title>a rather long class name number 90</title>"))
+        #expect(!svg.contains(">a rather long class name number 90</text>"))
+        #expect(svg.components(separatedBy: ">70</text>").count - 1 == 100)  // every diagonal count written
+        let width = try #require(svg.split(separator: "\"").dropFirst(3).first.flatMap { Double($0) })
+        #expect(width > 1100 && width < 1340, "\(width)")  // cells at their floor, inside the page
+
+        let bars = ClassBars(title: "per class", classes: names.map { ClassScore(name: $0, accuracy: 0.7, correct: 70, total: 100) }, overall: 0.7).svg()
+        #expect(ReportSVGTests.isWellFormed(bars))
+        #expect(bars.components(separatedBy: ">0.7000 (70/100)</text>").count - 1 == 100)
+    }
+
+    @Test func perClassBarsAndRowsAreNamedByClass() throws {
         let named = try Self.run(try Self.runDirectory(["summary.json": Self.summary(), "confusion.csv": Self.confusion]))
         #expect(named.results.classes == [ClassScore(name: Self.names[0], accuracy: 0.75, correct: 3, total: 4),
                                           ClassScore(name: Self.names[1], accuracy: 1, correct: 4, total: 4),
@@ -88,12 +122,16 @@ import Testing
         let rows = RunHeadline.summaryRows([named])
         #expect(rows.contains(["test.per_class_accuracy: a, <first> & 'q'", "0.75"]) && rows.contains(["test.per_class_accuracy: c", "–"]))
         #expect(!rows.contains { $0[0] == "test.per_class_accuracy" })
+        let html = try Self.page(named.directory)
+        #expect(html.contains(">0.7500 (3/4)</text>") && html.contains(">no test samples</text>"))
+        #expect(html.contains("<h3>Test set</h3>") && html.contains("confusion matrix, 8 test samples"))
 
         // classes.json names index-labelled matrices; without names the indices label the rows.
         let indexed = "true\\predicted,0,1\n0,2,2\n1,1,3\n"
         let fromJSON = try Self.run(try Self.runDirectory(["confusion.csv": indexed, "classes.json": "[\"cat\", \"dog\"]"]))
         #expect(fromJSON.results.confusion?.labels == ["cat", "dog"])
         #expect(fromJSON.results.classes.map(\.name) == ["cat", "dog"] && fromJSON.results.classes.map(\.accuracy) == [0.5, 0.75])
+        #expect(fromJSON.results.testAccuracy == 5.0 / 8)
         let unnamed = try Self.run(try Self.runDirectory(["confusion.csv": indexed]))
         #expect(unnamed.results.classes.map(\.name) == ["0", "1"])
         #expect(RunHeadline.label("test.per_class_accuracy[1]", [unnamed]) == "test.per_class_accuracy: class 1")
@@ -104,6 +142,7 @@ import Testing
         let run = try Self.run(dir)
         #expect(run.results.summary == nil && run.results.confusion == nil && run.results.classes.isEmpty)
         let html = try Self.page(dir)
+        #expect(!html.contains("confusion matrix") && !html.contains("Test set"))
         #expect(html.contains("2 epochs in metrics.csv (no summary.json)"))
         // classes.json naming another number of classes than the matrix has is not used.
         let mismatched = try Self.run(try Self.runDirectory(["confusion.csv": Self.confusion, "classes.json": "[\"x\"]"]))
