@@ -65,4 +65,9 @@ public enum TextMetrics {
     public static func width(_ text: String, size: Double) -> Double {
         Double(text.count) * size * 0.6
     }
+
+    /// `text` cut to `characters` characters, the last of them an ellipsis, when it is longer.
+    public static func capped(_ text: String, to characters: Int) -> String {
+        text.count <= characters ? text : String(text.prefix(max(characters - 1, 0))) + "…"
+    }
 }

@@ -1,7 +1,7 @@
 // What a report is made of, read from disk: runs (metrics.csv with the run's summary.json,
-// config.yaml and layers.csv beside it) and sweeps (manifest.json, aggregate.csv and each run's
-// directory); depth profiles are in DepthProfile.swift. Missing or damaged optional files are left
-// out, never fatal.
+// config.yaml, layers.csv and its test results — RunResults.swift — beside it) and sweeps
+// (manifest.json, aggregate.csv and each run's directory); depth profiles are in DepthProfile.swift.
+// Missing or damaged optional files are left out, never fatal.
 
 import Foundation
 import RunFiles
@@ -17,6 +17,7 @@ public struct RunData: Sendable {
     public let config: String?
     /// Depth profiles from layers.csv: its first and last recorded step.
     public let depth: [DepthSeries]
+    public let results: RunResults
 
     /// Reads the run in `directory` whose metrics are at `metricsPath`.
     init(directory: String, metricsPath: String) {
@@ -26,6 +27,7 @@ public struct RunData: Sendable {
         summary = FileManager.default.contents(atPath: "\(directory)/\(RunSummary.fileName)").map(Self.flatten) ?? []
         config = FileManager.default.contents(atPath: "\(directory)/config.yaml").map { String(decoding: $0, as: UTF8.self) }
         depth = CSVTable.read("\(directory)/layers.csv").map { DepthSeries.fromLayerStats($0, label: Self.baseName(directory)) } ?? []
+        results = RunResults(directory: directory)
     }
 
     /// The last path component, ignoring trailing slashes ("." for the current directory's name).
@@ -34,7 +36,8 @@ public struct RunData: Sendable {
         return url.lastPathComponent.isEmpty ? path : url.lastPathComponent
     }
 
-    /// A JSON object's scalars as sorted `a.b: value` pairs; arrays of numbers joined with spaces.
+    /// A JSON object's scalars as sorted `a.b: value` pairs, an array's elements as `a.b[0]`, `a.b[1]` …;
+    /// booleans as yes/no.
     static func flatten(_ data: Data) -> [(key: String, value: String)] {
         guard let object = try? JSONSerialization.jsonObject(with: data) else { return [] }
         var pairs: [(key: String, value: String)] = []
@@ -43,13 +46,16 @@ public struct RunData: Sendable {
             case let dictionary as [String: Any]:
                 for k in dictionary.keys.sorted() { visit(dictionary[k]!, key.isEmpty ? k : "\(key).\(k)") }
             case let array as [Any]:
-                pairs.append((key, array.map { describe($0) }.joined(separator: " ")))
+                for (i, element) in array.enumerated() { visit(element, "\(key)[\(i)]") }
             default:
                 pairs.append((key, describe(value)))
             }
         }
         func describe(_ value: Any) -> String {
             if let number = value as? NSNumber {
+                // JSON's true and false come back as NSNumbers of type "c" (char), numbers as "q",
+                // "i" or "d", on Darwin and Linux alike.
+                if String(cString: number.objCType) == "c" { return number.boolValue ? "yes" : "no" }
                 return ReportFormat.number(number.doubleValue)
             }
             if value is NSNull { return "–" }

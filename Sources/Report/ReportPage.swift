@@ -1,5 +1,6 @@
 // `nnrun report`'s HTML page: one self-contained file — inline CSS, inline SVG charts, no scripts
-// and nothing fetched — with a section per input: learning curves of the runs (overlaid), each
+// and nothing fetched — with a section per input: the runs' headline boxes (RunHeadline.swift),
+// their learning curves (overlaid), each run's confusion matrix and per-class test accuracy, each
 // sweep's grouped curves, final-metric dots and aggregated table, the depth profiles, and every
 // run's summary and resolved config folded in `<details>`. Nothing in it depends on the time or
 // the machine, so the same inputs give the same bytes.
@@ -25,6 +26,12 @@ public enum ReportPage {
         th { background: #f3f3f3; } details { margin: 6px 0; } summary { cursor: pointer; }
         pre { background: #f7f7f7; padding: 8px; overflow-x: auto; font-size: 12px; }
         .inputs { color: #555; font-size: 13px; }
+        .headlines { display: flex; flex-wrap: wrap; gap: 12px; margin: 10px 0; }
+        .headline { border: 1px solid #ccc; border-left: 5px solid #0072B2; padding: 6px 14px; background: #fafcfe; }
+        .headline h3 { margin: 4px 0; } .status { font-size: 15px; font-weight: bold; margin: 4px 0; } .status.diverged { color: #D55E00; }
+        .reason { color: #555; font-size: 13px; margin: 2px 0; } .tiles { display: flex; gap: 10px; margin: 8px 0; }
+        .tile { border: 1px solid #ddd; background: #fff; padding: 4px 14px; } .tile .what { font-size: 12px; color: #555; }
+        .tile .value { font-size: 28px; font-weight: bold; font-variant-numeric: tabular-nums; }
         """
 
     /// The page for `sources`, labelled with the paths they came from.
@@ -55,14 +62,37 @@ public enum ReportPage {
     // MARK: - Sections
 
     static func runSection(_ runs: [RunData], options: ReportOptions, into page: inout MarkupWriter) {
-        page.element("h2", text: runs.count == 1 ? "Learning curves: \(runs[0].label)" : "Learning curves: \(runs.count) runs")
+        page.element("h2", text: runs.count == 1 ? "Run \(runs[0].label)" : "Runs: \(runs.count)")
+        page.open("div", [("class", "headlines")])
+        for run in runs { RunHeadline.draw(run, titled: runs.count > 1, into: &page) }
+        page.close("div")
+        page.element("h3", text: "Learning curves")
         charts(LearningCurves.svgs(runs, lossScale: options.lossScale, width: options.chartWidth), into: &page)
-        let keys = runs.flatMap { $0.summary.map(\.key) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        if !keys.isEmpty {
+        for run in runs { testCharts(run, titled: runs.count > 1, options: options, into: &page) }
+        let rows = RunHeadline.summaryRows(runs)
+        if !rows.isEmpty {
             page.element("h3", text: "Summaries (summary.json)")
-            table([["key"] + runs.map(\.label)] + keys.map { key in [key] + runs.map { $0.summaryValue(key) ?? "" } }, into: &page)
+            table(rows, into: &page)
         }
         for run in runs { config(run, into: &page) }
+    }
+
+    /// The run's confusion matrix and per-class test accuracy, when it has them.
+    static func testCharts(_ run: RunData, titled: Bool, options: ReportOptions, into page: inout MarkupWriter) {
+        var svgs: [String] = []
+        if let matrix = run.results.confusion {
+            var heatMap = ConfusionHeatMap(title: "confusion matrix, \(matrix.counts.joined().reduce(0, +)) test samples", matrix: matrix)
+            heatMap.width = options.chartWidth
+            svgs.append(heatMap.svg())
+        }
+        if !run.results.classes.isEmpty {
+            var bars = ClassBars(title: "test accuracy by class", classes: run.results.classes, overall: run.results.testAccuracy)
+            bars.width = options.chartWidth
+            svgs.append(bars.svg())
+        }
+        guard !svgs.isEmpty else { return }
+        page.element("h3", text: titled ? "Test set: \(run.label)" : "Test set")
+        charts(svgs, into: &page)
     }
 
     static func sweepSection(_ sweep: SweepData, options: ReportOptions, into page: inout MarkupWriter) {

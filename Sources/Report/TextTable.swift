@@ -74,6 +74,11 @@ public enum ReportFormat {
         return String(format: "%.4g", value)
     }
 
+    /// A fraction (an accuracy) with four decimals, as the run's final line prints it: `0.8750`.
+    public static func fraction(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.4f", value) : number(value)
+    }
+
     /// `mean ± std` from aggregate.csv cells (the mean alone when std is empty).
     public static func meanStd(_ mean: String, _ std: String) -> String {
         guard let m = Double(mean) else { return mean }

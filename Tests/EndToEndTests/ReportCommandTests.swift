@@ -27,7 +27,7 @@ import Testing
         #expect(!html.contains("<script") && !html.contains("src="))
         // Nothing fetched: the only URI is the SVG namespace.
         #expect(html.components(separatedBy: "http").count == html.components(separatedBy: "http://www.w3.org/2000/svg\"").count)
-        for heading in ["Learning curves: 2 runs", "Sweep xor_init_short", "Final metrics", "Aggregated over seeds", "Depth profile"] {
+        for heading in ["Runs: 2", "Learning curves", "Sweep xor_init_short", "Final metrics", "Aggregated over seeds", "Depth profile"] {
             #expect(html.contains(heading), "missing \(heading)")
         }
         #expect(html.contains("init=glorot_uniform (2 seeds)"))
