@@ -2,10 +2,11 @@
 // and nothing fetched — with a section per input: the runs' headline boxes (RunHeadline.swift),
 // their learning curves (overlaid), each run's confusion matrix and per-class test accuracy, each
 // sweep's grouped curves, final-metric dots and aggregated table, the depth profiles, and every
-// run's summary and resolved config folded in `<details>`. Nothing in it depends on the time or
+// run's summary (the test set's precision, recall and F1 in a table of their own) and resolved config folded in `<details>`. Nothing in it depends on the time or
 // the machine, so the same inputs give the same bytes.
 
 import Foundation
+import RunFiles
 
 /// Options for the report.
 public struct ReportOptions: Sendable {
@@ -93,6 +94,21 @@ public enum ReportPage {
         guard !svgs.isEmpty else { return }
         page.element("h3", text: titled ? "Test set: \(run.label)" : "Test set")
         charts(svgs, into: &page)
+        if let report = run.results.summary?.test?.classification { classificationTable(report, into: &page) }
+    }
+
+    /// Per-class precision, recall, F1 and support, then the macro and weighted averages.
+    static func classificationTable(_ report: ClassificationReport, into page: inout MarkupWriter) {
+        let scores = { (p: Double, r: Double, f: Double) in [p, r, f].map { ReportFormat.number($0) } }
+        var rows = [["class", "precision", "recall", "F1", "support"]]
+        rows += report.classes.map { [$0.name] + scores($0.precision, $0.recall, $0.f1) + [String($0.support)] }
+        let support = String(report.classes.reduce(0) { $0 + $1.support })
+        rows.append(["macro average"] + scores(report.macro.precision, report.macro.recall, report.macro.f1) + [support])
+        rows.append(["weighted average"] + scores(report.weighted.precision, report.weighted.recall, report.weighted.f1) + [support])
+        page.open("details")
+        page.element("summary", text: "Precision, recall and F1 by class (macro F1 \(ReportFormat.number(report.macro.f1)))")
+        table(rows, into: &page)
+        page.close("details")
     }
 
     static func sweepSection(_ sweep: SweepData, options: ReportOptions, into page: inout MarkupWriter) {

@@ -85,8 +85,10 @@ enum RunHeadline {
     }
 
     /// The summary table: a row per summary.json key in the runs' order, a column per run.
+    /// summary.json's keys against the runs, the test set's classification report left to its own table.
     static func summaryRows(_ runs: [RunData]) -> [[String]] {
-        let keys = runs.flatMap { $0.summary.map(\.key) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let keys = runs.flatMap { $0.summary.map(\.key) }.filter { !$0.hasPrefix("test.classification.") }
+            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         guard !keys.isEmpty else { return [] }
         return [["key"] + runs.map(\.label)] + keys.map { key in [label(key, runs)] + runs.map { $0.summaryValue(key) ?? "" } }
     }

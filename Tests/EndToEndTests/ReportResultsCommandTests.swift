@@ -54,6 +54,9 @@ import Testing
         // Per-class rows are named by class where the runs agree (only kinds has a class 2), else numbered.
         #expect(html.contains("<td>test.per_class_accuracy: c</td>") && html.contains("<td>test.per_class_accuracy: class 0</td>"))
         #expect(html.contains("<h3>Test set: kinds</h3>") && html.contains("<h3>Test set: moons</h3>"))
+        // summary.json's classification report is a table of its own, not 5 summary rows per class.
+        #expect(html.components(separatedBy: "Precision, recall and F1 by class (macro F1 ").count - 1 == 2)
+        #expect(html.contains("<td>macro average</td>") && !html.contains("test.classification."))
         // Loss and accuracy curves, then a heat map and a bar chart per run.
         #expect(html.components(separatedBy: "<svg ").count - 1 == 6)
     }
