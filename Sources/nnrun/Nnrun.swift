@@ -12,7 +12,11 @@ struct Nnrun: ParsableCommand {
         abstract: "Train neural networks described by YAML config files.",
         discussion: """
             Exit codes: 0 success, 1 the run failed (diverged, could not write outputs), \
-            2 bad config, bad data file or bad arguments.
+            2 bad config, bad data file or bad arguments (or a run directory that cannot be resumed as it is), \
+            130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM — both after the current step, \
+            with a checkpoint to resume from.
+
+            Shell completion: nnrun --generate-completion-script bash|zsh|fish.
             """,
         version: version,
         subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, InitCommand.self, DiagnoseCommand.self, SweepCommand.self, ReportCommand.self, PlotCommand.self, BenchCommand.self],

@@ -105,6 +105,8 @@ import Testing
         let result = try Nnrun.run(["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("validate"))
+        #expect(result.stdout.contains("130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM"), "\(result.stdout)")
+        #expect(result.stdout.contains("--generate-completion-script"))
     }
 
     @Test func errorShowsSourceLineAndCaret() throws {
