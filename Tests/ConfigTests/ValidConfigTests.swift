@@ -1,6 +1,7 @@
 // Valid configs decode to the values they describe: explicit settings, every default, model-wide
 // layer defaults, default names, DAG inputs with their locations, initializer spellings, YAML 1.2
-// scalar forms and `<<` merge keys.
+// scalar forms and `<<` merge keys; validation and test CSV files inherit the training file's
+// header, label and features unless they set them.
 
 @testable import Config
 import Testing
@@ -161,5 +162,34 @@ import Testing
         #expect(csv.resolvedPath == resolved)
         #expect(csv.label == .index(2))
         #expect(csv.features == nil)
+    }
+
+    @Test func heldOutCSVSourcesInheritTheTrainingColumns() throws {
+        let yaml = """
+            data:
+              source: csv
+              path: train.csv
+              header: false
+              label: 2
+              features: [0, 1]
+              validation: {source: csv, path: val.csv}
+              test: {source: csv, path: test.csv, label: 0, features: [1], header: true}
+            model: {input: [2], layers: [{type: dense, units: 1, activation: sigmoid}]}
+            train: {loss: binary_crossentropy, optimizer: {type: sgd, learning_rate: 0.1}, epochs: 1}
+            """
+        let data = try ConfigLoader.decode(yaml: yaml, file: "held.yaml").data
+        guard case .source(.csv(let validation))? = data.validation, case .source(.csv(let test))? = data.test else {
+            Issue.record("expected CSV sources: \(data)")
+            return
+        }
+        #expect(validation.header == false && validation.label == .index(2) && validation.features == [.index(0), .index(1)])
+        #expect(test.header == true && test.label == .index(0) && test.features == [.index(1)])
+        let emitted = try ConfigLoader.decode(yaml: ConfigEmitter.yaml(try ConfigLoader.decode(yaml: yaml, file: "held.yaml")), file: "again.yaml")
+        // The resolved config writes the inherited columns out.
+        guard case .source(.csv(let again))? = emitted.data.validation else {
+            Issue.record("expected a CSV source")
+            return
+        }
+        #expect(again.header == false && again.label == .index(2) && again.features == [.index(0), .index(1)])
     }
 }

@@ -26,9 +26,11 @@ extension ConfigDecoder {
         }
         let source = self.source(fields, extraKeys: Self.dataKeys)
         var validation: SplitSpec?? = .some(nil)
-        if let node = fields["validation"] { validation = split(node, fields.path("validation")) }
+        var training: CSVSpec?
+        if case .csv(let spec)? = source { training = spec }
+        if let node = fields["validation"] { validation = split(node, fields.path("validation"), inheriting: training) }
         var test: SplitSpec?? = .some(nil)
-        if let node = fields["test"] { test = split(node, fields.path("test")) }
+        if let node = fields["test"] { test = split(node, fields.path("test"), inheriting: training) }
         var scale: Double?? = .some(nil)
         if let node = fields["scale"] { scale = ratio(node, fields.path("scale")) }
         let preprocess = fields["preprocess"].map {
@@ -39,14 +41,15 @@ extension ConfigDecoder {
         return DataSpec(source: source, validation: validation, test: test ?? nil, scale: scale, preprocess: preprocess)
     }
 
-    /// One source from a mapping with `source` and that source's keys (plus `extraKeys`).
-    private func source(_ fields: Fields, extraKeys: [String]) -> DataSource? {
+    /// One source from a mapping with `source` and that source's keys (plus `extraKeys`); a CSV
+    /// source takes the `header`, `label` and `features` it leaves out from `training`'s.
+    private func source(_ fields: Fields, extraKeys: [String], inheriting training: CSVSpec? = nil) -> DataSource? {
         let source = fields.required("source", in: self, holding: "one of \(Self.sources.joined(separator: ", "))")
             .flatMap { choice($0, fields.path("source"), noun: "data source", options: Self.sources) }
         switch source {
         case "csv"?:
             fields.checkKeys(Self.csvKeys + extraKeys, in: self)
-            return csv(fields).map(DataSource.csv)
+            return csv(fields, inheriting: training).map(DataSource.csv)
         case "xor"?:
             fields.checkKeys(["source"] + extraKeys, in: self) { key in
                 Self.csvKeys.contains(key) ? "'\(key)' is not a key of the xor data source, which has no settings" : nil
@@ -69,12 +72,15 @@ extension ConfigDecoder {
         }
     }
 
-    /// `validation` or `test`: `{fraction: f}` with 0 < f < 1, or a source mapping.
-    private func split(_ node: YAMLNode, _ path: String) -> SplitSpec? {
+    /// `validation` or `test`: `{fraction: f}` with 0 < f < 1, or a source mapping (a CSV one
+    /// inheriting the training CSV's columns).
+    private func split(_ node: YAMLNode, _ path: String, inheriting training: CSVSpec?) -> SplitSpec? {
         guard let fields = Fields(node, path: path, in: self, expected: "{fraction: 0.1} or a source mapping") else {
             return nil
         }
-        guard let fractionNode = fields["fraction"] else { return source(fields, extraKeys: []).map(SplitSpec.source) }
+        guard let fractionNode = fields["fraction"] else {
+            return source(fields, extraKeys: [], inheriting: training).map(SplitSpec.source)
+        }
         fields.checkKeys(["fraction"], in: self)
         return number(fractionNode, fields.path("fraction"), expected: "a fraction between 0 and 1 (exclusive)") {
             $0 > 0 && $0 < 1
@@ -148,15 +154,21 @@ extension ConfigDecoder {
         return GaussianSpec(samples: samples, features: features, classes: classes)
     }
 
-    /// The CSV source's settings.
-    private func csv(_ fields: Fields) -> CSVSpec? {
+    /// The CSV source's settings; `header`, `label` and `features` default to `training`'s (the
+    /// training source's, for a validation or test file), else header true and every column but the label.
+    private func csv(_ fields: Fields, inheriting training: CSVSpec? = nil) -> CSVSpec? {
         let path = fields.required("path", in: self, holding: "the CSV file, relative to this config")
             .flatMap { filePath($0, fields.path("path"), expected: "a file path") }
-        let header = fields["header"].map { bool($0, fields.path("header")) } ?? Defaults.csvHeader
-        let label = fields.required("label", in: self, holding: "the label column's name or index")
-            .flatMap { column($0, fields.path("label"), header: header) }
+        let header = fields["header"].map { bool($0, fields.path("header")) } ?? training?.header ?? Defaults.csvHeader
+        let label: ColumnRef?
+        if let training, fields["label"] == nil {
+            label = training.label
+        } else {
+            label = fields.required("label", in: self, holding: "the label column's name or index")
+                .flatMap { column($0, fields.path("label"), header: header) }
+        }
         // Outer nil: invalid (reported); inner nil: not given, meaning every column but the label.
-        var features: [ColumnRef]?? = .some(nil)
+        var features: [ColumnRef]?? = .some(training?.features)
         if let node = fields["features"] {
             features = featureColumns(node, fields.path("features"), header: header, label: label)
         }

@@ -47,7 +47,9 @@ public struct Checkpoint: Sendable {
                           gradientNormSumBits: position.gradientNormSum.bitPattern, last: last, best: stopping.best,
                           epochsWithoutImprovement: stopping.epochsWithoutImprovement,
                           optimizerSteps: loop.optimizer.steps, schedule: loop.schedule.state)
-        let json = (try? JSONEncoder().encode(state)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // the same state gives the same bytes in every process
+        let json = (try? encoder.encode(state)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         var tensors = network.graph.parameters.map {
             SafetensorsWriter.Tensor(name: $0.name, shape: $0.shape, values: network.parameters.base + $0.offset)
         }
