@@ -36,6 +36,18 @@ import Testing
         if delta == 1 { #expect(isClose(value, (0.125 + 1.5 + 2) / 3)) }
     }
 
+    /// PyTorch's CrossEntropyLoss(label_smoothing=ε): the target becomes (1 − ε)·t + ε/K, so the
+    /// loss is −Σ t′ log p and the fused gradient (y − t′)/n; ε = 0 is the plain loss.
+    @Test func labelSmoothing() {
+        let y: [Float] = [0.7, 0.2, 0.1], t: [Float] = [1, 0, 0]
+        let smoothed = t.map { 0.9 * Double($0) + 0.1 / 3 }
+        let (value, g) = evaluate(LossFunction(.categoricalCrossentropy, outputActivation: .softmax, labelSmoothing: 0.1), y: y, t: t, n: 1)
+        #expect(isClose(value, -zip(smoothed, y).map { $0 * Foundation.log(Double($1)) }.reduce(0, +)))
+        expectClose(g, zip(y, smoothed).map { Float(Double($0) - $1) })
+        let (plain, _) = evaluate(LossFunction(.categoricalCrossentropy, outputActivation: .softmax), y: y, t: t, n: 1)
+        #expect(isClose(plain, -Foundation.log(0.7)) && value > plain)
+    }
+
     @Test func meanSquaredError() {
         let y: [Float] = [0.5, 2.0, -1.0, 0.0], t: [Float] = [1, 1, 0, 0.5]
         let (value, g) = evaluate(LossFunction(.mse, outputActivation: .linear), y: y, t: t, n: 2)

@@ -4,7 +4,7 @@
 
 extension ConfigDecoder {
     /// The keys of `train`, in schema order.
-    static let trainKeys = ["loss", "optimizer", "epochs", "batch_size", "shuffle", "threads", "schedule", "warmup", "clip",
+    static let trainKeys = ["loss", "label_smoothing", "optimizer", "epochs", "batch_size", "shuffle", "threads", "schedule", "warmup", "clip",
                             "early_stopping"]
     /// Most epochs accepted.
     static let maxEpochs = 10_000_000
@@ -44,14 +44,22 @@ extension ConfigDecoder {
             self.earlyStopping($0, path: fields.path("early_stopping"), hasValidation: hasValidation)
         }
 
-        guard let loss, let huberDelta, let optimizer, let epochs, let batchSize, let shuffle, let schedule else { return nil }
+        var labelSmoothing: Double? = 0
+        if let node = fields["label_smoothing"] {
+            labelSmoothing = number(node, fields.path("label_smoothing"), expected: "a number from 0 to 1 (exclusive)") { $0 >= 0 && $0 < 1 }
+            if let loss, loss != .categoricalCrossentropy {
+                report(node, fields.path("label_smoothing"), "label_smoothing applies to categorical_crossentropy, but the loss is \(loss.rawValue)")
+                labelSmoothing = nil
+            }
+        }
+        guard let loss, let huberDelta, let labelSmoothing, let optimizer, let epochs, let batchSize, let shuffle, let schedule else { return nil }
         if case .some(.none) = threads { return nil }
         if case .some(.none) = warmup { return nil }
         if case .some(.none) = clip { return nil }
         if case .some(.none) = earlyStopping { return nil }
         return TrainSpec(loss: loss, optimizer: optimizer, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
                          threads: threads ?? nil, schedule: schedule, warmup: warmup ?? nil, clip: clip ?? nil,
-                         earlyStopping: earlyStopping ?? nil, huberDelta: huberDelta)
+                         earlyStopping: earlyStopping ?? nil, huberDelta: huberDelta, labelSmoothing: labelSmoothing)
     }
 
     /// `loss: NAME`, or `loss: {type: huber, delta: D}`: the loss and huber's delta (the default

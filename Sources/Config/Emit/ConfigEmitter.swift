@@ -138,6 +138,7 @@ public enum ConfigEmitter {
         var pairs: [(String, EmitNode)] = [
             ("loss", train.loss == .huber
                 ? .mapping([("type", .plain("huber")), ("delta", double(train.huberDelta))], flow: true) : .plain(train.loss.rawValue)),
+        ] + (train.loss == .categoricalCrossentropy ? [("label_smoothing", double(train.labelSmoothing))] : []) + [
             ("optimizer", .mapping([("type", .plain(train.optimizer.typeName))] + optimizerPairs(train.optimizer), flow: true)),
             ("epochs", .plain(String(train.epochs))),
             ("batch_size", .plain(String(train.batchSize))),

@@ -23,12 +23,16 @@ public struct TrainSpec: Sendable, Equatable {
     public var earlyStopping: EarlyStoppingSpec?
     /// Where the huber loss turns from quadratic to linear (PyTorch's HuberLoss `delta`).
     public var huberDelta: Double
+    /// Categorical cross-entropy against `(1 − ε)·one_hot + ε/K` (PyTorch's CrossEntropyLoss
+    /// `label_smoothing`); 0 for none.
+    public var labelSmoothing: Double
 
     public init(loss: Loss, optimizer: OptimizerSpec, epochs: Int, batchSize: Int, shuffle: Bool, threads: Int? = nil,
                 schedule: ScheduleSpec = .constant, warmup: WarmupSpec? = nil, clip: ClipSpec? = nil,
-                earlyStopping: EarlyStoppingSpec? = nil, huberDelta: Double = Defaults.huberDelta) {
+                earlyStopping: EarlyStoppingSpec? = nil, huberDelta: Double = Defaults.huberDelta, labelSmoothing: Double = 0) {
         self.loss = loss
         self.huberDelta = huberDelta
+        self.labelSmoothing = labelSmoothing
         self.optimizer = optimizer
         self.epochs = epochs
         self.batchSize = batchSize

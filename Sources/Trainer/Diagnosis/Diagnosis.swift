@@ -66,7 +66,7 @@ extension Experiment {
         var targets = data.targets(rows: rows)
         network.forward(batch: n, mode: .training(step: 0))
         let loss = LossFunction(config.train.loss, outputActivation: graph.nodes[graph.output].op.activation,
-                                huberDelta: config.train.huberDelta)
+                                huberDelta: config.train.huberDelta, labelSmoothing: config.train.labelSmoothing)
         network.outputGradientIsPreactivation = loss.gradientIsPreactivation
         let total = targets.withUnsafeMutableBufferPointer { t in
             loss.evaluate(y: network.output, t: t.baseAddress!, g: network.outputGradient, n: n, k: data.targetWidth)

@@ -1,7 +1,8 @@
 // Loss functions: value and gradient in one pass, with PyTorch's reductions: mse, mae, huber and
 // binary cross-entropy average over every element, categorical cross-entropy sums over classes and
 // averages over samples. mae's gradient at d = 0 is 0 (PyTorch's sign); huber's is d inside delta
-// and delta·sign(d) outside. Logarithms see predictions clamped to [1e-7, 1 − 1e-7] (Keras' epsilon).
+// and delta·sign(d) outside. Label smoothing ε makes categorical cross-entropy's target
+// (1 − ε)·t + ε/K, as PyTorch's CrossEntropyLoss(label_smoothing=ε). Logarithms see predictions clamped to [1e-7, 1 − 1e-7] (Keras' epsilon).
 // When the output activation pairs with the loss (sigmoid + binary_crossentropy, softmax +
 // categorical_crossentropy) the gradient is written with respect to the pre-activation, `(y − t)`
 // scaled, which stays exact where y saturates; the network then skips that activation's backward.
@@ -17,12 +18,15 @@ public struct LossFunction: Sendable {
 
     /// The huber loss's threshold.
     public let delta: Float
+    /// Categorical cross-entropy's label smoothing ε.
+    public let smoothing: Float
 
     static let epsilon: Float = 1e-7
 
-    public init(_ loss: Loss, outputActivation: Activation, huberDelta: Double = Defaults.huberDelta) {
+    public init(_ loss: Loss, outputActivation: Activation, huberDelta: Double = Defaults.huberDelta, labelSmoothing: Double = 0) {
         self.loss = loss
         delta = Float(huberDelta)
+        smoothing = Float(labelSmoothing)
         switch (loss, outputActivation) {
         case (.binaryCrossentropy, .sigmoid), (.categoricalCrossentropy, .softmax):
             gradientIsPreactivation = true
@@ -73,11 +77,12 @@ public struct LossFunction: Sendable {
             }
             return total / Double(k)
         case .categoricalCrossentropy:
-            let scale = 1 / Float(n)
+            let scale = 1 / Float(n), keep = 1 - smoothing, spread = smoothing / Float(k)
             for i in 0..<count {
                 let p = min(max(y[i], Self.epsilon), 1 - Self.epsilon)
-                if t[i] != 0 { total -= Double(t[i] * logf(p)) }
-                g[i] = gradientIsPreactivation ? scale * (y[i] - t[i]) : -scale * t[i] / p
+                let target = smoothing == 0 ? t[i] : keep * t[i] + spread
+                if target != 0 { total -= Double(target * logf(p)) }
+                g[i] = gradientIsPreactivation ? scale * (y[i] - target) : -scale * target / p
             }
             return total
         }

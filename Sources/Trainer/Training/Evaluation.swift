@@ -34,10 +34,10 @@ public final class Evaluator {
     private let encoding: TargetEncoding
     private var targets: [Float]
 
-    public init(network: Network, lossKind: Loss, huberDelta: Double = Defaults.huberDelta) {
+    public init(network: Network, lossKind: Loss, huberDelta: Double = Defaults.huberDelta, labelSmoothing: Double = 0) {
         self.network = network
         loss = LossFunction(lossKind, outputActivation: network.graph.nodes[network.graph.output].op.activation,
-                            huberDelta: huberDelta)
+                            huberDelta: huberDelta, labelSmoothing: labelSmoothing)
         let width = network.graph.nodes[network.graph.output].width
         encoding = (try? TargetEncoding.forLoss(lossKind, outputWidth: width).get()) ?? .real
         targets = [Float](repeating: 0, count: network.batchCapacity * width)

@@ -106,7 +106,8 @@ final class RunSession {
         try AtomicFile.write(experiment.preprocess.encoded(), to: "\(outputDir)/\(PreprocessRecord.fileName)")
         metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil,
                                     clipping: config.train.clip != nil, continuingBefore: resume ? position.epoch : nil)
-        evaluator = Evaluator(network: network, lossKind: config.train.loss, huberDelta: config.train.huberDelta)
+        evaluator = Evaluator(network: network, lossKind: config.train.loss, huberDelta: config.train.huberDelta,
+                              labelSmoothing: config.train.labelSmoothing)
         let continuing = resume ? position.globalStep : nil
         layerStats = try config.output.layerStats.map { _ throws(RunFileError) in
             try LayerStatsWriter(path: "\(outputDir)/layers.csv", continuingThrough: continuing)

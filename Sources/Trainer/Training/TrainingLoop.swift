@@ -73,7 +73,7 @@ public final class TrainingLoop {
         self.train = train
         readsBatchesInPlace = network.acceptsBatchInPlace
         lossFunction = LossFunction(train.loss, outputActivation: network.graph.nodes[network.graph.output].op.activation,
-                                    huberDelta: train.huberDelta)
+                                    huberDelta: train.huberDelta, labelSmoothing: train.labelSmoothing)
         network.outputGradientIsPreactivation = lossFunction.gradientIsPreactivation
         let sweep = ParameterSweep(graph: network.graph)
         optimizer = makeOptimizer(train.optimizer, sweep: sweep)
