@@ -58,14 +58,7 @@ public struct PreprocessRecord: Codable, Equatable, Sendable {
     public func transform(_ x: Float, feature j: Int) -> Float { (x * scale - shift[j]) / divisor[j] }
 
     /// The file's bytes (indented) or the metadata string (one line).
-    public func encoded(compact: Bool = false) -> Data {
-        if !compact { return RunJSON.encode(self) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return (try? encoder.encode(self)) ?? Data("{}".utf8)
-    }
+    public func encoded(compact: Bool = false) -> Data { RunJSON.encode(self, compact: compact) }
 
     /// The record in `data` (the file or the metadata string), or nil when it is not one this
     /// version can read.

@@ -8,13 +8,16 @@ import Foundation
 
 public enum RunJSON {
     /// `value` as the file's bytes, with a final newline. `escapingSlashes`: write "/" as "\/"
-    /// (summary.json's format 1 does; run.json and manifest.json do not).
-    public static func encode(_ value: some Encodable, escapingSlashes: Bool = false) -> Data {
+    /// (summary.json's format 1 does; run.json and manifest.json do not). `compact`: one line and no
+    /// final newline, for a JSON value stored inside another file (safetensors metadata).
+    public static func encode(_ value: some Encodable, escapingSlashes: Bool = false, compact: Bool = false) -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = escapingSlashes ? [.prettyPrinted, .sortedKeys] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var formatting: JSONEncoder.OutputFormatting = escapingSlashes ? [.sortedKeys] : [.sortedKeys, .withoutEscapingSlashes]
+        if !compact { formatting.insert(.prettyPrinted) }
+        encoder.outputFormatting = formatting
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return ((try? encoder.encode(value)) ?? Data("{}".utf8)) + Data("\n".utf8)
+        return ((try? encoder.encode(value)) ?? Data("{}".utf8)) + Data((compact ? "" : "\n").utf8)
     }
 
     /// A file's contents as `T`, or nil when it does not decode or declares a version above `version`.

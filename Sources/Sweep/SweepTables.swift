@@ -118,8 +118,9 @@ public enum SweepTables {
     public static func summaryCSV(_ sweep: Sweep, _ rows: [SweepResultRow]) -> String {
         var header = ["index", "id"] + sweep.columns + ["seed", "status", "epochs", "final_loss", "final_accuracy",
                                                        "best_loss", "best_accuracy", "best_epoch", "wall_s"]
-        if sweep.hasValidation { header += ["final_val_loss", "final_val_accuracy", "best_val_loss", "best_val_accuracy"] }
-        if sweep.hasTest { header += ["test_loss", "test_accuracy"] }
+        let (validation, test) = (sweep.hasValidation, sweep.hasTest)  // each a pass over the runs: once, not per row
+        if validation { header += ["final_val_loss", "final_val_accuracy", "best_val_loss", "best_val_accuracy"] }
+        if test { header += ["test_loss", "test_accuracy"] }
         if sweep.success != nil { header.append("success") }
         var lines = [CSVRecords.line(header)]
         for row in rows {
@@ -129,10 +130,10 @@ public enum SweepTables {
                 number(s?.final?.loss), number(s?.final?.accuracy), number(s?.best?.loss), number(s?.best?.accuracy),
                 s?.best.map { String($0.epoch) } ?? "", row.wallS.map { String(format: "%.3f", $0) } ?? "",
             ]
-            if sweep.hasValidation {
+            if validation {
                 cells += [s?.final?.validationLoss, s?.final?.validationAccuracy, s?.best?.validationLoss, s?.best?.validationAccuracy].map(number)
             }
-            if sweep.hasTest { cells += [s?.test?.loss, s?.test?.accuracy].map(number) }
+            if test { cells += [s?.test?.loss, s?.test?.accuracy].map(number) }
             if sweep.success != nil { cells.append(row.success.map { $0 ? "true" : "false" } ?? "") }
             lines.append(CSVRecords.line(cells))
         }
@@ -142,8 +143,9 @@ public enum SweepTables {
     /// aggregate.csv.
     public static func aggregateCSV(_ sweep: Sweep, _ aggregates: [SweepAggregate]) -> String {
         var metrics = ["final_loss", "final_accuracy", "best_loss", "best_accuracy"]
-        if sweep.hasValidation { metrics += ["final_val_loss", "final_val_accuracy", "best_val_loss", "best_val_accuracy"] }
-        if sweep.hasTest { metrics += ["test_loss", "test_accuracy"] }
+        let (validation, test) = (sweep.hasValidation, sweep.hasTest)
+        if validation { metrics += ["final_val_loss", "final_val_accuracy", "best_val_loss", "best_val_accuracy"] }
+        if test { metrics += ["test_loss", "test_accuracy"] }
         var header = sweep.columns + ["runs", "finished", "completed"]
         header += metrics.flatMap { m in ["mean", "std", "min", "max"].map { "\(m)_\($0)" } }
         if sweep.success != nil { header += ["successes", "success_fraction"] }
@@ -151,8 +153,8 @@ public enum SweepTables {
         for a in aggregates {
             var cells = a.values + [String(a.runs), String(a.finished), String(a.completed)]
             var columns = [a.finalLoss, a.finalAccuracy, a.bestLoss, a.bestAccuracy]
-            if sweep.hasValidation { columns += [a.valLoss, a.valAccuracy, a.bestValLoss, a.bestValAccuracy] }
-            if sweep.hasTest { columns += [a.testLoss, a.testAccuracy] }
+            if validation { columns += [a.valLoss, a.valAccuracy, a.bestValLoss, a.bestValAccuracy] }
+            if test { columns += [a.testLoss, a.testAccuracy] }
             for stats in columns {
                 cells += [number(stats?.mean), number(stats?.std), number(stats?.min), number(stats?.max)]
             }

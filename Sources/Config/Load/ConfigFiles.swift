@@ -68,12 +68,7 @@ public struct ConfigFiles: Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return .failure(osProblem()) }
-        let kind = info.st_mode & S_IFMT
-        guard kind == S_IFREG else {
-            let what = kind == S_IFDIR ? "a directory" : kind == S_IFIFO ? "a FIFO (named pipe)"
-                : kind == S_IFCHR || kind == S_IFBLK ? "a device" : kind == S_IFSOCK ? "a socket" : "not a regular file"
-            return .failure(.unreadable(reason: "it is \(what), not a regular file"))
-        }
+        if let reason = notRegularFile(info.st_mode) { return .failure(.unreadable(reason: reason)) }
         if Int(info.st_size) > maxFileSize { return .failure(.tooLarge) }
         // Read at most one chunk past the limit, in case the file grows while it is read.
         var bytes: [UInt8] = []
@@ -88,6 +83,16 @@ public struct ConfigFiles: Sendable {
             bytes += chunk.prefix(count)
         }
         return .failure(.tooLarge)
+    }
+
+    /// Why a file of `mode` (stat's st_mode) is not read as data — "it is a FIFO (named pipe), not a
+    /// regular file" — or nil for a regular file. Shared by every reader of user-named files.
+    public static func notRegularFile(_ mode: mode_t) -> String? {
+        let kind = mode & S_IFMT
+        guard kind != S_IFREG else { return nil }
+        let what = kind == S_IFDIR ? "a directory" : kind == S_IFIFO ? "a FIFO (named pipe)"
+            : kind == S_IFCHR || kind == S_IFBLK ? "a device" : kind == S_IFSOCK ? "a socket" : "a special file"
+        return "it is \(what), not a regular file"
     }
 
     /// The OS's reason for the last failure, from `errno`.

@@ -6,6 +6,7 @@
 // a UTF-8 byte-order mark skipped, records that are one blank cell skipped. Where a cell sits —
 // its physical line and its column in characters — is worked out only when asked, for messages.
 
+import Config
 import Foundation
 
 struct CSVScanner: ~Copyable {
@@ -52,12 +53,10 @@ struct CSVScanner: ~Copyable {
             throw OpenFailure(reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
         }
         var info = stat()
-        let kind = fstat(fd, &info) == 0 ? info.st_mode & S_IFMT : 0
-        guard kind == S_IFREG else {
+        if fstat(fd, &info) != 0 { info.st_mode = 0 }
+        if let reason = ConfigFiles.notRegularFile(info.st_mode) {
             close(fd)
-            let what = kind == S_IFDIR ? "a directory" : kind == S_IFIFO ? "a FIFO (named pipe)"
-                : kind == S_IFCHR || kind == S_IFBLK ? "a device" : kind == S_IFSOCK ? "a socket" : "a special file"
-            throw OpenFailure(reason: "it is \(what), not a regular file")
+            throw OpenFailure(reason: reason)
         }
         descriptor = fd
         fileSize = Int(info.st_size)
