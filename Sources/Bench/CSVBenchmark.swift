@@ -36,7 +36,7 @@ public enum CSVBenchmark {
         }
         return paths.indices.map { i in
             let bytes = (try? FileManager.default.attributesOfItem(atPath: paths[i])[.size] as? Int) ?? 0
-            return Result(path: paths[i], bytes: bytes ?? 0, rows: shapes[i].rows, columns: shapes[i].columns,
+            return Result(path: paths[i], bytes: bytes, rows: shapes[i].rows, columns: shapes[i].columns,
                           seconds: times[i].sorted()[times[i].count / 2])
         }
     }

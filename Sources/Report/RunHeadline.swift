@@ -54,33 +54,42 @@ enum RunHeadline {
         }
     }
 
-    /// The test figures shown large: accuracy and loss, or for regression MSE, MAE and loss.
+    /// The test figures shown large: accuracy and loss, or for regression R², MSE, MAE and loss.
     static func testTiles(_ run: RunData) -> [(label: String, value: String)] {
         guard let test = run.results.summary?.test else { return [] }
         guard run.results.regression else {
-            return [("test accuracy", ReportFormat.fraction(test.accuracy)), ("test loss", ReportFormat.number(test.loss))]
+            return [("test accuracy", test.accuracy.map(ReportFormat.fraction) ?? ""), ("test loss", ReportFormat.number(test.loss))]
         }
-        return [("test MSE", test.mse), ("test MAE", test.mae), ("test loss", test.loss)].compactMap { label, value in
+        return [("test R²", test.r2), ("test MSE", test.mse), ("test MAE", test.mae), ("test loss", test.loss)].compactMap { label, value in
             value.map { (label, ReportFormat.number($0)) }
         }
     }
 
-    /// The last epoch's loss (and accuracy, but for regression): a row for training, one for validation.
+    /// The last epoch's loss and accuracy (for regression MSE, MAE and R²): a row for training,
+    /// one for validation — from summary.json, else metrics.csv's last row.
     static func finalRows(_ run: RunData) -> [[String]] {
-        let final: (epoch: String, loss: Double?, accuracy: Double?, validationLoss: Double?, validationAccuracy: Double?)
-        if let metrics = run.results.summary?.final {
-            final = (String(metrics.epoch), metrics.loss, metrics.accuracy, metrics.validationLoss, metrics.validationAccuracy)
+        let columns = run.results.regression ? ["loss", "mse", "mae", "r2"] : ["loss", "accuracy"]
+        let epoch: String, training: [Double?], validation: [Double?]
+        if let m = run.results.summary?.final {
+            epoch = String(m.epoch)
+            training = run.results.regression ? [m.loss, m.mse, m.mae, m.r2] : [m.loss, m.accuracy]
+            validation = run.results.regression ? [m.validationLoss, m.validationMse, m.validationMae, m.validationR2]
+                : [m.validationLoss, m.validationAccuracy]
         } else if !run.metrics.rows.isEmpty {
             let last = { (column: String) in run.metrics.numbers(column)?.last }
-            final = (last("epoch").map(ReportFormat.number) ?? "?", last("loss"), last("accuracy"), last("val_loss"), last("val_accuracy"))
+            epoch = last("epoch").map(ReportFormat.number) ?? "?"
+            training = columns.map(last)
+            validation = columns.map { last("val_" + $0) }
         } else {
             return []
         }
-        let cells = { (loss: Double?, accuracy: Double?) -> [String] in
-            [loss.map(ReportFormat.number) ?? ""] + (run.results.regression ? [] : [accuracy.map(ReportFormat.fraction) ?? ""])
+        let cells = { (values: [Double?]) -> [String] in
+            zip(columns, values).map { column, value in
+                value.map(column == "accuracy" ? ReportFormat.fraction : ReportFormat.number) ?? ""
+            }
         }
-        var rows = [["last epoch", "loss"] + (run.results.regression ? [] : ["accuracy"]), ["training (epoch \(final.epoch))"] + cells(final.loss, final.accuracy)]
-        if final.validationLoss != nil { rows.append(["validation"] + cells(final.validationLoss, final.validationAccuracy)) }
+        var rows = [["last epoch"] + columns, ["training (epoch \(epoch))"] + cells(training)]
+        if validation[0] != nil { rows.append(["validation"] + cells(validation)) }
         return rows
     }
 

@@ -1,7 +1,8 @@
 // metrics.csv: one row per epoch under a header written once, flushed after every row so a crash or
 // Ctrl-C leaves every finished epoch on disk. Columns: epoch, loss, accuracy, [val_loss,
 // val_accuracy], lr, [grad_norm, clipped], time_s — the bracketed ones with validation data and with
-// gradient clipping. Numbers use Swift's shortest round-trip form, so two
+// gradient clipping; a regression run has mse, mae, r2 (and val_mse, val_mae, val_r2) where a
+// classifier has accuracy (and val_accuracy). Numbers use Swift's shortest round-trip form, so two
 // runs of one config and seed give identical files apart from the time column.
 
 import Foundation
@@ -14,13 +15,16 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public let epoch: Int
     /// Mean training loss over the epoch's samples (each batch measured before its update).
     public let loss: Double
-    /// Fraction of the epoch's samples classified correctly, measured like `loss`.
+    /// Fraction of the epoch's samples classified correctly, measured like `loss` (not written for regression).
     public let accuracy: Double
+    /// For regression: MSE, MAE and R² over the epoch's samples, measured like `loss`, in original units.
+    public var scores: RegressionScores? = nil
     /// Seconds since training started.
     public let seconds: Double
     /// Loss and accuracy on the validation data after the epoch, when there is validation data.
     public var validationLoss: Double? = nil
     public var validationAccuracy: Double? = nil
+    public var validationScores: RegressionScores? = nil
     /// The base learning rate in effect during the epoch (the `lr` column).
     public var learningRate: Double? = nil
     /// With clipping: the mean over the epoch's steps of the global gradient norm before clipping,
@@ -40,20 +44,21 @@ public struct EpochRecord: Sendable, Equatable, Codable {
 /// Appends epoch rows to a CSV file.
 public final class MetricsWriter {
     /// The columns, fixed before the first row: validation columns only when there is validation
-    /// data, clipping columns only with clipping.
+    /// data, clipping columns only with clipping, regression scores in place of accuracy.
     public let columns: [String]
-    private let validation: Bool, clipping: Bool
+    private let validation: Bool, clipping: Bool, regression: Bool
 
     private let file: UnsafeMutablePointer<FILE>
     public let path: String
 
     /// Creates (or truncates) `path` and writes the header. With `continuingBefore: e`, the existing file keeps its header and the rows of epochs before
     /// `e` (rows written after the checkpoint being resumed are dropped) and new rows are appended.
-    public init(path: String, validation: Bool = false, clipping: Bool = false,
+    public init(path: String, validation: Bool = false, clipping: Bool = false, regression: Bool = false,
                 continuingBefore epoch: Int? = nil) throws(RunFileError) {
-        columns = ["epoch", "loss", "accuracy"] + (validation ? ["val_loss", "val_accuracy"] : []) + ["lr"]
+        let scores = regression ? ["mse", "mae", "r2"] : ["accuracy"]
+        columns = ["epoch", "loss"] + scores + (validation ? ["val_loss"] + scores.map { "val_" + $0 } : []) + ["lr"]
             + (clipping ? ["grad_norm", "clipped"] : []) + ["time_s"]
-        (self.validation, self.clipping) = (validation, clipping)
+        (self.validation, self.clipping, self.regression) = (validation, clipping, regression)
         if let epoch {
             try CSVContinuation.keep(path: path, header: columns.joined(separator: ","), where: { (Int($0[0]) ?? .max) < epoch },
                                      check: { rows throws(RunFileError) in try Self.checkEpochs(rows.map { Int($0[0]) ?? -1 }, before: epoch, path: path) })
@@ -91,9 +96,12 @@ public final class MetricsWriter {
 
     /// Appends one epoch's row and flushes it to the operating system.
     public func append(_ record: EpochRecord) throws(RunFileError) {
-        var cells = ["\(record.epoch)", "\(record.loss)", "\(record.accuracy)"]
         func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
-        if validation { cells += [cell(record.validationLoss), cell(record.validationAccuracy)] }
+        func scores(_ scores: RegressionScores?, accuracy: Double?) -> [String] {
+            regression ? [cell(scores?.mse), cell(scores?.mae), cell(scores?.r2)] : [cell(accuracy)]
+        }
+        var cells = ["\(record.epoch)", "\(record.loss)"] + scores(record.scores, accuracy: record.accuracy)
+        if validation { cells += [cell(record.validationLoss)] + scores(record.validationScores, accuracy: record.validationAccuracy) }
         cells.append(cell(record.learningRate))
         if clipping { cells += [cell(record.gradientNorm), cell(record.clippedFraction)] }
         cells.append(String(format: "%.4f", record.seconds))

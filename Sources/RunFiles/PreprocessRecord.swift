@@ -2,7 +2,9 @@
 // feature columns it was trained on (names from the CSV header, or nil), the per-feature transform
 // `x′ = (x·scale − shift[j]) / divisor[j]` fitted on the training split (scale from `data.scale`,
 // shift/divisor from `data.preprocess`: mean/std for standardize, min/range for minmax, 0/1 for
-// none), how labels were encoded, and the class names for categorical labels. One schema, written
+// none), how labels were encoded, the class names for categorical labels, and for standardized
+// regression targets (`data.target_preprocess`) the shift and divisor that map a prediction p back
+// to original units as `p · target_divisor + target_shift`. One schema, written
 // by the trainer (the file, and the same JSON in the weights' safetensors metadata under
 // `nnrun.preprocess`) and read back by whatever applies the model. Floats are written in their
 // shortest round-trip form, so reading gives back the exact Float32 values training used.
@@ -39,6 +41,10 @@ public struct PreprocessRecord: Codable, Equatable, Sendable {
     public var classCount: Int?
     /// Class names by index, for categorical labels.
     public var classes: [String]?
+    /// For standardized regression targets: the training split's mean and standard deviation
+    /// (t′ = (t − shift) / divisor); nil otherwise.
+    public var targetShift: Float?
+    public var targetDivisor: Float?
 
     public init(inputWidth: Int, featureNames: [String]?, labelName: String?, method: Method, scale: Float,
                 shift: [Float], divisor: [Float], targets: Targets, classCount: Int?, classes: [String]?) {
@@ -52,6 +58,12 @@ public struct PreprocessRecord: Codable, Equatable, Sendable {
         self.targets = targets
         self.classCount = classCount
         self.classes = classes
+    }
+
+    /// A prediction of the network in the targets' original units.
+    public func originalUnits(_ prediction: Float) -> Float {
+        guard let targetShift, let targetDivisor else { return prediction }
+        return prediction * targetDivisor + targetShift
     }
 
     /// The transform applied to one raw feature value `x` of feature `j`, as training applied it.

@@ -24,25 +24,33 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public struct Metrics: Codable, Sendable, Equatable {
         public let epoch: Int
         public let loss: Double
-        public let accuracy: Double
+        /// For classification (absent for regression, which has mse, mae and r2 instead).
+        public let accuracy: Double?
+        public let mse: Double?, mae: Double?, r2: Double?
         public let validationLoss: Double?
         public let validationAccuracy: Double?
+        public let validationMse: Double?, validationMae: Double?, validationR2: Double?
         /// The learning rate the schedule set for the epoch.
         public let learningRate: Double?
 
         public init(_ record: EpochRecord) {
             epoch = record.epoch
             loss = record.loss
-            accuracy = record.accuracy
+            let regression = record.scores != nil
+            accuracy = regression ? nil : record.accuracy
+            (mse, mae, r2) = (record.scores?.mse, record.scores?.mae, record.scores?.r2)
             validationLoss = record.validationLoss
-            validationAccuracy = record.validationAccuracy
+            validationAccuracy = regression ? nil : record.validationAccuracy
+            let validation = record.validationScores
+            (validationMse, validationMae, validationR2) = (validation?.mse, validation?.mae, validation?.r2)
             learningRate = record.learningRate
         }
     }
 
     public struct TestMetrics: Codable, Sendable, Equatable {
         public let loss: Double
-        public let accuracy: Double
+        /// For classification (absent for regression).
+        public let accuracy: Double?
         /// Per true class; null for a class with no test samples.
         public let perClassAccuracy: [Double?]?
         public let mse: Double?
@@ -52,7 +60,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
         /// For classification: per-class precision, recall and F1 with macro and weighted averages.
         public let classification: ClassificationReport?
 
-        public init(loss: Double, accuracy: Double, perClassAccuracy: [Double?]?, mse: Double?, mae: Double?,
+        public init(loss: Double, accuracy: Double?, perClassAccuracy: [Double?]?, mse: Double?, mae: Double?,
                     r2: Double? = nil, classification: ClassificationReport? = nil) {
             (self.loss, self.accuracy, self.perClassAccuracy, self.mse, self.mae) = (loss, accuracy, perClassAccuracy, mse, mae)
             (self.r2, self.classification) = (r2, classification)

@@ -104,7 +104,8 @@ public struct SweepScheduler<Launcher: ProcessLauncher> {
         var line = "[\(finished)/\(total)] \(run.id): \(state.status.rawValue)"
         if let summary = state.summary, summary.stoppedEarly == true { line += " (stopped early after epoch \(summary.epochsCompleted))" }
         if let final = state.summary?.final {
-            line += ", accuracy \(String(format: "%.3f", final.accuracy)), loss \(String(format: "%.4f", final.loss))"
+            let score = final.r2.map { "r2 \(String(format: "%.3f", $0))" } ?? "accuracy \(String(format: "%.3f", final.accuracy ?? .nan))"
+            line += ", \(score), loss \(String(format: "%.4f", final.loss))"
         } else if let reason = state.record?.reason {
             line += " — \(reason)"
         }

@@ -133,7 +133,7 @@ public struct SweepTask {
             if !quiet {
                 let early = result.stoppedEarly ? " (stopped early after epoch \(last?.epoch ?? 0))" : ""
                 output.out("\(run.id): completed\(early), loss \(String(format: "%.4f", last?.loss ?? .nan)), "
-                    + "accuracy \(String(format: "%.3f", last?.accuracy ?? .nan))")
+                    + (last?.scores.map { "r2 \(String(format: "%.3f", $0.r2))" } ?? "accuracy \(String(format: "%.3f", last?.accuracy ?? .nan))"))
             }
             return ending
         case .diverged(let epoch, let step, let loss):

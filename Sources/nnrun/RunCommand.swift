@@ -98,21 +98,27 @@ struct RunCommand: ParsableCommand {
             let last = result.last
             let trained = result.stoppedEarly ? "stopped early after epoch \(last?.epoch ?? 0) of \(epochs)" : "\(epochs) epochs"
             let curve = Sparkline.text(CSVTable.read("\(config.output.dir)/metrics.csv")?.numbers("loss") ?? [], width: 20, log: true)
-            let regression = experiment.preprocess.targets == .real
             var metrics = ["loss \(Console.number(last?.loss ?? .nan)) \(curve)"]
-            if !regression { metrics.append("accuracy \(Console.number(last?.accuracy ?? .nan, digits: 3))") }
+            if let scores = last?.scores {
+                metrics.append("r2 \(Console.number(scores.r2, digits: 3))")
+            } else {
+                metrics.append("accuracy \(Console.number(last?.accuracy ?? .nan, digits: 3))")
+            }
             if let loss = last?.validationLoss {
                 metrics.append("val_loss \(Console.number(loss))")
-                if !regression, let accuracy = last?.validationAccuracy { metrics.append("val_accuracy \(Console.number(accuracy, digits: 3))") }
+                if let scores = last?.validationScores {
+                    metrics.append("val_r2 \(Console.number(scores.r2, digits: 3))")
+                } else if let accuracy = last?.validationAccuracy {
+                    metrics.append("val_accuracy \(Console.number(accuracy, digits: 3))")
+                }
             }
             Console.out("\(config.name): \(trained) in \(seconds) s, \(metrics.joined(separator: ", ")) → \(config.output.dir)/")
             if result.stoppedEarly, let reason = result.stopping.reason {
                 Console.out("  \(reason); its weights are in \(config.output.dir)/best.safetensors")
             }
             if let test = result.test, let samples = experiment.test?.count {
-                let scores = regression
-                    ? "mse \(Console.number(test.mse ?? .nan)), mae \(Console.number(test.mae ?? .nan)), r2 \(Console.number(test.r2 ?? .nan))"
-                    : "accuracy \(Console.number(test.accuracy)), loss \(Console.number(test.loss))"
+                let scores = test.scores.map { "mse \(Console.number($0.mse)), mae \(Console.number($0.mae)), r2 \(Console.number($0.r2))" }
+                    ?? "accuracy \(Console.number(test.accuracy)), loss \(Console.number(test.loss))"
                         + (test.confusion.map { ", macro F1 \(Console.number(ClassificationReport(confusion: $0).macro.f1))" } ?? "")
                 Console.out("  test \(scores) on \(samples) samples (summary.json)")
             }

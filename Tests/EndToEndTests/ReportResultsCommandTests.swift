@@ -41,8 +41,8 @@ import Testing
         #expect(html.contains("stopped early at epoch \(try #require(stopping.stoppedEpoch)) (best epoch \(try #require(stopping.bestEpoch))) of 1000 planned"))
         #expect(html.contains("<td>stopped_early</td>\n    <td>no</td>\n    <td>yes</td>"))
         for run in [kinds, moons] {
-            let test = try #require(RunSummary.read(in: run)?.test)
-            #expect(html.contains("<div class=\"value\">\(String(format: "%.4f", test.accuracy))</div>\n"), "\(run)")
+            let test = try #require(RunSummary.read(in: run)?.test), accuracy = try #require(test.accuracy)
+            #expect(html.contains("<div class=\"value\">\(String(format: "%.4f", accuracy))</div>\n"), "\(run)")
         }
         // Every run's section starts with its headline, before any chart.
         #expect(try #require(html.range(of: "class=\"headline\"")).lowerBound < (try #require(html.range(of: "<svg "))).lowerBound)

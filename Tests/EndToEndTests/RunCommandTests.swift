@@ -98,8 +98,8 @@ import Testing
         #expect(!result.crashed)
         #expect(result.stderr.contains("at epoch"))
         let (header, rows) = try metrics(in: out)
-        #expect(header == "epoch,loss,accuracy,lr,time_s")
-        #expect(rows.allSatisfy { $0.count == 5 && Double($0[1])?.isFinite == true && $0[3] == "1000.0" })
+        #expect(header == "epoch,loss,mse,mae,r2,lr,time_s")  // mse with one output unit: a regression
+        #expect(rows.allSatisfy { $0.count == 7 && Double($0[1])?.isFinite == true && $0[5] == "1000.0" })
         let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
         #expect(summary.contains("\"status\" : \"diverged\""))
     }

@@ -13,11 +13,12 @@ import Testing
     static let names = ["a, <first> & 'q'", "say \"hi\"", "c"]
 
     /// summary.json of a classification run that early stopping ended after epoch 80 of 1000.
-    static func summary(test: String = #"{"accuracy": 0.925, "loss": 0.1944, "per_class_accuracy": [0.75, 1, null]}"#) -> String {
+    static func summary(test: String = #"{"accuracy": 0.925, "loss": 0.1944, "per_class_accuracy": [0.75, 1, null]}"#,
+                        final: String = #""accuracy": 0.9233"#) -> String {
         """
         {"best_by": "val_loss", "epochs_completed": 80, "epochs_planned": 1000, "name": "moons", "parameters": 4417, "seed": 1,
          "status": "completed", "stopped_early": true, "time_s": 0.2,
-         "final": {"accuracy": 0.9233, "epoch": 80, "loss": 0.2115, "validation_accuracy": 0.89, "validation_loss": 0.2439},
+         "final": {\(final), "epoch": 80, "loss": 0.2115, "validation_accuracy": 0.89, "validation_loss": 0.2439},
          "early_stopping": {"best_epoch": 60, "best_value": 0.2348, "epochs_without_improvement": 20, "min_delta": 0.001,
                             "monitor": "val_loss", "patience": 20, "reason": "val_loss did not improve", "stopped": true, "stopped_epoch": 80},
          "test": \(test)}
@@ -64,12 +65,14 @@ import Testing
     }
 
     @Test func regressionHeadlineShowsErrorsNotAccuracy() throws {
-        let dir = try Self.runDirectory(["summary.json": Self.summary(test: #"{"accuracy": 1, "loss": 0.02, "mse": 0.02, "mae": 0.11}"#)])
+        let final = #""mse": 0.2115, "mae": 0.3, "r2": 0.75, "validation_mse": 0.2439, "validation_mae": 0.4, "validation_r2": 0.5"#
+        let dir = try Self.runDirectory(["summary.json": Self.summary(test: #"{"loss": 0.02, "mse": 0.02, "mae": 0.11, "r2": 0.9}"#, final: final)])
         let run = try Self.run(dir)
         #expect(run.results.regression)
-        #expect(RunHeadline.testTiles(run).map(\.label) == ["test MSE", "test MAE", "test loss"])
-        #expect(RunHeadline.testTiles(run).map(\.value) == ["0.02", "0.11", "0.02"])
-        #expect(RunHeadline.finalRows(run) == [["last epoch", "loss"], ["training (epoch 80)", "0.2115"], ["validation", "0.2439"]])
+        #expect(RunHeadline.testTiles(run).map(\.label) == ["test R²", "test MSE", "test MAE", "test loss"])
+        #expect(RunHeadline.testTiles(run).map(\.value) == ["0.9", "0.02", "0.11", "0.02"])
+        #expect(RunHeadline.finalRows(run) == [["last epoch", "loss", "mse", "mae", "r2"], ["training (epoch 80)", "0.2115", "0.2115", "0.3", "0.75"],
+                                               ["validation", "0.2439", "0.2439", "0.4", "0.5"]])
     }
 
     @Test func statusSaysHowARunEndedWithoutASummaryToo() throws {

@@ -62,7 +62,7 @@ import Testing
         let data = diverged.json()
         #expect(String(decoding: data, as: UTF8.self).contains(#""loss" : "inf""#))
         let back = try #require(RunJSON.decode(RunSummary.self, from: data, version: 1))
-        #expect(back.final?.loss == .infinity && back.final?.accuracy.isNaN == true && back.status == .diverged)
+        #expect(back.final?.loss == .infinity && back.final?.accuracy?.isNaN == true && back.status == .diverged)
     }
 
     @Test func runRecordAndManifestRoundTrip() throws {

@@ -14,6 +14,24 @@ import TestSupport
 import Testing
 @testable import Trainer
 
+extension EpochRecord {
+    /// An epoch whose `metric` is `value` (every other metric a fixed, unremarkable value).
+    static func monitoring(_ metric: MonitoredMetric, _ value: Double, epoch: Int) -> EpochRecord {
+        var record = EpochRecord(epoch: epoch, loss: metric == .loss ? value : 9, accuracy: metric == .accuracy ? value : 0.5, seconds: 0)
+        let scores = { (m: MonitoredMetric) in
+            RegressionScores(mse: metric == m ? value : 9, mae: metric == m ? value : 9, r2: metric == m ? value : 0)
+        }
+        switch metric {
+        case .loss, .accuracy: break
+        case .valLoss: record.validationLoss = value
+        case .valAccuracy: record.validationAccuracy = value
+        case .mse, .mae, .r2: record.scores = scores(metric)
+        case .valMse, .valMae, .valR2: record.validationScores = scores(metric)
+        }
+        return record
+    }
+}
+
 @Suite struct EarlyStoppingRuleTests {
     /// Feeds `values` of `monitor` through the rule; returns per epoch (improved, should stop).
     static func feed(_ values: [Double], _ monitor: MonitoredMetric = .loss, patience: Int?, minDelta: Double = 0)
@@ -21,13 +39,7 @@ import Testing
         var rule = EarlyStopping(monitor: monitor, patience: patience, minDelta: minDelta)
         var steps: [(Bool, Bool)] = []
         for (index, value) in values.enumerated() {
-            var record = EpochRecord(epoch: index + 1, loss: 9, accuracy: 0.5, seconds: 0)
-            switch monitor {
-            case .loss: record = EpochRecord(epoch: index + 1, loss: value, accuracy: 0.5, seconds: 0)
-            case .accuracy: record = EpochRecord(epoch: index + 1, loss: 9, accuracy: value, seconds: 0)
-            case .valLoss: record.validationLoss = value
-            case .valAccuracy: record.validationAccuracy = value
-            }
+            let record = EpochRecord.monitoring(monitor, value, epoch: index + 1)
             steps.append((rule.observe(record), rule.shouldStop))
         }
         return (steps.map { (improved: $0.0, stop: $0.1) }, rule)

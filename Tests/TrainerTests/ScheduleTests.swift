@@ -50,13 +50,7 @@ import Testing
     func feed(_ schedule: LearningRateSchedule, _ metric: MonitoredMetric, _ values: [Double], firstEpoch: Int = 1) -> [Double] {
         values.enumerated().map { index, value in
             let epoch = firstEpoch + index
-            var record = EpochRecord(epoch: epoch, loss: 9, accuracy: 0.5, seconds: 0)
-            switch metric {
-            case .loss: record = EpochRecord(epoch: epoch, loss: value, accuracy: 0.5, seconds: 0)
-            case .accuracy: record = EpochRecord(epoch: epoch, loss: 9, accuracy: value, seconds: 0)
-            case .valLoss: record.validationLoss = value
-            case .valAccuracy: record.validationAccuracy = value
-            }
+            let record = EpochRecord.monitoring(metric, value, epoch: epoch)
             schedule.endEpoch(record)
             return schedule.rate(forEpoch: epoch + 1)
         }

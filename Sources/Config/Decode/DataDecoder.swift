@@ -1,7 +1,7 @@
 // The `data` section: a training source — `xor` (no settings), `gaussian` (sizes), `csv` (a path, a
 // header flag, a label column and optional feature columns) or `idx` (images and labels files) —
-// plus `validation` (a fraction held out, or another source), `test` (another source), `scale` and
-// `preprocess`. Columns are header names or 0-based indices; a relative path is resolved against the
+// plus `validation` (a fraction held out, or another source), `test` (another source), `scale`,
+// `preprocess` and `target_preprocess`. Columns are header names or 0-based indices; a relative path is resolved against the
 // directory of the config file that names it (the base file, when it comes from an `extends` chain;
 // the working directory, when it comes from `--set`).
 
@@ -17,7 +17,7 @@ extension ConfigDecoder {
     /// The keys of an IDX source.
     static let idxKeys = ["source", "images", "labels"]
     /// Keys of `data` itself, beside its source's.
-    static let dataKeys = ["validation", "test", "scale", "preprocess"]
+    static let dataKeys = ["validation", "test", "scale", "preprocess", "target_preprocess"]
 
     /// The data section, or nil after reporting.
     func data(_ node: YAMLNode, path: String) -> DataSpec? {
@@ -37,8 +37,13 @@ extension ConfigDecoder {
             choice($0, fields.path("preprocess"), noun: "preprocessing", options: Preprocessing.allCases.map(\.rawValue))
                 .flatMap(Preprocessing.init(rawValue:))
         } ?? Preprocessing.none
-        guard let source, let validation, let test, let scale, let preprocess else { return nil }
-        return DataSpec(source: source, validation: validation, test: test ?? nil, scale: scale, preprocess: preprocess)
+        let targetPreprocess = fields["target_preprocess"].map {
+            choice($0, fields.path("target_preprocess"), noun: "target preprocessing", options: TargetPreprocessing.allCases.map(\.rawValue))
+                .flatMap(TargetPreprocessing.init(rawValue:))
+        } ?? TargetPreprocessing.none
+        guard let source, let validation, let test, let scale, let preprocess, let targetPreprocess else { return nil }
+        return DataSpec(source: source, validation: validation, test: test ?? nil, scale: scale, preprocess: preprocess,
+                        targetPreprocess: targetPreprocess)
     }
 
     /// One source from a mapping with `source` and that source's keys (plus `extraKeys`); a CSV

@@ -10,12 +10,12 @@ extension ConfigDecoder {
 
     /// `train.early_stopping`, or nil after reporting. `hasValidation` says whether the config has
     /// validation data (a `data.validation` key), which decides the default monitor.
-    func earlyStopping(_ node: YAMLNode, path: String, hasValidation: Bool) -> EarlyStoppingSpec? {
+    func earlyStopping(_ node: YAMLNode, path: String, hasValidation: Bool, loss: Loss?) -> EarlyStoppingSpec? {
         guard let fields = Fields(node, path: path, in: self, expected: "an early-stopping mapping",
                                   suggestion: "write it as {monitor: val_loss, patience: 10}, or {} for the defaults")
         else { return nil }
         fields.checkKeys(Self.earlyStoppingKeys, in: self)
-        let monitor = fields["monitor"].map { self.monitor($0, path: fields.path("monitor"), hasValidation: hasValidation) }
+        let monitor = fields["monitor"].map { self.monitor($0, path: fields.path("monitor"), hasValidation: hasValidation, loss: loss) }
             ?? Defaults.monitor(hasValidation: hasValidation)
         let patience = fields["patience"].map {
             int($0, fields.path("patience"), expected: "a number of epochs from 1 to \(Self.maxEpochs)", in: 1...Self.maxEpochs)
@@ -27,14 +27,21 @@ extension ConfigDecoder {
         return EarlyStoppingSpec(monitor: monitor, patience: patience, minDelta: minDelta)
     }
 
-    /// A monitored metric's name; a validation metric needs validation data.
-    func monitor(_ node: YAMLNode, path: String, hasValidation: Bool) -> MonitoredMetric? {
+    /// A monitored metric's name; a validation metric needs validation data, a regression score
+    /// (mse, mae, r2) a regression loss.
+    func monitor(_ node: YAMLNode, path: String, hasValidation: Bool, loss: Loss?) -> MonitoredMetric? {
         guard let metric = choice(node, path, noun: "metric", options: MonitoredMetric.names)
             .flatMap(MonitoredMetric.init(rawValue:)) else { return nil }
         if metric.needsValidation && !hasValidation {
             let training = String(metric.rawValue.dropFirst("val_".count))
             report(node, path, "'\(metric.rawValue)' is measured on validation data, and the config has none",
                    suggestion: "add data.validation (e.g. {fraction: 0.2}), or monitor the training metric '\(training)'")
+            return nil
+        }
+        if metric.needsRegression, let loss, !loss.isRegression {
+            let validation = metric.needsValidation ? "val_" : ""
+            report(node, path, "'\(metric.rawValue)' is measured for regression, and the loss is \(loss.rawValue)",
+                   suggestion: "monitor '\(validation)loss' or '\(validation)accuracy'")
             return nil
         }
         return metric

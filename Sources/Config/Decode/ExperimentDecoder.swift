@@ -26,6 +26,12 @@ extension ConfigDecoder {
         let output = fields["output"].map { self.output($0, name: name) }
             ?? OutputSpec(dir: Defaults.outputDir(name: name ?? Names.fallback))
 
+        if let data, let train, data.targetPreprocess != .none, !train.loss.isRegression,
+           let node = fields["data"]?.entries?.first(where: { $0.key.keyText == "target_preprocess" })?.value {
+            report(node, "data.target_preprocess", "target_preprocess applies to regression targets, but the loss is \(train.loss.rawValue)",
+                   suggestion: "remove it, or train with loss mse, mae or huber")
+            return nil
+        }
         guard let name, let seed, let data, let model, let train, let output else { return nil }
         return ExperimentConfig(name: name, seed: seed, data: data, model: model, train: train, output: output)
     }

@@ -21,7 +21,7 @@ extension ConfigDecoder {
 
     /// `schedule`; `epochs` (after warmup) is the default `t_max`, and `hasValidation` says whether
     /// the config has validation data (which decides plateau's default monitor).
-    func schedule(_ node: YAMLNode, path: String, epochs: Int?, hasValidation: Bool) -> ScheduleSpec? {
+    func schedule(_ node: YAMLNode, path: String, epochs: Int?, hasValidation: Bool, loss: Loss?) -> ScheduleSpec? {
         guard let fields = Fields(node, path: path, in: self, expected: "a schedule mapping",
                                   suggestion: "write it as {type: cosine}") else { return nil }
         let types = ScheduleSpec.typeNames
@@ -63,14 +63,14 @@ extension ConfigDecoder {
             guard let tMax, let minLR else { return nil }
             return .cosine(tMax: tMax, minLR: minLR)
         case "plateau"?:
-            return plateau(fields, hasValidation: hasValidation).map(ScheduleSpec.plateau)
+            return plateau(fields, hasValidation: hasValidation, loss: loss).map(ScheduleSpec.plateau)
         default:
             return nil
         }
     }
 
-    private func plateau(_ fields: Fields, hasValidation: Bool) -> PlateauSpec? {
-        let monitor = fields["monitor"].map { self.monitor($0, path: fields.path("monitor"), hasValidation: hasValidation) }
+    private func plateau(_ fields: Fields, hasValidation: Bool, loss: Loss?) -> PlateauSpec? {
+        let monitor = fields["monitor"].map { self.monitor($0, path: fields.path("monitor"), hasValidation: hasValidation, loss: loss) }
             ?? Defaults.monitor(hasValidation: hasValidation)
         let epochs = "a number of epochs from 0 to \(Self.maxScheduleEpochs)"
         let factor = fields.number("factor", default: Defaults.plateauFactor, expected: "a factor in (0, 1)", in: self) {

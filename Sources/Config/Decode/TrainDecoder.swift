@@ -36,12 +36,12 @@ extension ConfigDecoder {
         let warmup: WarmupSpec?? = fields["warmup"].map { self.warmup($0, path: fields.path("warmup")) }
         let schedule = fields["schedule"].map {
             self.schedule($0, path: fields.path("schedule"), epochs: epochs.map { $0 - ((warmup ?? nil)?.epochs ?? 0) },
-                          hasValidation: hasValidation)
+                          hasValidation: hasValidation, loss: loss)
         } ?? .constant
         let clip: ClipSpec?? = fields["clip"].map { self.clip($0, path: fields.path("clip")) }
 
         let earlyStopping: EarlyStoppingSpec?? = fields["early_stopping"].map {
-            self.earlyStopping($0, path: fields.path("early_stopping"), hasValidation: hasValidation)
+            self.earlyStopping($0, path: fields.path("early_stopping"), hasValidation: hasValidation, loss: loss)
         }
 
         var labelSmoothing: Double? = 0

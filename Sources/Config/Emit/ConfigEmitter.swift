@@ -43,6 +43,7 @@ public enum ConfigEmitter {
         var pairs = sourcePairs(data.source)
         if let scale = data.scale { pairs.append(("scale", double(scale))) }
         if data.preprocess != .none { pairs.append(("preprocess", .plain(data.preprocess.rawValue))) }
+        if data.targetPreprocess != .none { pairs.append(("target_preprocess", .plain(data.targetPreprocess.rawValue))) }
         for (key, split) in [("validation", data.validation), ("test", data.test)] {
             switch split {
             case .fraction(let fraction)?: pairs.append((key, .mapping([("fraction", double(fraction))], flow: true)))

@@ -1,7 +1,8 @@
 // Where the data comes from and how it is prepared: a training source (a built-in generator or a
 // file), optional validation and test splits (each a seeded fraction of the training data, or
-// another source), a scale factor and per-feature preprocessing computed on the training
-// split only. File paths are resolved relative to the config file that names them.
+// another source), a scale factor, per-feature preprocessing and regression-target standardization,
+// both computed on the training split only. File paths are resolved relative to the config file
+// that names them.
 
 /// The data section of a config.
 public struct DataSpec: Sendable, Equatable {
@@ -12,14 +13,18 @@ public struct DataSpec: Sendable, Equatable {
     /// Every feature is multiplied by this first (e.g. 1/255 for 8-bit images); nil: 1.
     public var scale: Double?
     public var preprocess: Preprocessing
+    /// Regression targets trained as (t − mean) / std of the training split; metrics and
+    /// predictions are reported in the original units.
+    public var targetPreprocess: TargetPreprocessing
 
     public init(source: DataSource, validation: SplitSpec? = nil, test: SplitSpec? = nil, scale: Double? = nil,
-                preprocess: Preprocessing = .none) {
+                preprocess: Preprocessing = .none, targetPreprocess: TargetPreprocessing = .none) {
         self.source = source
         self.validation = validation
         self.test = test
         self.scale = scale
         self.preprocess = preprocess
+        self.targetPreprocess = targetPreprocess
     }
 
     /// The XOR points, nothing else.
@@ -104,6 +109,13 @@ public enum Preprocessing: String, Sendable, Equatable, CaseIterable {
     case standardize
     /// (x − min) / (max − min) per feature, into [0, 1] (a constant feature → 0).
     case minmax
+}
+
+/// `data.target_preprocess`: what happens to regression targets before training.
+public enum TargetPreprocessing: String, Sendable, Equatable, CaseIterable {
+    case none
+    /// (t − mean) / std over the training split (std 0 → 1).
+    case standardize
 }
 
 /// IDX images (first dimension: samples; the rest flattened into features) and labels (one per sample).

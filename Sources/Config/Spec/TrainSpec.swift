@@ -57,6 +57,9 @@ public enum Loss: String, Sendable, CaseIterable {
     case binaryCrossentropy = "binary_crossentropy"
     /// Cross-entropy summed over classes, averaged over samples; integer class labels.
     case categoricalCrossentropy = "categorical_crossentropy"
+
+    /// Whether the loss compares real values (mse, mae, huber): with one output unit, a regression.
+    public var isRegression: Bool { self == .mse || self == .mae || self == .huber }
 }
 
 /// Early stopping as Keras's EarlyStopping and PyTorch Lightning's: stop once `monitor` has gone

@@ -39,7 +39,7 @@ enum DataLoading {
             if !classification, encoding != .real {
                 throw DiagnosticError(Diagnostic(
                     at: output.location, path: key,
-                    "\(spec.kind.rawValue) is a regression set with real-valued targets; it needs loss mse and one output unit"))
+                    "\(spec.kind.rawValue) is a regression set with real-valued targets; it needs a regression loss (mse, mae or huber) and one output unit"))
             }
             return BuiltinData.generate(spec, seed: seed, encoding: encoding)
         }

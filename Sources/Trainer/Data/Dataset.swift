@@ -10,7 +10,7 @@ public struct Dataset: Sendable {
     /// [count, featureWidth]
     public internal(set) var features: [Float]
     /// [count, targetWidth]
-    public let targets: [Float]
+    public internal(set) var targets: [Float]
     public let count: Int
     public let featureWidth: Int
     public let targetWidth: Int
@@ -19,6 +19,9 @@ public struct Dataset: Sendable {
     /// For CSV files with a header: the feature columns' names, in order, and the label column's.
     public var featureNames: [String]? = nil
     public var labelName: String? = nil
+    /// For regression targets standardized for training (`data.target_preprocess`): original units
+    /// per training unit (the training split's standard deviation); 1 otherwise.
+    public var targetUnit: Double = 1
 
     public init(features: [Float], targets: [Float], count: Int, featureWidth: Int, targetWidth: Int) {
         precondition(features.count == count * featureWidth && targets.count == count * targetWidth)

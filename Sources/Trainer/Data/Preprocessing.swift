@@ -22,6 +22,7 @@ extension Dataset {
         subset.classNames = classNames
         subset.featureNames = featureNames
         subset.labelName = labelName
+        subset.targetUnit = targetUnit
         return subset
     }
 
@@ -104,5 +105,29 @@ struct FeatureTransform {
                 }
             }
         }
+    }
+}
+
+/// `t′ = (t − shift) / divisor` on the one target column of a regression set: the training
+/// split's mean and standard deviation (two passes, in Double; a constant target keeps divisor 1).
+struct TargetStandardization {
+    let shift: Float
+    let divisor: Float
+
+    init(fittedOn train: Dataset) {
+        let n = Double(Swift.max(train.count, 1))
+        let mean = train.targets.reduce(0.0) { $0 + Double($1) } / n
+        let variance = train.targets.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / n
+        shift = Float(mean)
+        divisor = variance > 0 ? Float(variance.squareRoot()) : 1
+    }
+
+    /// Standardizes `data`'s targets and records the unit its metrics are scaled back by.
+    func apply(to data: inout Dataset) {
+        let (shift, divisor) = (shift, divisor)
+        data.targets.withUnsafeMutableBufferPointer { targets in
+            for i in targets.indices { targets[i] = (targets[i] - shift) / divisor }
+        }
+        data.targetUnit = Double(divisor)
     }
 }

@@ -20,8 +20,8 @@ extension RunSummary {
                 epochsWithoutImprovement: stopping.epochsWithoutImprovement)
         }
         let test = result.test.map {
-            TestMetrics(loss: $0.loss, accuracy: $0.accuracy, perClassAccuracy: $0.perClassAccuracy, mse: $0.mse, mae: $0.mae,
-                        r2: $0.r2, classification: $0.confusion.map { ClassificationReport(confusion: $0, names: experiment.data.classNames) })
+            TestMetrics(loss: $0.loss, accuracy: $0.scores == nil ? $0.accuracy : nil, perClassAccuracy: $0.perClassAccuracy,
+                        mse: $0.scores?.mse, mae: $0.scores?.mae, r2: $0.scores?.r2, classification: $0.confusion.map { ClassificationReport(confusion: $0, names: experiment.data.classNames) })
         }
         self.init(
             name: experiment.config.name, seed: experiment.config.seed, status: status, stoppedEarly: result.stoppedEarly,

@@ -1,10 +1,11 @@
 // Evaluating a network on held-out data without training it: forward passes in evaluation mode (no
 // dropout, batch norm's running statistics) in batches of the network's capacity, the loss as in training (mean over samples), accuracy, and for classification
 // a confusion matrix (rows: true class, columns: predicted class) with per-class accuracy; for
-// regression, MSE and MAE.
+// regression, MSE, MAE and R² in the targets' original units.
 
 import Config
 import Graph
+import RunFiles
 
 /// Metrics of one pass over a dataset.
 public struct Evaluation: Sendable {
@@ -12,11 +13,8 @@ public struct Evaluation: Sendable {
     public let accuracy: Double
     /// `confusion[true][predicted]` counts; nil for regression.
     public let confusion: [[Int]]?
-    /// For regression (one real-valued output): mean squared and absolute error.
-    public let mse: Double?
-    public let mae: Double?
-    /// For regression: 1 − SS_res / SS_tot (1 for a perfect fit of constant targets, else 0 there, as scikit-learn).
-    public let r2: Double?
+    /// For regression (one real-valued output): MSE, MAE and R².
+    public let scores: RegressionScores?
 
     /// Correct predictions over samples of each true class (nil where a class has none).
     public var perClassAccuracy: [Double?]? {
@@ -49,7 +47,7 @@ public final class Evaluator {
         let k = data.targetWidth
         let classes = encoding == .real ? 0 : max(k, 2)
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
-        var total = 0.0, correct = 0, squared = 0.0, absolute = 0.0, targetSum = 0.0, targetSquares = 0.0
+        var total = 0.0, correct = 0, errors = RegressionErrors()
         for first in stride(from: 0, to: data.count, by: network.batchCapacity) {
             let n = min(network.batchCapacity, data.count - first)
             data.features.withUnsafeBufferPointer { f in
@@ -63,26 +61,15 @@ public final class Evaluator {
                 }
                 total += loss.evaluate(y: y, t: t.baseAddress!, g: network.outputGradient, n: n, k: k)
                 correct += LossFunction.correctCount(y: y, t: t.baseAddress!, n: n, k: k)
+                if classes == 0 { return errors.add(y: y, t: t.baseAddress!, n: n) }
                 for r in 0..<n {
-                    if classes > 0 {
-                        confusion[Self.label(t.baseAddress! + r * k, k)][Self.label(y + r * k, k)] += 1
-                    } else {
-                        let d = Double(y[r] - t[r])
-                        squared += d * d
-                        absolute += abs(d)
-                        targetSum += Double(t[r])
-                        targetSquares += Double(t[r]) * Double(t[r])
-                    }
+                    confusion[Self.label(t.baseAddress! + r * k, k)][Self.label(y + r * k, k)] += 1
                 }
             }
         }
         let count = Double(max(data.count, 1))
-        let totalSquares = targetSquares - targetSum * targetSum / count
-        let r2 = totalSquares > 0 ? 1 - squared / totalSquares : (squared == 0 ? 1 : 0)
-        return Evaluation(loss: total / count, accuracy: Double(correct) / count,
-                          confusion: classes > 0 ? confusion : nil,
-                          mse: classes > 0 ? nil : squared / count, mae: classes > 0 ? nil : absolute / count,
-                          r2: classes > 0 ? nil : r2)
+        return Evaluation(loss: total / count, accuracy: Double(correct) / count, confusion: classes > 0 ? confusion : nil,
+                          scores: classes > 0 ? nil : errors.scores(over: data))
     }
 
     /// The class a row stands for: `> 0.5` for one unit, else the arg-max.

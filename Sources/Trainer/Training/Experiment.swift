@@ -71,6 +71,20 @@ public struct Experiment: Sendable {
         transform.apply(to: &data)
         if validation != nil { transform.apply(to: &validation!) }
         if test != nil { transform.apply(to: &test!) }
+        var targetStandardization: TargetStandardization?
+        if config.data.targetPreprocess == .standardize {
+            guard encoding == .real else {
+                throw DiagnosticError(Diagnostic(
+                    at: output.location, path: "data.target_preprocess",
+                    "target_preprocess standardizes one real-valued target, but the output layer '\(output.name)' has \(output.width) units (class targets)",
+                    suggestion: "remove data.target_preprocess, or give the output layer 1 unit for a regression"))
+            }
+            let standardization = TargetStandardization(fittedOn: data)
+            standardization.apply(to: &data)
+            if validation != nil { standardization.apply(to: &validation!) }
+            if test != nil { standardization.apply(to: &test!) }
+            targetStandardization = standardization
+        }
         let dataBytes = [data, validation, test].compactMap { $0 }
             .reduce(0) { $0 + ($1.features.count + $1.targets.count) * MemoryLayout<Float>.stride }
         try Self.checkMemory(config, graph, batch: min(config.train.batchSize, data.count), dataBytes: dataBytes,
@@ -80,10 +94,13 @@ public struct Experiment: Sendable {
         case .oneHot(let classes): (.classes, classes)
         case .real: (.real, nil)
         }
-        preprocess = PreprocessRecord(
+        var preprocess = PreprocessRecord(
             inputWidth: data.featureWidth, featureNames: data.featureNames, labelName: data.labelName,
             method: transform.method, scale: transform.scale, shift: transform.shift, divisor: transform.divisor,
             targets: targets, classCount: classCount, classes: data.classNames)
+        preprocess.targetShift = targetStandardization?.shift
+        preprocess.targetDivisor = targetStandardization?.divisor
+        self.preprocess = preprocess
         self.config = config
         self.graph = graph
         self.data = data

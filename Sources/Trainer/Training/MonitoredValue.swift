@@ -7,13 +7,20 @@ import Config
 import RunFiles
 
 extension EpochRecord {
-    /// The value of `metric` in this epoch, nil when the run has no validation data for it.
+    /// The value of `metric` in this epoch, nil when the run has no validation data (or no
+    /// regression scores) for it.
     public func value(of metric: MonitoredMetric) -> Double? {
         switch metric {
         case .loss: return loss
         case .accuracy: return accuracy
         case .valLoss: return validationLoss
         case .valAccuracy: return validationAccuracy
+        case .mse: return scores?.mse
+        case .mae: return scores?.mae
+        case .r2: return scores?.r2
+        case .valMse: return validationScores?.mse
+        case .valMae: return validationScores?.mae
+        case .valR2: return validationScores?.r2
         }
     }
 }

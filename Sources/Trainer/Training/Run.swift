@@ -105,7 +105,8 @@ final class RunSession {
         }
         try AtomicFile.write(experiment.preprocess.encoded(), to: "\(outputDir)/\(PreprocessRecord.fileName)")
         metrics = try MetricsWriter(path: "\(outputDir)/metrics.csv", validation: experiment.validation != nil,
-                                    clipping: config.train.clip != nil, continuingBefore: resume ? position.epoch : nil)
+                                    clipping: config.train.clip != nil, regression: experiment.preprocess.targets == .real,
+                                    continuingBefore: resume ? position.epoch : nil)
         evaluator = Evaluator(network: network, lossKind: config.train.loss, huberDelta: config.train.huberDelta,
                               labelSmoothing: config.train.labelSmoothing)
         let continuing = resume ? position.globalStep : nil
@@ -127,6 +128,7 @@ final class RunSession {
         guard let validation = experiment.validation else { return }
         let evaluation = evaluator.evaluate(validation)
         (record.validationLoss, record.validationAccuracy) = (evaluation.loss, evaluation.accuracy)
+        record.validationScores = evaluation.scores
     }
 
     /// The end of an epoch: its metrics row, the best epoch's weights, and a checkpoint every

@@ -36,6 +36,8 @@ public struct TrainingPosition: Sendable, Equatable, Codable {
     /// With clipping, the epoch's sum of gradient norms and count of clipped steps so far.
     public var gradientNormSum: Double = 0
     public var clippedSteps: Int = 0
+    /// For regression, the epoch's error sums so far (nil in checkpoints of classifiers).
+    public var errors: RegressionErrors? = nil
 
     /// The very beginning.
     public static let start = TrainingPosition(epoch: 1, stepsDone: 0, globalStep: 0, lossSum: 0, correct: 0, seconds: 0)
@@ -58,6 +60,8 @@ public final class TrainingLoop {
     private let order: UnsafeMutableBufferPointer<Int>
     private let batchTargets: UnsafeMutableBufferPointer<Float>
     private let seed: UInt64
+    /// Whether the targets are real values, scored by MSE, MAE and R² each epoch.
+    private let regression: Bool
     /// The key of the shuffle streams, `["data", "shuffle"]`, extended by the epoch each epoch.
     private let shuffleKey = RandomStream.Key(["data", "shuffle"])
     /// Whether batches go to the network in place (`InPlaceBatch`) instead of copied into its input
@@ -84,6 +88,7 @@ public final class TrainingLoop {
         batchTargets = .allocate(capacity: network.batchCapacity * data.targetWidth)
         batchTargets.initialize(repeating: 0)
         self.seed = seed
+        regression = network.graph.nodes[network.graph.output].width == 1 && train.loss.isRegression
     }
 
     deinit {
@@ -121,11 +126,12 @@ public final class TrainingLoop {
             var correct = resuming ? position.correct : 0
             var step = resuming ? position.stepsDone : 0
             var (normSum, clippedSteps) = resuming ? (position.gradientNormSum, position.clippedSteps) : (0, 0)
+            var errors = resuming ? position.errors ?? RegressionErrors() : RegressionErrors()
             let learningRate = schedule.rate(forEpoch: epoch)
             for first in stride(from: step * network.batchCapacity, to: data.count, by: network.batchCapacity) {
                 step += 1
                 let n = min(network.batchCapacity, data.count - first)
-                let (batchLoss, batchCorrect) = forwardAndBackward(from: first, count: n, globalStep: globalStep)
+                let (batchLoss, batchCorrect) = forwardAndBackward(from: first, count: n, globalStep: globalStep, errors: &errors)
                 guard batchLoss.isFinite else { return .diverged(epoch: epoch, step: step, loss: batchLoss) }
                 correct += batchCorrect
                 globalStep += 1
@@ -139,12 +145,14 @@ public final class TrainingLoop {
                 if observer.shouldStop() && first + n < data.count {
                     return .interrupted(TrainingPosition(epoch: epoch, stepsDone: step, globalStep: globalStep,
                                                          lossSum: lossSum, correct: correct, seconds: seconds(),
-                                                         gradientNormSum: normSum, clippedSteps: clippedSteps))
+                                                         gradientNormSum: normSum, clippedSteps: clippedSteps,
+                                                         errors: regression ? errors : nil))
                 }
             }
             var record = EpochRecord(
                 epoch: epoch, loss: lossSum / Double(data.count), accuracy: Double(correct) / Double(data.count),
                 seconds: seconds(), learningRate: learningRate)
+            if regression { record.scores = errors.scores(over: data) }
             if clipping != nil {
                 (record.gradientNorm, record.clippedFraction) = (normSum / Double(step), Double(clippedSteps) / Double(step))
             }
@@ -173,8 +181,9 @@ public final class TrainingLoop {
     }
 
     /// One step's forward pass, loss and (for a finite loss) backward pass over samples
-    /// `order[first ..< first + n]`: the batch's loss and its count of correct predictions.
-    private func forwardAndBackward(from first: Int, count n: Int, globalStep: Int) -> (loss: Double, correct: Int) {
+    /// `order[first ..< first + n]`: the batch's loss and its count of correct predictions; for
+    /// regression its errors are added to `errors`.
+    private func forwardAndBackward(from first: Int, count n: Int, globalStep: Int, errors: inout RegressionErrors) -> (loss: Double, correct: Int) {
         data.features.withUnsafeBufferPointer { features in
             let inPlace = readsBatchesInPlace
                 ? InPlaceBatch(features: features.baseAddress!, rows: UnsafePointer(order.baseAddress! + first)) : nil
@@ -184,6 +193,7 @@ public final class TrainingLoop {
             let loss = lossFunction.evaluate(y: network.output, t: targets, g: network.outputGradient, n: n, k: data.targetWidth)
             guard loss.isFinite else { return (loss, 0) }
             let correct = LossFunction.correctCount(y: network.output, t: targets, n: n, k: data.targetWidth)
+            if regression { errors.add(y: network.output, t: targets, n: n) }
             network.backward(batch: n, accumulateParameterGradients: false, inPlace: inPlace)  // overwrites: zero + accumulate in one
             return (loss, correct)
         }
