@@ -104,6 +104,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var best: Metrics?
     public var earlyStopping: EarlyStoppingReport?
     public var test: TestMetrics?
+    /// `train.class_weights` as applied: one weight per class index (resolved for `balanced`).
+    public var classWeights: [Float]?
     /// Seconds of training (the last epoch's `time_s`).
     public var timeS: Double
 

@@ -101,6 +101,25 @@ import Testing
           epochs: 5
           schedule: {type: multistep, milestones: [2, 4], gamma: 0.5}
         """,
+        """
+        data: {source: spirals, classes: 3}
+        model: {input: [2], layers: [{type: dense, units: 3, activation: softmax}]}
+        train: {loss: categorical_crossentropy, label_smoothing: 0.1, class_weights: [1, 0.5, 2.25], optimizer: {type: sgd, learning_rate: 0.1}, epochs: 5}
+        """,
+        """
+        data: {source: moons}
+        model: {input: [2], layers: [{type: dense, units: 1, activation: sigmoid}]}
+        train: {loss: binary_crossentropy, class_weights: balanced, optimizer: {type: sgd, learning_rate: 0.1}, epochs: 5}
+        """,
+        """
+        data: {source: linear, target_preprocess: standardize, validation: {fraction: 0.2}}
+        model: {input: [2], layers: [{type: dense, units: 1}]}
+        train:
+          loss: {type: huber, delta: 0.5}
+          optimizer: {type: sgd, learning_rate: 0.1}
+          epochs: 5
+          early_stopping: {monitor: val_r2}
+        """,
     ])
     func roundTrip(yaml: String) throws {
         let first = try ConfigLoader.decode(yaml: yaml, file: "configs/a.yaml")

@@ -72,5 +72,6 @@ func withoutLocations(_ config: ExperimentConfig) -> ExperimentConfig {
         csv.locations = [:]
         copy.data.source = .csv(csv)
     }
+    if case .list(let weights, _)? = config.train.classWeights { copy.train.classWeights = .list(weights, location: nil) }
     return copy
 }

@@ -1,15 +1,17 @@
 // End to end: the shipped configs/training/ runs (one per optimizer, with schedules, warmup and
 // clipping) train to a good validation accuracy with the real binary, and their metrics.csv shows
-// the schedule at work in the `lr` column and clipping in `grad_norm` and `clipped`.
+// the schedule at work in the `lr` column and clipping in `grad_norm` and `clipped`; the regression
+// example needs its target standardization, and class weights raise the rare classes' recall.
 
 import Foundation
+import RunFiles
 import Testing
 
 @Suite struct TrainingConfigsTests {
     /// Trains `configs/training/<name>.yaml` and returns its metrics.csv as cells by column name.
-    func train(_ name: String) throws -> [[String: Double]] {
-        let out = try Nnrun.temporaryDirectory()
-        let result = try Nnrun.run(["configs/training/\(name).yaml", "--out", out.path, "-q"])
+    func train(_ name: String, _ overrides: [String] = [], out: URL? = nil) throws -> [[String: Double]] {
+        let out = try out ?? Nnrun.temporaryDirectory()
+        let result = try Nnrun.run(["configs/training/\(name).yaml", "--out", out.path, "-q"] + overrides.flatMap { ["--set", $0] })
         #expect(result.status == 0, "\(result.stderr)")
         let lines = try String(contentsOf: out.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
         let header = lines[0].split(separator: ",").map(String.init)
@@ -47,5 +49,30 @@ import Testing
         #expect(try #require(rows.last?["val_accuracy"]) >= 0.95)
         #expect(rows[0]["clipped"] == 1 && rows[0]["grad_norm"]! > 1)
         #expect(rows.contains { $0["clipped"]! < 1 } && rows.allSatisfy { (0...1).contains($0["clipped"]!) })
+    }
+
+    @Test func thePriceRegressionNeedsItsTargetStandardized() throws {
+        let (scaled, raw) = (try Nnrun.temporaryDirectory(), try Nnrun.temporaryDirectory())
+        let rows = try train("prices_regression", out: scaled)
+        #expect(rows.first?.keys.contains("accuracy") == false && rows.last?["val_r2"] != nil)
+        let test = try #require(RunSummary.read(in: scaled.path)?.test)
+        #expect(try #require(test.r2) >= 0.95 && test.accuracy == nil)
+        #expect(try #require(test.mae) < 25_000, "in dollars, not standardized units")
+        _ = try train("prices_regression", ["data.target_preprocess=none"], out: raw)
+        #expect(try #require(RunSummary.read(in: raw.path)?.test?.r2) < 0.5)
+    }
+
+    @Test func balancedClassWeightsFindTheRareFaults() throws {
+        let (balanced, plain) = (try Nnrun.temporaryDirectory(), try Nnrun.temporaryDirectory())
+        _ = try train("faults_class_weights", out: balanced)
+        _ = try train("faults_class_weights", ["train.class_weights=[1, 1, 1]"], out: plain)
+        func recall(_ dir: URL) throws -> [String: Double] {
+            let classes = try #require(RunSummary.read(in: dir.path)?.test?.classification?.classes)
+            return Dictionary(uniqueKeysWithValues: classes.map { ($0.name, $0.recall) })
+        }
+        let (weighted, unweighted) = (try recall(balanced), try recall(plain))
+        #expect(try #require(weighted["broken"]) > unweighted["broken"]! + 0.15, "\(weighted) vs \(unweighted)")
+        #expect(try #require(weighted["worn"]) > unweighted["worn"]!, "\(weighted) vs \(unweighted)")
+        #expect(RunSummary.read(in: balanced.path)?.classWeights?.count == 3)
     }
 }

@@ -48,6 +48,26 @@ import Testing
         #expect(isClose(plain, -Foundation.log(0.7)) && value > plain)
     }
 
+    /// PyTorch's CrossEntropyLoss(weight=w): the batch loss is Σ w[cᵢ]·lᵢ / Σ w[cᵢ], so the fused
+    /// gradient of sample i is (yᵢ − tᵢ)·w[cᵢ] / Σ w; `evaluate` returns Σ w[cᵢ]·lᵢ. Binary
+    /// cross-entropy weights its two classes the same way.
+    @Test func classWeightsMakeAWeightedMean() {
+        let y: [Float] = [0.7, 0.2, 0.1, 0.3, 0.6, 0.1], t: [Float] = [1, 0, 0, 0, 0, 1]
+        let weights: [Float] = [1, 2, 4]
+        let (value, g) = evaluate(LossFunction(.categoricalCrossentropy, outputActivation: .softmax, classWeights: weights), y: y, t: t, n: 2)
+        #expect(isClose(value, -1 * Foundation.log(0.7) - 4 * Foundation.log(0.1)))
+        expectClose(g, [(0.7 - 1) / 5, 0.2 / 5, 0.1 / 5, 0.3 * 4 / 5, 0.6 * 4 / 5, (0.1 - 1) * 4 / 5])
+        let (binary, bg) = evaluate(LossFunction(.binaryCrossentropy, outputActivation: .sigmoid, classWeights: [1, 3]),
+                                    y: [0.8, 0.4], t: [1, 0], n: 2)
+        #expect(isClose(binary, -3 * Foundation.log(0.8) - 1 * Foundation.log(0.6)))
+        expectClose(bg, [(0.8 - 1) * 3 / 4, 0.4 / 4])
+        // Equal weights are the plain mean: the same gradient, and the value times the weight.
+        let (plain, pg) = evaluate(LossFunction(.categoricalCrossentropy, outputActivation: .softmax), y: y, t: t, n: 2)
+        let (equal, eg) = evaluate(LossFunction(.categoricalCrossentropy, outputActivation: .softmax, classWeights: [2, 2, 2]), y: y, t: t, n: 2)
+        #expect(isClose(equal, 2 * plain))
+        expectClose(eg, pg)
+    }
+
     @Test func meanSquaredError() {
         let y: [Float] = [0.5, 2.0, -1.0, 0.0], t: [Float] = [1, 1, 0, 0.5]
         let (value, g) = evaluate(LossFunction(.mse, outputActivation: .linear), y: y, t: t, n: 2)

@@ -4,7 +4,7 @@
 
 extension ConfigDecoder {
     /// The keys of `train`, in schema order.
-    static let trainKeys = ["loss", "label_smoothing", "optimizer", "epochs", "batch_size", "shuffle", "threads", "schedule", "warmup", "clip",
+    static let trainKeys = ["loss", "label_smoothing", "class_weights", "optimizer", "epochs", "batch_size", "shuffle", "threads", "schedule", "warmup", "clip",
                             "early_stopping"]
     /// Most epochs accepted.
     static let maxEpochs = 10_000_000
@@ -52,14 +52,42 @@ extension ConfigDecoder {
                 labelSmoothing = nil
             }
         }
-        guard let loss, let huberDelta, let labelSmoothing, let optimizer, let epochs, let batchSize, let shuffle, let schedule else { return nil }
+        var classWeights: ClassWeights?? = .some(nil)
+        if let node = fields["class_weights"] {
+            classWeights = self.classWeights(node, fields.path("class_weights"))
+            if let loss, loss.isRegression {
+                report(node, fields.path("class_weights"), "class_weights apply to classification losses (binary_crossentropy, categorical_crossentropy), but the loss is \(loss.rawValue)")
+                classWeights = nil
+            }
+        }
+        guard let loss, let huberDelta, let labelSmoothing, let classWeights, let optimizer, let epochs, let batchSize, let shuffle, let schedule else { return nil }
         if case .some(.none) = threads { return nil }
         if case .some(.none) = warmup { return nil }
         if case .some(.none) = clip { return nil }
         if case .some(.none) = earlyStopping { return nil }
         return TrainSpec(loss: loss, optimizer: optimizer, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
                          threads: threads ?? nil, schedule: schedule, warmup: warmup ?? nil, clip: clip ?? nil,
-                         earlyStopping: earlyStopping ?? nil, huberDelta: huberDelta, labelSmoothing: labelSmoothing)
+                         earlyStopping: earlyStopping ?? nil, huberDelta: huberDelta, labelSmoothing: labelSmoothing,
+                         classWeights: classWeights)
+    }
+
+    /// `class_weights: balanced`, or a list of non-negative weights by class index, not all 0.
+    private func classWeights(_ node: YAMLNode, _ path: String) -> ClassWeights? {
+        guard let items = node.items else {
+            guard choice(node, path, noun: "class weighting", options: ["balanced"]) != nil else { return nil }
+            return .balanced
+        }
+        let values = items.enumerated().map { index, item in
+            number(item, "\(path)[\(index)]", expected: "a weight: a finite number ≥ 0") { $0 >= 0 && $0.isFinite }
+        }
+        let weights = values.compactMap { $0 }
+        guard weights.count == values.count else { return nil }
+        guard weights.contains(where: { $0 > 0 }) else {
+            report(node, path, "expected at least one weight above 0, found \(items.isEmpty ? "an empty list" : "only zeros")",
+                   suggestion: "give one weight per class, e.g. [1, 5], or write balanced")
+            return nil
+        }
+        return .list(weights, location: node.location)
     }
 
     /// `loss: NAME`, or `loss: {type: huber, delta: D}`: the loss and huber's delta (the default

@@ -134,12 +134,21 @@ public enum ConfigEmitter {
         return .mapping([("type", .plain(activation.name))] + parameters.map { ($0.key, double($0.value)) }, flow: true)
     }
 
+    /// `class_weights`, when set.
+    private static func classWeights(_ train: TrainSpec) -> [(String, EmitNode)] {
+        switch train.classWeights {
+        case nil: return []
+        case .balanced?: return [("class_weights", .plain("balanced"))]
+        case .list(let weights, _)?: return [("class_weights", .sequence(weights.map(double), flow: true))]
+        }
+    }
+
     /// The train section.
     private static func train(_ train: TrainSpec) -> EmitNode {
         var pairs: [(String, EmitNode)] = [
             ("loss", train.loss == .huber
                 ? .mapping([("type", .plain("huber")), ("delta", double(train.huberDelta))], flow: true) : .plain(train.loss.rawValue)),
-        ] + (train.loss == .categoricalCrossentropy ? [("label_smoothing", double(train.labelSmoothing))] : []) + [
+        ] + (train.loss == .categoricalCrossentropy ? [("label_smoothing", double(train.labelSmoothing))] : []) + classWeights(train) + [
             ("optimizer", .mapping([("type", .plain(train.optimizer.typeName))] + optimizerPairs(train.optimizer), flow: true)),
             ("epochs", .plain(String(train.epochs))),
             ("batch_size", .plain(String(train.batchSize))),

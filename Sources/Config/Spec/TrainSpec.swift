@@ -26,11 +26,15 @@ public struct TrainSpec: Sendable, Equatable {
     /// Categorical cross-entropy against `(1 − ε)·one_hot + ε/K` (PyTorch's CrossEntropyLoss
     /// `label_smoothing`); 0 for none.
     public var labelSmoothing: Double
+    /// Per-class weights of the training loss (cross-entropy losses only); nil for none.
+    public var classWeights: ClassWeights?
 
     public init(loss: Loss, optimizer: OptimizerSpec, epochs: Int, batchSize: Int, shuffle: Bool, threads: Int? = nil,
                 schedule: ScheduleSpec = .constant, warmup: WarmupSpec? = nil, clip: ClipSpec? = nil,
-                earlyStopping: EarlyStoppingSpec? = nil, huberDelta: Double = Defaults.huberDelta, labelSmoothing: Double = 0) {
+                earlyStopping: EarlyStoppingSpec? = nil, huberDelta: Double = Defaults.huberDelta, labelSmoothing: Double = 0,
+                classWeights: ClassWeights? = nil) {
         self.loss = loss
+        self.classWeights = classWeights
         self.huberDelta = huberDelta
         self.labelSmoothing = labelSmoothing
         self.optimizer = optimizer
@@ -43,6 +47,16 @@ public struct TrainSpec: Sendable, Equatable {
         self.clip = clip
         self.earlyStopping = earlyStopping
     }
+}
+
+/// `train.class_weights`: each training sample's loss is weighted by its class's weight and a
+/// batch's loss is the weighted mean Σ wᵢ·lᵢ / Σ wᵢ (PyTorch's CrossEntropyLoss `weight`, and
+/// for binary_crossentropy the same over the two classes 0 and 1).
+public enum ClassWeights: Sendable, Equatable {
+    /// n / (classes · n_c) from the training split's counts (scikit-learn's `compute_class_weight("balanced")`).
+    case balanced
+    /// One weight per class, by class index; `location` is where the list is written.
+    case list([Double], location: SourceLocation?)
 }
 
 /// Loss functions; raw values are the config names.

@@ -6,6 +6,8 @@
 // When the output activation pairs with the loss (sigmoid + binary_crossentropy, softmax +
 // categorical_crossentropy) the gradient is written with respect to the pre-activation, `(y − t)`
 // scaled, which stays exact where y saturates; the network then skips that activation's backward.
+// Class weights (cross-entropy losses) weight each sample's loss by its true class's weight and make
+// the batch's loss the weighted mean Σ wᵢ·lᵢ / Σ wᵢ, as PyTorch's CrossEntropyLoss(weight=…).
 
 import Config
 import Foundation
@@ -20,11 +22,15 @@ public struct LossFunction: Sendable {
     public let delta: Float
     /// Categorical cross-entropy's label smoothing ε.
     public let smoothing: Float
+    /// Per-class weights of a cross-entropy loss (two for binary), or nil for none.
+    public let classWeights: [Float]?
 
     static let epsilon: Float = 1e-7
 
-    public init(_ loss: Loss, outputActivation: Activation, huberDelta: Double = Defaults.huberDelta, labelSmoothing: Double = 0) {
+    public init(_ loss: Loss, outputActivation: Activation, huberDelta: Double = Defaults.huberDelta, labelSmoothing: Double = 0,
+                classWeights: [Float]? = nil) {
         self.loss = loss
+        self.classWeights = classWeights
         delta = Float(huberDelta)
         smoothing = Float(labelSmoothing)
         switch (loss, outputActivation) {
@@ -35,12 +41,20 @@ public struct LossFunction: Sendable {
         }
     }
 
+    /// `other` without its class weights.
+    private init(unweighted other: LossFunction) {
+        (loss, gradientIsPreactivation, delta, smoothing, classWeights) = (other.loss, other.gradientIsPreactivation, other.delta, other.smoothing, nil)
+    }
+
     /// Writes the gradient of the batch-mean loss into `g` and returns the sum of the per-sample
-    /// losses (so an epoch's mean is the sum over batches divided by the sample count).
+    /// losses (so an epoch's mean is the sum over batches divided by the sample count); with class
+    /// weights, of the weighted batch mean, returning the sum of the weighted per-sample losses
+    /// (an epoch's weighted mean divides it by the epoch's sum of weights).
     /// y: [n, k] predictions  t: [n, k] targets  g: [n, k] gradient out
     public func evaluate(
         y: UnsafePointer<Float>, t: UnsafePointer<Float>, g: UnsafeMutablePointer<Float>, n: Int, k: Int
     ) -> Double {
+        if let classWeights { return weighted(classWeights, y: y, t: t, g: g, n: n, k: k) }
         let count = n * k
         var total = 0.0
         switch loss {
@@ -86,6 +100,29 @@ public struct LossFunction: Sendable {
             }
             return total
         }
+    }
+
+    /// The class-weighted cross-entropy: per sample, the loss and gradient of the unweighted batch of
+    /// one, scaled by w(class) / Σ w over the batch.
+    private func weighted(_ weights: [Float], y: UnsafePointer<Float>, t: UnsafePointer<Float>, g: UnsafeMutablePointer<Float>,
+                          n: Int, k: Int) -> Double {
+        var batchWeight: Float = 0
+        for r in 0..<n { batchWeight += weights[Self.trueClass(t + r * k, k)] }
+        let plain = LossFunction(unweighted: self)
+        var total = 0.0
+        for r in 0..<n {
+            let w = weights[Self.trueClass(t + r * k, k)]
+            let sampleLoss = plain.evaluate(y: y + r * k, t: t + r * k, g: g + r * k, n: 1, k: k)
+            let scale = batchWeight > 0 ? w / batchWeight : 0
+            for j in 0..<k { g[r * k + j] *= scale }
+            total += Double(w) * sampleLoss
+        }
+        return total
+    }
+
+    /// The class of a target row: `> 0.5` for one unit, else the arg-max of the one-hot row.
+    static func trueClass(_ row: UnsafePointer<Float>, _ k: Int) -> Int {
+        k == 1 ? (row[0] > 0.5 ? 1 : 0) : argmax(row, k)
     }
 
     /// How many of the `n` samples are classified correctly: with one output unit, prediction and

@@ -28,5 +28,6 @@ extension RunSummary {
             divergedAt: divergedAt, epochsCompleted: result.last?.epoch ?? 0, epochsPlanned: experiment.config.train.epochs,
             parameters: experiment.graph.parameterCount, final: result.last.map(Metrics.init), bestBy: stopping.monitor.rawValue,
             best: result.best.map(Metrics.init), earlyStopping: earlyStopping, test: test, timeS: result.last?.seconds ?? 0)
+        classWeights = experiment.classWeights
     }
 }

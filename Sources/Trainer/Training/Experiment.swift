@@ -23,6 +23,8 @@ public struct Experiment: Sendable {
     public let warnings: [Diagnostic]
     /// The fitted feature transform, label encoding and class names, for applying the model later.
     public let preprocess: PreprocessRecord
+    /// `train.class_weights` resolved to one weight per class index (two for binary), or nil.
+    public let classWeights: [Float]?
 
     /// Builds the graph and loads the data for `config`, refusing a run whose estimated memory is
     /// over `memoryLimit`.
@@ -101,12 +103,38 @@ public struct Experiment: Sendable {
         preprocess.targetShift = targetStandardization?.shift
         preprocess.targetDivisor = targetStandardization?.divisor
         self.preprocess = preprocess
+        classWeights = try Self.resolve(config.train.classWeights, encoding: encoding, training: data, config: config, output: output)
         self.config = config
         self.graph = graph
         self.data = data
         self.validation = validation
         self.test = test
         warnings = GraphLint.warnings(graph)
+    }
+
+    /// One weight per class: the list as written (its length checked against the classes), or
+    /// scikit-learn's balanced n / (classes · n_c) from the training split (1 for a class it lacks).
+    static func resolve(_ weights: ClassWeights?, encoding: TargetEncoding, training data: Dataset, config: ExperimentConfig,
+                        output: GraphNode) throws(DiagnosticError) -> [Float]? {
+        guard let weights else { return nil }
+        let classes = encoding == .binary ? 2 : encoding.width
+        switch weights {
+        case .list(let list, let location):
+            guard list.count == classes else {
+                let units = encoding == .binary ? "binary labels (0 and 1)" : "\(classes) classes (output layer '\(output.name)' has \(classes) units)"
+                throw DiagnosticError(Diagnostic(
+                    at: location ?? config.model.inputLocation, path: "train.class_weights",
+                    "\(list.count) weight\(list.count == 1 ? "" : "s"), but the model has \(units)",
+                    suggestion: "give one weight per class, in class-index order, or write balanced"))
+            }
+            return list.map(Float.init)
+        case .balanced:
+            var counts = [Int](repeating: 0, count: classes)
+            data.targets.withUnsafeBufferPointer { t in
+                for r in 0..<data.count { counts[LossFunction.trueClass(t.baseAddress! + r * data.targetWidth, data.targetWidth)] += 1 }
+            }
+            return counts.map { $0 == 0 ? 1 : Float(Double(data.count) / (Double(classes) * Double($0))) }
+        }
     }
 
     /// Throws, at the layer that needs the most memory, when the run's estimate is over `limit`.

@@ -85,7 +85,8 @@ final class RunSession {
         for file in stale.map({ "\(outputDir)/\($0)" }) where FileManager.default.fileExists(atPath: file) {
             try? FileManager.default.removeItem(atPath: file)
         }
-        loop = TrainingLoop(network: network, data: experiment.data, train: config.train, seed: config.seed)
+        loop = TrainingLoop(network: network, data: experiment.data, train: config.train, seed: config.seed,
+                            classWeights: experiment.classWeights)
         stopping = EarlyStopping(config.train.earlyStopping, hasValidation: experiment.validation != nil)
         bestWeights = FloatArena(count: experiment.graph.arenaCount)
         if resume {

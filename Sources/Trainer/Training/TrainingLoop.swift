@@ -68,8 +68,13 @@ public final class TrainingLoop {
     /// buffer: whenever the network accepts them. The two give the same bits; tests compare them.
     var readsBatchesInPlace: Bool
 
-    /// Prepares memory for training `network` (parameters already initialized) on `data`.
-    public init(network: Network, data: Dataset, train: TrainSpec, seed: UInt64) {
+    /// The sum of the training samples' loss weights: their count, or with class weights the sum
+    /// of their classes' weights (an epoch's loss is the weighted mean).
+    private let epochWeight: Double
+
+    /// Prepares memory for training `network` (parameters already initialized) on `data`, with
+    /// `classWeights` (resolved, one per class) weighting the loss.
+    public init(network: Network, data: Dataset, train: TrainSpec, seed: UInt64, classWeights: [Float]? = nil) {
         precondition(data.featureWidth == network.graph.nodes[0].width)
         precondition(data.targetWidth == network.graph.nodes[network.graph.output].width)
         self.network = network
@@ -77,7 +82,12 @@ public final class TrainingLoop {
         self.train = train
         readsBatchesInPlace = network.acceptsBatchInPlace
         lossFunction = LossFunction(train.loss, outputActivation: network.graph.nodes[network.graph.output].op.activation,
-                                    huberDelta: train.huberDelta, labelSmoothing: train.labelSmoothing)
+                                    huberDelta: train.huberDelta, labelSmoothing: train.labelSmoothing, classWeights: classWeights)
+        epochWeight = classWeights.map { weights in
+            data.targets.withUnsafeBufferPointer { t in
+                (0..<data.count).reduce(0.0) { $0 + Double(weights[LossFunction.trueClass(t.baseAddress! + $1 * data.targetWidth, data.targetWidth)]) }
+            }
+        } ?? Double(data.count)
         network.outputGradientIsPreactivation = lossFunction.gradientIsPreactivation
         let sweep = ParameterSweep(graph: network.graph)
         optimizer = makeOptimizer(train.optimizer, sweep: sweep)
@@ -150,7 +160,7 @@ public final class TrainingLoop {
                 }
             }
             var record = EpochRecord(
-                epoch: epoch, loss: lossSum / Double(data.count), accuracy: Double(correct) / Double(data.count),
+                epoch: epoch, loss: lossSum / epochWeight, accuracy: Double(correct) / Double(data.count),
                 seconds: seconds(), learningRate: learningRate)
             if regression { record.scores = errors.scores(over: data) }
             if clipping != nil {
