@@ -3,6 +3,7 @@
 // with awkward strings, every initializer form, CSV columns and doubles that need all 17 digits.
 
 @testable import Config
+import Foundation
 import Testing
 
 @Suite struct EmitterTests {
@@ -26,7 +27,7 @@ import Testing
               shuffle: true
               schedule: {type: constant}
             output:
-              dir: runs/min
+              dir: \(FileManager.default.currentDirectoryPath)/runs/min
               checkpoint_seconds: 30.0
 
             """)

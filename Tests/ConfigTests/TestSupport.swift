@@ -72,6 +72,9 @@ func withoutLocations(_ config: ExperimentConfig) -> ExperimentConfig {
         csv.locations = [:]
         copy.data.source = .csv(csv)
     }
+    // The emitter writes the output directory absolute too.
+    let dir = config.output.dir.hasPrefix("/") ? config.output.dir : FileManager.default.currentDirectoryPath + "/" + config.output.dir
+    copy.output.dir = URL(fileURLWithPath: dir).standardizedFileURL.path
     if case .list(let weights, _)? = config.train.classWeights { copy.train.classWeights = .list(weights, location: nil) }
     return copy
 }

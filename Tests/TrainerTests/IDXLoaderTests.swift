@@ -30,7 +30,7 @@ import Testing
     }
 
     func read(_ path: String) throws -> IDXFile.Array {
-        try IDXFile.read(path, key: "data.images", location: nil)
+        try IDXFile.read(path, written: path, key: "data.images", location: nil)
     }
 
     func failure(_ path: String) throws -> String {

@@ -1,9 +1,9 @@
 // The `data` section: a training source — `xor` (no settings), `gaussian` (sizes), `csv` (a path, a
 // header flag, a label column and optional feature columns) or `idx` (images and labels files) —
 // plus `validation` (a fraction held out, or another source), `test` (another source), `scale`,
-// `preprocess` and `target_preprocess`. Columns are header names or 0-based indices; a relative path is resolved against the
-// directory of the config file that names it (the base file, when it comes from an `extends` chain;
-// the working directory, when it comes from `--set`).
+// `preprocess` and `target_preprocess`. Columns are header names or 0-based indices; a relative
+// path follows RelativePaths' rule (the directory of the file that writes it, or the current
+// directory for `--set`).
 
 import Foundation
 
@@ -234,10 +234,8 @@ extension ConfigDecoder {
         return .name(name)
     }
 
-    /// `path` if absolute, else relative to the directory of the config file it is written in.
+    /// `path` if absolute, else relative to where it is written (RelativePaths).
     func resolve(_ path: String, writtenAt location: SourceLocation?) -> String {
-        let file = location.map { $0.isCommandLine ? "" : $0.file } ?? self.file
-        guard !path.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return path }
-        return String(file[...slash]) + path
+        RelativePaths.resolve(path, writtenAt: location, file: file)
     }
 }

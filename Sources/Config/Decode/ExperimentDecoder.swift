@@ -48,7 +48,9 @@ extension ConfigDecoder {
     private func output(_ node: YAMLNode, name: String?) -> OutputSpec? {
         guard let fields = Fields(node, path: "output", in: self) else { return nil }
         fields.checkKeys(Self.outputKeys, in: self)
-        let dir = fields["dir"].map { filePath($0, "output.dir", expected: "a directory path") }
+        let dir = fields["dir"].map { node in
+            filePath(node, "output.dir", expected: "a directory path").map { resolve($0, writtenAt: node.location) }
+        }
             ?? Defaults.outputDir(name: name ?? Names.fallback)
         var layerStats: Int?? = .some(nil)
         if let node = fields["layer_stats"] {

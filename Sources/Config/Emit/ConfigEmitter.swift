@@ -27,7 +27,7 @@ public enum ConfigEmitter {
                 flow: false)),
             ("train", train(config.train)),
             ("output", .mapping(
-                [("dir", string(config.output.dir))]
+                [("dir", string(absolute(config.output.dir)))]
                     + (config.output.checkpointEvery.map { [("checkpoint_every", .plain(String($0)))] } ?? [])
                     + [("checkpoint_seconds", double(config.output.checkpointSeconds))]
                     + (config.output.layerStats.map { [("layer_stats", .plain(String($0)))] } ?? []),

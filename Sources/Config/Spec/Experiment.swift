@@ -69,13 +69,14 @@ public enum Defaults {
     public static let generatorSamples = 200
     /// Blobs' cluster std (sklearn's default); the other generators add no noise unless asked.
     public static let blobsNoise = 1.0
-    /// `output.dir` when not given: `runs/<name>`, relative to the working directory.
+    /// `output.dir` when not given: `runs/<name>`, relative to the current directory.
     public static func outputDir(name: String) -> String { "runs/\(name)" }
 }
 
 /// Where the run's files go.
 public struct OutputSpec: Sendable, Equatable {
-    /// Output directory, relative to the working directory unless absolute.
+    /// Output directory as resolved: a relative `output.dir` is under the directory of the file that
+    /// writes it (RelativePaths); this is relative to the current directory unless absolute.
     public var dir: String
     /// Write per-layer statistics to layers.csv every this many training steps; nil: never.
     public var layerStats: Int?

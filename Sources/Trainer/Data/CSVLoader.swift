@@ -72,7 +72,7 @@ public enum CSVLoader {
             var scanner: CSVScanner
             do { scanner = try CSVScanner(path: file) } catch {
                 throw .diagnostics([Diagnostic(at: spec.locations["\(key).path"], path: "\(key).path",
-                                               "cannot read data file '\(file)': \(error.reason)")])
+                                               "cannot read data file \(RelativePaths.describe(spec.path, resolved: spec.resolvedPath)): \(error.reason)")])
             }
             guard try next(&scanner) else {
                 throw .diagnostics([Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), path: "\(key).path", "the data file is empty")])
@@ -92,7 +92,7 @@ public enum CSVLoader {
         private func next(_ scanner: inout CSVScanner) throws(Failure) -> Bool {
             do { return try scanner.nextRecord() } catch {
                 throw .diagnostics([Diagnostic(at: spec.locations["\(key).path"], path: "\(key).path",
-                                               "cannot read data file '\(file)': \(error.localizedDescription)")])
+                                               "cannot read data file \(RelativePaths.describe(spec.path, resolved: spec.resolvedPath)): \(error.localizedDescription)")])
             }
         }
 

@@ -48,8 +48,8 @@ enum DataLoading {
     /// IDX images (`[count, …]`, flattened per sample) and labels (`[count]`).
     private static func idx(_ spec: IDXSpec, key: String, encoding: TargetEncoding) throws(DiagnosticError) -> Dataset {
         let imagesKey = "\(key).images", labelsKey = "\(key).labels"
-        let images = try IDXFile.read(spec.resolvedImages, key: imagesKey, location: spec.locations[imagesKey])
-        let labels = try IDXFile.read(spec.resolvedLabels, key: labelsKey, location: spec.locations[labelsKey])
+        let images = try IDXFile.read(spec.resolvedImages, written: spec.images, key: imagesKey, location: spec.locations[imagesKey])
+        let labels = try IDXFile.read(spec.resolvedLabels, written: spec.labels, key: labelsKey, location: spec.locations[labelsKey])
         guard labels.dimensions.count == 1 else {
             throw DiagnosticError(Diagnostic(
                 at: spec.locations[labelsKey], path: labelsKey,

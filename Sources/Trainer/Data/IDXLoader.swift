@@ -15,13 +15,14 @@ enum IDXFile {
         let values: [Float]
     }
 
-    /// The array in `path`; `key` and `location` say which config setting named it.
-    static func read(_ path: String, key: String, location: SourceLocation?) throws(DiagnosticError) -> Array {
+    /// The array in `path` (`written` in the config); `key` and `location` say which setting named it.
+    static func read(_ path: String, written: String, key: String, location: SourceLocation?) throws(DiagnosticError) -> Array {
         func problem(_ message: String) -> DiagnosticError {
             DiagnosticError(Diagnostic(at: location, path: key, "'\(path)': \(message)"))
         }
         guard var bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
-            throw problem(FileManager.default.fileExists(atPath: path) ? "the file is not readable" : "no such file")
+            let reason = FileManager.default.fileExists(atPath: path) ? "the file is not readable" : "no such file"
+            throw DiagnosticError(Diagnostic(at: location, path: key, "cannot read \(RelativePaths.describe(written, resolved: path)): \(reason)"))
         }
         if bytes.starts(with: [0x1f, 0x8b]) {
             switch gunzip(bytes) {

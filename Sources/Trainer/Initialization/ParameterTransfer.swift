@@ -5,6 +5,7 @@
 // parameters were copied, from where, and which were freshly initialized.
 
 import Config
+import Foundation
 import Graph
 import RunFiles
 
@@ -23,16 +24,21 @@ enum ParameterTransfer {
         for slot in graph.parameters {
             let location = locations[slot.layer] ?? nil
             let key = slot.role == "weight" ? "init" : "bias_init"
-            let source: (path: String, tensor: String, required: Bool)
+            let source: (path: String, tensor: String, required: Bool), written: String
             if case .transfer(let spec) = slot.initializer {
-                source = (spec.resolvedPath, spec.tensor ?? slot.name, true)
+                (source, written) = ((spec.resolvedPath, spec.tensor ?? slot.name, true), spec.path)
             } else if let model = model.initFrom {
-                source = (model.resolvedPath, slot.name, false)
+                (source, written) = ((model.resolvedPath, slot.name, false), model.path)
             } else {
                 lines.append("\(slot.name): \(slot.initializer.configForm.name)")
                 continue
             }
             do throws(SafetensorsError) {
+                if files[source.path] == nil && !FileManager.default.fileExists(atPath: source.path) {
+                    problems.append(Diagnostic(at: location, path: source.required ? "layer '\(slot.layer)'.\(key)" : "model.init_from",
+                                               "cannot read \(RelativePaths.describe(written, resolved: source.path)): no such file"))
+                    break
+                }
                 if files[source.path] == nil { files[source.path] = try SafetensorsFile(path: source.path) }
                 guard let file = files[source.path] else { continue }
                 guard let tensor = file.tensors[source.tensor] else {
