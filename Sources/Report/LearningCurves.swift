@@ -1,4 +1,5 @@
-// Learning curves from metrics.csv files: one chart per metric — loss, accuracy, then whatever other
+// Learning curves from metrics.csv files: one chart per metric — loss, accuracy (R², MSE, MAE for a
+// regression), then whatever other
 // numeric columns the files have (lr, grad_norm …) — each with its validation twin (`val_…`)
 // dashed in the same colour, and one colour per run when several runs are overlaid. Columns are
 // found by name; a file without a column simply has no line in that chart.
@@ -14,6 +15,7 @@ struct MetricChart {
     static let axisTitles = [
         "loss": "loss (mean per sample)", "accuracy": "accuracy (fraction correct)", "lr": "learning rate",
         "grad_norm": "gradient norm (L2, before clipping)", "clipped": "steps clipped",
+        "r2": "R² (1 − SS_res / SS_tot)", "mse": "mean squared error", "mae": "mean absolute error",
     ]
 
     var axisTitle: String { Self.axisTitles[column] ?? column }
@@ -24,7 +26,7 @@ public enum LearningCurves {
     /// Columns never charted: the x axis and wall time.
     static let notCharted: Set<String> = ["epoch", "step", "time_s"]
 
-    /// The charts to draw for these metrics tables: loss and accuracy first, then other columns in
+    /// The charts to draw for these metrics tables: loss and accuracy (or R², MSE, MAE) first, then other columns in
     /// file order; `val_x` joins `x`'s chart (or gets its own when there is no `x`). A column that
     /// holds one value throughout, in every table (a constant learning rate), is not drawn.
     static func charts(_ tables: [CSVTable]) -> [MetricChart] {
@@ -35,7 +37,7 @@ public enum LearningCurves {
                 if !columns.contains(base) { columns.append(base) }
             }
         }
-        let first = ["loss", "accuracy"].filter(columns.contains)
+        let first = ["loss", "accuracy", "r2", "mse", "mae"].filter(columns.contains)
         let rest = columns.filter { column in
             !first.contains(column) && tables.contains { table in
                 guard let values = table.numbers(column) ?? table.numbers("val_" + column) else { return false }

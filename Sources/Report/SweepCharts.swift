@@ -1,7 +1,9 @@
 // A sweep as pictures: learning curves grouped by the swept values — the first parameter gets a
 // colour per value (the initializer, in the seeds' sweeps), every combination of the others its own
 // small chart — with the mean over seeds drawn as the line and the lowest-to-highest seed as the
-// band; and a dot chart of each parameter point's final metric with every seed shown.
+// band; and dot charts of each parameter point's final metrics with every seed shown — validation's
+// when every run has validation data (the split sweeps should be judged on), else training's, and
+// the test set's score too when every run has one.
 
 import Foundation
 
@@ -43,7 +45,7 @@ public enum SweepCharts {
         let colors = colorIndex(points)
         var facets: [[String]] = []
         for point in points where !facets.contains(Array(point.values.dropFirst())) { facets.append(Array(point.values.dropFirst())) }
-        let metrics = LearningCurves.charts(points.flatMap { $0.runs.map(\.metrics) }).map(\.column).filter { ["loss", "accuracy"].contains($0) }
+        let metrics = LearningCurves.charts(points.flatMap { $0.runs.map(\.metrics) }).map(\.column).filter { ["loss", "accuracy", "r2"].contains($0) }
         let firstColumn = sweep.columns.first
         var svgs: [String] = []
         for metric in metrics {
@@ -87,12 +89,21 @@ public enum SweepCharts {
         return Sparkline.text(spread(curves).mean.map(\.y), width: width, log: true)
     }
 
-    /// Dot charts of the final accuracy and final loss per parameter point, one dot per seed.
+    /// Dot charts per parameter point, one dot per seed: the final score (accuracy, or R² for a
+    /// regression) and loss of validation when every run has them, else of training; then the test
+    /// score when every run has one.
     public static func finalSVGs(_ sweep: SweepData, lossScale: ScaleKind, width: Double) -> [String] {
         let points = points(sweep)
         let colors = colorIndex(points)
+        let runs = points.flatMap(\.runs)
         let xLabel = sweep.columns.isEmpty ? "seeds" : sweep.columns.map { $0.split(separator: ".").last.map(String.init) ?? $0 }.joined(separator: ", ")
-        return [("final.accuracy", "final accuracy", "accuracy (fraction correct)"), ("final.loss", "final loss", "loss (mean per sample)")].map { key, title, axis in
+        func everyRunHas(_ key: String) -> Bool { !runs.isEmpty && runs.allSatisfy { $0.summaryValue(key) != nil } }
+        let score = everyRunHas("final.accuracy") || !everyRunHas("final.r2") ? "accuracy" : "r2"
+        let axis = score == "accuracy" ? "accuracy (fraction correct)" : "R² (1 − SS_res / SS_tot)"
+        let (prefix, split) = everyRunHas("final.validation_loss") ? ("final.validation_", "final validation") : ("final.", "final")
+        var charts = [(prefix + score, "\(split) \(score == "r2" ? "R²" : score)", axis), (prefix + "loss", "\(split) loss", "loss (mean per sample)")]
+        if everyRunHas("test.\(score)") { charts.append(("test.\(score)", "test \(score == "r2" ? "R²" : score)", axis)) }
+        return charts.map { key, title, axis in
             let groups = points.map { point in
                 DotGroup(label: point.values.isEmpty ? sweep.name : point.values.joined(separator: ", "),
                          values: point.runs.compactMap { $0.summaryValue(key).flatMap(Double.init) }.filter(\.isFinite),
@@ -100,7 +111,7 @@ public enum SweepCharts {
             }
             var chart = DotChart(title: "\(title) by \(xLabel)", xLabel: xLabel, yLabel: axis, groups: groups)
             chart.width = width
-            if key == "final.loss" { chart.yScale = lossScale }
+            if key.hasSuffix("loss") { chart.yScale = lossScale }
             return chart.svg()
         }
     }
