@@ -27,6 +27,11 @@ enum GraphNodeFixture {
         #expect(again.1.targets == validation.targets)
         #expect(Self.data.split(fraction: 0.3, seed: 5, purpose: "validation split").1.targets != validation.targets)
         #expect(Self.data.split(fraction: 0.3, seed: 4, purpose: "test split").1.targets != validation.targets)
+        // Holding out in place leaves what split returns as the rest.
+        var data = Self.data
+        let held = data.holdOut(fraction: 0.3, seed: 4, purpose: "validation split")
+        #expect(held.targets == validation.targets && held.features == validation.features)
+        #expect(data.count == 7 && data.targets == train.targets && data.features == train.features)
     }
 
     @Test func transformsUseTrainingStatistics() {

@@ -1,7 +1,8 @@
 // IDX files written here byte by byte: unsigned-byte images and labels load (raw and gzip), every
 // element type converts, and each kind of damage — wrong magic, unknown type, truncated header or
 // data, extra bytes, corrupt or truncated gzip, label count or value mismatches — is an error that
-// names the file and the config setting.
+// names the file and the config setting; a FIFO or directory is refused without blocking, and a
+// missing file is named with the base its relative path was resolved against.
 
 import Config
 import Foundation
@@ -94,6 +95,17 @@ import Testing
         let large = Self.idx(type: 0x08, dimensions: [1000, 1000], payload: (0..<1_000_000).map { UInt8($0 % 251) })
         let values = try read(write(large, gzip: true)).values
         #expect(values.count == 1_000_000 && values[999_999] == Float(999_999 % 251))
+    }
+
+    @Test func onlyRegularFilesAreRead() throws {
+        let fifo = directory.appendingPathComponent("pipe.idx").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(try failure(fifo).contains("it is a FIFO (named pipe), not a regular file"))
+        #expect(try failure(directory.path).contains("it is a directory, not a regular file"))
+        let missing = try #require(throws: DiagnosticError.self) {
+            try IDXFile.read("configs/x/none.idx", written: "none.idx", key: "data.images", location: nil)
+        }
+        #expect(missing.diagnostics.first?.message.hasSuffix("none.idx' (relative to \(FileManager.default.currentDirectoryPath)/configs/x, the config file's directory): no such file") == true, "\(missing)")
     }
 
     @Test func labelsMustMatchImages() throws {

@@ -11,7 +11,7 @@ public struct Dataset: Sendable {
     public internal(set) var features: [Float]
     /// [count, targetWidth]
     public internal(set) var targets: [Float]
-    public let count: Int
+    public internal(set) var count: Int
     public let featureWidth: Int
     public let targetWidth: Int
     /// For categorical labels: the class names, index by index; nil for numeric labels.

@@ -7,6 +7,9 @@
 import CZlib
 import Config
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 enum IDXFile {
     /// A decoded IDX array: its dimensions and its values as Float, row-major.
@@ -20,9 +23,11 @@ enum IDXFile {
         func problem(_ message: String) -> DiagnosticError {
             DiagnosticError(Diagnostic(at: location, path: key, "'\(path)': \(message)"))
         }
-        guard var bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "the file is not readable" : "no such file"
-            throw DiagnosticError(Diagnostic(at: location, path: key, "cannot read \(RelativePaths.describe(written, resolved: path)): \(reason)"))
+        var bytes: [UInt8]
+        switch readBytes(path) {
+        case .success(let read): bytes = read
+        case .failure(let failure):
+            throw DiagnosticError(Diagnostic(at: location, path: key, "cannot read \(RelativePaths.describe(written, resolved: path)): \(failure.message)"))
         }
         if bytes.starts(with: [0x1f, 0x8b]) {
             switch gunzip(bytes) {
@@ -83,11 +88,37 @@ enum IDXFile {
         return Array(dimensions: dimensions, values: values)
     }
 
+    /// The file's bytes, read straight into one array (no intermediate Data). Only a regular file
+    /// is read: opened without blocking, a FIFO would otherwise wait forever for a writer.
+    static func readBytes(_ path: String) -> Result<[UInt8], GzipError> {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(GzipError(message: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))) }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) != 0 { info.st_mode = 0 }
+        if let reason = ConfigFiles.notRegularFile(info.st_mode) { return .failure(GzipError(message: reason)) }
+        let size = Int(info.st_size)
+        var failure: String?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            while initialized < size {
+                let count = Glibc.read(fd, buffer.baseAddress! + initialized, size - initialized)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 {
+                    failure = count < 0 ? String(cString: strerror(errno)) : "the file shrank while it was read"
+                    break
+                }
+                initialized += count
+            }
+        }
+        return failure.map { .failure(GzipError(message: $0)) } ?? .success(bytes)
+    }
+
     private static func bigEndian32(_ bytes: some RandomAccessCollection<UInt8>, at offset: Int) -> UInt32 {
         let i = bytes.index(bytes.startIndex, offsetBy: offset)
         return bytes[i...].prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }
 
+    /// Why a file could not be read or inflated.
     struct GzipError: Error { let message: String }
 
     /// The bytes an IDX file whose first bytes are `header` holds in all: 4 + 4·rank for the header
@@ -121,9 +152,8 @@ enum IDXFile {
         var produced = 0
         var declared: Int?
         var status: Int32 = Z_OK
-        var input = input
-        input.withUnsafeMutableBufferPointer { source in
-            stream.next_in = source.baseAddress
+        input.withUnsafeBufferPointer { source in
+            stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)  // zlib only reads it
             stream.avail_in = uInt(source.count)
             while status == Z_OK {
                 if produced == output.count {
@@ -152,6 +182,7 @@ enum IDXFile {
             return .failure(GzipError(message: status == Z_DATA_ERROR
                 ? "the gzip data is corrupt" : "the gzip data is truncated (it ends before the compressed stream does)"))
         }
-        return .success(Swift.Array(output.prefix(produced)))
+        output.removeLast(output.count - produced)  // in place: no copy of the inflated bytes
+        return .success(output)
     }
 }

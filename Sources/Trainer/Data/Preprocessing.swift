@@ -29,10 +29,35 @@ extension Dataset {
     /// (rest, held out): `fraction` of the samples (at least one, leaving at least one) chosen by a
     /// seeded shuffle for `purpose`, the rest in their original order.
     func split(fraction: Double, seed: UInt64, purpose: String) -> (Dataset, Dataset) {
+        var rest = self
+        let held = rest.holdOut(fraction: fraction, seed: seed, purpose: purpose)
+        return (rest, held)
+    }
+
+    /// Removes the samples `split` would hold out and returns them; the rest move up in place, in
+    /// order, so holding out a validation split of a large set costs a copy of the split only,
+    /// not of the whole set (the arrays keep their capacity).
+    mutating func holdOut(fraction: Double, seed: UInt64, purpose: String) -> Dataset {
         let held = Swift.min(Swift.max(1, Int((fraction * Double(count)).rounded())), count - 1)
-        let rows = sampleRows(held, seed: seed, purpose: purpose)
-        let chosen = Set(rows)
-        return (subset((0..<count).filter { !chosen.contains($0) }), subset(rows.sorted()))
+        let rows = sampleRows(held, seed: seed, purpose: purpose).sorted()
+        let heldOut = subset(rows)
+        var isHeld = [Bool](repeating: false, count: count)
+        for row in rows { isHeld[row] = true }
+        let kept = count - held
+        for (width, isFeatures) in [(featureWidth, true), (targetWidth, false)] {
+            func compact(_ values: inout UnsafeMutableBufferPointer<Float>) {
+                var write = 0
+                for row in 0..<isHeld.count where !isHeld[row] {
+                    if write != row { (values.baseAddress! + write * width).update(from: values.baseAddress! + row * width, count: width) }
+                    write += 1
+                }
+            }
+            if isFeatures { features.withUnsafeMutableBufferPointer(compact) } else { targets.withUnsafeMutableBufferPointer(compact) }
+        }
+        features.removeLast(held * featureWidth)
+        targets.removeLast(held * targetWidth)
+        count = kept
+        return heldOut
     }
 }
 

@@ -54,8 +54,7 @@ public struct Experiment: Sendable {
                     throw DiagnosticError(Diagnostic(at: config.model.inputLocation, path: key,
                                                      "cannot hold out a fraction of \(data.count) sample"))
                 }
-                let (rest, held) = data.split(fraction: fraction, seed: config.seed, purpose: purpose)
-                (data, splits[index]) = (rest, held)
+                splits[index] = data.holdOut(fraction: fraction, seed: config.seed, purpose: purpose)
             case .source(let source)?: splits[index] = try load(source, key)
             case nil: break
             }
