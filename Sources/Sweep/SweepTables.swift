@@ -1,7 +1,8 @@
 // A sweep's results as tables: summary.csv (one row per run: id, every swept parameter, seed,
 // status, epochs, final and best metrics, wall time, success) and aggregate.csv (one row per
 // parameter point over its seeds: mean, sample standard deviation (n − 1), min and max of each
-// metric, and the fraction of finished seeds that meet the sweep's success criterion). Metrics are
+// metric, and the fraction of finished seeds that meet the sweep's success criterion). A run's score
+// is its accuracy, or R² in a regression sweep (whose columns say r2). Metrics are
 // aggregated over completed runs; a diverged run counts as finished but not successful. The same
 // numbers print as an aligned text table for `nnrun sweep --status`.
 
@@ -43,6 +44,11 @@ public struct SweepResultRow: Sendable {
         case .bestValLoss: return summary.best?.validationLoss ?? .nan
         case .testAccuracy: return summary.test?.accuracy ?? .nan
         case .testLoss: return summary.test?.loss ?? .nan
+        case .r2: return summary.final?.r2 ?? .nan
+        case .bestR2: return summary.best?.r2 ?? .nan
+        case .valR2: return summary.final?.validationR2 ?? .nan
+        case .bestValR2: return summary.best?.validationR2 ?? .nan
+        case .testR2: return summary.test?.r2 ?? .nan
         }
     }
 }
@@ -101,39 +107,40 @@ public enum SweepTables {
                 values: values, runs: group.count, finished: group.filter { $0.status.isFinished }.count,
                 completed: done.count,
                 finalLoss: SweepStats(done.compactMap { $0.final?.loss }),
-                finalAccuracy: SweepStats(done.compactMap { $0.final?.accuracy }),
+                finalAccuracy: SweepStats(done.compactMap { $0.final.flatMap(score) }),
                 bestLoss: SweepStats(done.compactMap { $0.best?.loss }),
-                bestAccuracy: SweepStats(done.compactMap { $0.best?.accuracy }),
+                bestAccuracy: SweepStats(done.compactMap { $0.best.flatMap(score) }),
                 valLoss: SweepStats(done.compactMap { $0.final?.validationLoss }),
-                valAccuracy: SweepStats(done.compactMap { $0.final?.validationAccuracy }),
+                valAccuracy: SweepStats(done.compactMap { $0.final.flatMap(validationScore) }),
                 bestValLoss: SweepStats(done.compactMap { $0.best?.validationLoss }),
-                bestValAccuracy: SweepStats(done.compactMap { $0.best?.validationAccuracy }),
+                bestValAccuracy: SweepStats(done.compactMap { $0.best.flatMap(validationScore) }),
                 testLoss: SweepStats(done.compactMap { $0.test?.loss }),
-                testAccuracy: SweepStats(done.compactMap { $0.test?.accuracy }),
+                testAccuracy: SweepStats(done.compactMap { $0.test.flatMap { $0.accuracy ?? $0.r2 } }),
                 successes: group.filter { $0.success == true }.count)
         }
     }
 
     /// summary.csv.
     public static func summaryCSV(_ sweep: Sweep, _ rows: [SweepResultRow]) -> String {
-        var header = ["index", "id"] + sweep.columns + ["seed", "status", "epochs", "final_loss", "final_accuracy",
-                                                       "best_loss", "best_accuracy", "best_epoch", "wall_s"]
+        let scored = scoreName(sweep)
+        var header = ["index", "id"] + sweep.columns + ["seed", "status", "epochs", "final_loss", "final_\(scored)",
+                                                       "best_loss", "best_\(scored)", "best_epoch", "wall_s"]
         let (validation, test) = (sweep.hasValidation, sweep.hasTest)  // each a pass over the runs: once, not per row
-        if validation { header += ["final_val_loss", "final_val_accuracy", "best_val_loss", "best_val_accuracy"] }
-        if test { header += ["test_loss", "test_accuracy"] }
+        if validation { header += ["final_val_loss", "final_val_\(scored)", "best_val_loss", "best_val_\(scored)"] }
+        if test { header += ["test_loss", "test_\(scored)"] }
         if sweep.success != nil { header.append("success") }
         var lines = [CSVRecords.line(header)]
         for row in rows {
             let s = row.summary
             var cells = [String(row.run.index), row.run.id] + row.run.values + [
                 String(row.run.seed), row.status.rawValue, s.map { String($0.epochsCompleted) } ?? "",
-                number(s?.final?.loss), number(s?.final?.accuracy), number(s?.best?.loss), number(s?.best?.accuracy),
+                number(s?.final?.loss), number(s?.final.flatMap(score)), number(s?.best?.loss), number(s?.best.flatMap(score)),
                 s?.best.map { String($0.epoch) } ?? "", row.wallS.map { String(format: "%.3f", $0) } ?? "",
             ]
             if validation {
-                cells += [s?.final?.validationLoss, s?.final?.validationAccuracy, s?.best?.validationLoss, s?.best?.validationAccuracy].map(number)
+                cells += [s?.final?.validationLoss, s?.final.flatMap(validationScore), s?.best?.validationLoss, s?.best.flatMap(validationScore)].map(number)
             }
-            if test { cells += [s?.test?.loss, s?.test?.accuracy].map(number) }
+            if test { cells += [s?.test?.loss, s?.test.flatMap { $0.accuracy ?? $0.r2 }].map(number) }
             if sweep.success != nil { cells.append(row.success.map { $0 ? "true" : "false" } ?? "") }
             lines.append(CSVRecords.line(cells))
         }
@@ -142,10 +149,11 @@ public enum SweepTables {
 
     /// aggregate.csv.
     public static func aggregateCSV(_ sweep: Sweep, _ aggregates: [SweepAggregate]) -> String {
-        var metrics = ["final_loss", "final_accuracy", "best_loss", "best_accuracy"]
+        let scored = scoreName(sweep)
+        var metrics = ["final_loss", "final_\(scored)", "best_loss", "best_\(scored)"]
         let (validation, test) = (sweep.hasValidation, sweep.hasTest)
-        if validation { metrics += ["final_val_loss", "final_val_accuracy", "best_val_loss", "best_val_accuracy"] }
-        if test { metrics += ["test_loss", "test_accuracy"] }
+        if validation { metrics += ["final_val_loss", "final_val_\(scored)", "best_val_loss", "best_val_\(scored)"] }
+        if test { metrics += ["test_loss", "test_\(scored)"] }
         var header = sweep.columns + ["runs", "finished", "completed"]
         header += metrics.flatMap { m in ["mean", "std", "min", "max"].map { "\(m)_\($0)" } }
         if sweep.success != nil { header += ["successes", "success_fraction"] }
@@ -172,7 +180,7 @@ public enum SweepTables {
         let showDiverged = aggregates.contains { $0.diverged > 0 }
         let validation = sweep.hasValidation
         var header = sweep.columns + ["runs"] + (showDiverged ? ["diverged"] : [])
-            + (validation ? ["val_accuracy", "val_loss"] : ["accuracy", "loss"])
+            + (validation ? ["val_\(scoreName(sweep))", "val_loss"] : [scoreName(sweep), "loss"])
         if sweep.success != nil { header.append("success") }
         if curves != nil { header.append("loss curve") }
         var rows = [header]
@@ -188,6 +196,15 @@ public enum SweepTables {
         }
         return rows
     }
+
+    // MARK: - Scores
+
+    /// What the sweep's runs are scored by: `accuracy`, or `r2` for a regression sweep.
+    static func scoreName(_ sweep: Sweep) -> String { sweep.isRegression ? "r2" : "accuracy" }
+
+    /// An epoch's score: its accuracy, or for a regression its R².
+    static func score(_ metrics: RunSummary.Metrics) -> Double? { metrics.accuracy ?? metrics.r2 }
+    static func validationScore(_ metrics: RunSummary.Metrics) -> Double? { metrics.validationAccuracy ?? metrics.validationR2 }
 
     // MARK: - Formatting
 

@@ -13,6 +13,14 @@ public struct ExperimentConfig: Sendable, Equatable {
     public var train: TrainSpec
     public var output: OutputSpec
 
+    /// Whether the run is a regression: a regression loss (mse, mae, huber) and one output unit
+    /// (the last layer's, when it is dense; another kind of last layer counts by the loss alone).
+    public var isRegression: Bool {
+        guard train.loss.isRegression else { return false }
+        if case .dense(let dense)? = model.layers.last?.kind { return dense.units == 1 }
+        return true
+    }
+
     public init(name: String, seed: UInt64, data: DataSpec, model: ModelSpec, train: TrainSpec, output: OutputSpec) {
         self.name = name
         self.seed = seed

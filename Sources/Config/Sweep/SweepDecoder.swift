@@ -288,7 +288,9 @@ extension ConfigDecoder {
         var i = 0
         while i < scalars.count, scalars[i] == " " { i += 1 }
         let metricStart = i
-        while i < scalars.count, scalars[i].properties.isAlphabetic || scalars[i] == "_" { i += 1 }
+        while i < scalars.count, scalars[i].properties.isAlphabetic || scalars[i] == "_" || (i > metricStart && ("0"..."9").contains(scalars[i])) {
+            i += 1
+        }
         let metricText = String(String.UnicodeScalarView(scalars[metricStart..<i]))
         guard let metric = SuccessCriterion.Metric(rawValue: metricText) else {
             let known = "expected one of \(metrics.joined(separator: ", "))"

@@ -68,6 +68,18 @@ public enum SweepLoader {
                                        "\(success.metric.rawValue) needs \(needs), but run \(run.id)'s config has none",
                                        suggestion: "add \(needs) to the base config (e.g. {fraction: 0.1}), or judge by a training metric"))
         }
+        if let success = sweepFile.success, let kind = success.metric.scoreKind, !runs.isEmpty {
+            let regression = runs.allSatisfy { $0.config.isRegression }, name = success.metric.rawValue
+            if kind == "r2" && !regression {
+                problems.append(Diagnostic(at: success.location, path: "success",
+                                           "\(name) scores a regression, but not every run is one (a regression loss and one output unit)",
+                                           suggestion: "judge by \(name.replacingOccurrences(of: "r2", with: "accuracy")) or a loss"))
+            } else if kind == "accuracy" && regression {
+                problems.append(Diagnostic(at: success.location, path: "success",
+                                           "\(name) scores a classifier, but the runs are regressions, scored by R²",
+                                           suggestion: "judge by \(name.replacingOccurrences(of: "accuracy", with: "r2")) or a loss"))
+            }
+        }
         guard problems.isEmpty else { throw DiagnosticError(problems) }
         var warnings: [Diagnostic] = []
         if duplicates > 0 {

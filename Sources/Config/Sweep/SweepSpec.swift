@@ -16,20 +16,27 @@ public enum SweepMethod: String, Sendable, Equatable {
 /// A comparison on a run's metrics that decides whether the run succeeded, e.g. `accuracy >= 1.0`.
 public struct SuccessCriterion: Sendable, Equatable, CustomStringConvertible {
     /// The metrics a criterion may name: final training loss and accuracy and the best epoch's,
-    /// the final and best epoch's validation metrics, and the test set's.
+    /// the final and best epoch's validation metrics, and the test set's; a regression sweep has
+    /// R² (`r2`, `val_r2` …) where a classifier has accuracy.
     public enum Metric: String, Sendable, CaseIterable {
         case accuracy, loss, bestAccuracy = "best_accuracy", bestLoss = "best_loss"
         case valAccuracy = "val_accuracy", valLoss = "val_loss"
         case bestValAccuracy = "best_val_accuracy", bestValLoss = "best_val_loss"
         case testAccuracy = "test_accuracy", testLoss = "test_loss"
+        case r2, bestR2 = "best_r2", valR2 = "val_r2", bestValR2 = "best_val_r2", testR2 = "test_r2"
 
         /// The data split the metric needs besides training data: `data.validation` or `data.test`.
         public var needs: String? {
             switch self {
-            case .accuracy, .loss, .bestAccuracy, .bestLoss: nil
-            case .valAccuracy, .valLoss, .bestValAccuracy, .bestValLoss: "data.validation"
-            case .testAccuracy, .testLoss: "data.test"
+            case .accuracy, .loss, .bestAccuracy, .bestLoss, .r2, .bestR2: nil
+            case .valAccuracy, .valLoss, .bestValAccuracy, .bestValLoss, .valR2, .bestValR2: "data.validation"
+            case .testAccuracy, .testLoss, .testR2: "data.test"
             }
+        }
+
+        /// Whether the metric is an accuracy (classifiers only) or an R² (regressions only); nil for losses.
+        public var scoreKind: String? {
+            rawValue.hasSuffix("accuracy") ? "accuracy" : rawValue.hasSuffix("r2") ? "r2" : nil
         }
     }
 
@@ -126,6 +133,8 @@ public struct Sweep: Sendable {
     /// Whether every run has validation data, or test data: the result tables show those columns then.
     public var hasValidation: Bool { !runs.isEmpty && runs.allSatisfy { $0.config.data.validation != nil } }
     public var hasTest: Bool { !runs.isEmpty && runs.allSatisfy { $0.config.data.test != nil } }
+    /// Whether every run is a regression, scored by R² where classifiers are scored by accuracy.
+    public var isRegression: Bool { !runs.isEmpty && runs.allSatisfy { $0.config.isRegression } }
     /// Problems that do not stop the sweep (duplicate runs dropped).
     public let warnings: [Diagnostic]
 }
