@@ -59,11 +59,15 @@ public struct RunSummary: Codable, Sendable, Equatable {
         public let r2: Double?
         /// For classification: per-class precision, recall and F1 with macro and weighted averages.
         public let classification: ClassificationReport?
+        /// With more than five classes: how often the true class is among the five highest outputs.
+        public let top5Accuracy: Double?
+        /// The samples evaluated (absent in summaries written before it was recorded).
+        public let samples: Int?
 
         public init(loss: Double, accuracy: Double?, perClassAccuracy: [Double?]?, mse: Double?, mae: Double?,
-                    r2: Double? = nil, classification: ClassificationReport? = nil) {
+                    r2: Double? = nil, classification: ClassificationReport? = nil, top5Accuracy: Double? = nil, samples: Int? = nil) {
             (self.loss, self.accuracy, self.perClassAccuracy, self.mse, self.mae) = (loss, accuracy, perClassAccuracy, mse, mae)
-            (self.r2, self.classification) = (r2, classification)
+            (self.r2, self.classification, self.top5Accuracy, self.samples) = (r2, classification, top5Accuracy, samples)
         }
     }
 

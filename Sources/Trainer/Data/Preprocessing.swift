@@ -68,6 +68,11 @@ struct FeatureTransform {
     let shift: [Float]
     let divisor: [Float]
 
+    /// The transform a run recorded (preprocess.json), to apply it again.
+    init(_ record: PreprocessRecord) {
+        (method, scale, shift, divisor) = (record.method, record.scale, record.shift, record.divisor)
+    }
+
     /// The transform `data` asks for, fitted on `train`.
     init(_ data: DataSpec, fittedOn train: Dataset) {
         scale = Float(data.scale ?? 1)
@@ -138,6 +143,8 @@ struct FeatureTransform {
 struct TargetStandardization {
     let shift: Float
     let divisor: Float
+
+    init(shift: Float, divisor: Float) { (self.shift, self.divisor) = (shift, divisor) }
 
     init(fittedOn train: Dataset) {
         let n = Double(Swift.max(train.count, 1))

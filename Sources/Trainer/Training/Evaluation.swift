@@ -15,6 +15,9 @@ public struct Evaluation: Sendable {
     public let confusion: [[Int]]?
     /// For regression (one real-valued output): MSE, MAE and R².
     public let scores: RegressionScores?
+    /// With more than five classes: the fraction of samples whose true class is among the five
+    /// highest outputs (ties broken toward the lower class index).
+    public let top5Accuracy: Double?
 
     /// Correct predictions over samples of each true class (nil where a class has none).
     public var perClassAccuracy: [Double?]? {
@@ -47,7 +50,7 @@ public final class Evaluator {
         let k = data.targetWidth
         let classes = encoding == .real ? 0 : max(k, 2)
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
-        var total = 0.0, correct = 0, errors = RegressionErrors()
+        var total = 0.0, correct = 0, errors = RegressionErrors(), topFive = 0
         for first in stride(from: 0, to: data.count, by: network.batchCapacity) {
             let n = min(network.batchCapacity, data.count - first)
             data.features.withUnsafeBufferPointer { f in
@@ -63,13 +66,22 @@ public final class Evaluator {
                 correct += LossFunction.correctCount(y: y, t: t.baseAddress!, n: n, k: k)
                 if classes == 0 { return errors.add(y: y, t: t.baseAddress!, n: n) }
                 for r in 0..<n {
-                    confusion[Self.label(t.baseAddress! + r * k, k)][Self.label(y + r * k, k)] += 1
+                    let truth = Self.label(t.baseAddress! + r * k, k)
+                    confusion[truth][Self.label(y + r * k, k)] += 1
+                    if k > 5 && Self.rank(of: truth, in: y + r * k, k) < 5 { topFive += 1 }
                 }
             }
         }
         let count = Double(max(data.count, 1))
         return Evaluation(loss: total / count, accuracy: Double(correct) / count, confusion: classes > 0 ? confusion : nil,
-                          scores: classes > 0 ? nil : errors.scores(over: data))
+                          scores: classes > 0 ? nil : errors.scores(over: data), top5Accuracy: k > 5 ? Double(topFive) / count : nil)
+    }
+
+    /// How many outputs rank above class `c`'s: higher values, and equal ones of lower index.
+    private static func rank(of c: Int, in row: UnsafePointer<Float>, _ k: Int) -> Int {
+        var above = 0
+        for j in 0..<k where row[j] > row[c] || (row[j] == row[c] && j < c) { above += 1 }
+        return above
     }
 
     /// The class a row stands for: `> 0.5` for one unit, else the arg-max.
