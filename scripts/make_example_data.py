@@ -7,6 +7,9 @@ files are the same on every machine):
   configs/training/prices_regression.yaml (data.target_preprocess).
 - faults.csv: 1500 sensor readings of three classes at 80% / 15% / 5%, for
   configs/training/faults_class_weights.yaml (train.class_weights).
+- shapes_a.csv, shapes_b.csv: 8 sensor features of six shapes seen through one shared nonlinear
+  map; A holds shapes circle, square, triangle and B star, hexagon, cross (600 rows each), for
+  configs/finetune/ (pretrain on A, then a new head for B on frozen hidden layers).
 
 Usage: python3 scripts/make_example_data.py [OUT_DIR]   (default configs/data)
 """
@@ -39,7 +42,25 @@ def faults(path):
             f.write(",".join(f"{rng.gauss(m, 0.9):.3f}" for m in c) + f",{state}\n")
 
 
+def shapes(path_a, path_b):
+    import math
+    rng = random.Random(13)
+    mix = [[rng.gauss(0, 1) for _ in range(3)] for _ in range(8)]  # one map for every shape
+    names = ["circle", "square", "triangle", "star", "hexagon", "cross"]
+    for path, classes in [(path_a, names[:3]), (path_b, names[3:])]:
+        with open(path, "w") as f:
+            f.write(",".join(f"s{i}" for i in range(8)) + ",shape\n")
+            for i in range(600):
+                name = classes[i % 3]
+                k = names.index(name)
+                angle = 2 * math.pi * k / 6
+                latent = (2 * math.cos(angle) + rng.gauss(0, 0.45), 2 * math.sin(angle) + rng.gauss(0, 0.45), rng.gauss(0, 1))
+                row = [math.tanh(sum(m * z for m, z in zip(weights, latent)) / 2) + rng.gauss(0, 0.05) for weights in mix]
+                f.write(",".join(f"{v:.4f}" for v in row) + f",{name}\n")
+
+
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else "configs/data"
     prices(f"{out}/prices.csv")
     faults(f"{out}/faults.csv")
+    shapes(f"{out}/shapes_a.csv", f"{out}/shapes_b.csv")

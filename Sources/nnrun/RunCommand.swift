@@ -41,7 +41,7 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         if resume != nil, resumeOrStart != nil { throw ValidationError("use one of --resume and --resume-or-start") }
         if overwrite, resume != nil || resumeOrStart != nil { throw ValidationError("--overwrite starts a run afresh; it cannot be used with --resume") }
-        if resume != nil || resumeOrStart != nil, output.out != nil {
+        if let directory = resume ?? resumeOrStart, let out = output.out, Self.canonical(out) != Self.canonical(directory) {
             throw ValidationError("--\(resume != nil ? "resume" : "resume-or-start") DIR already names the output directory; drop --out")
         }
     }
@@ -135,15 +135,44 @@ struct RunCommand: ParsableCommand {
     }
 
     /// Exit code 2 with the differing lines when `config` is not the one saved in `directory` (a
-    /// directory without a saved config — a run killed before it started — is fine).
+    /// directory without a saved config — a run killed before it started — is fine). `train.epochs`
+    /// alone may differ: a finished or interrupted run continues to the new count, bit-identically
+    /// to a run planned for it from the start — unless early stopping ended it, or a schedule tied
+    /// to the planned length (cosine's default `t_max`) would change with it.
     static func checkUnchanged(_ config: ExperimentConfig, directory: String) throws(ExitCode) {
         let path = "\(directory)/config.yaml"
         guard let saved = try? String(contentsOfFile: path, encoding: .utf8) else { return }
         let now = ConfigEmitter.yaml(config)
         guard saved != now else { return }
+        if var original = try? ConfigLoader.decode(yaml: saved, file: path), original.train.epochs != config.train.epochs {
+            let plannedEpochs = original.train.epochs
+            original.train.epochs = config.train.epochs
+            if ConfigEmitter.yaml(original) == now {
+                // Epochs the checkpoint has begun: done ones, and the one it stopped in.
+                let begun = Checkpoint.position(in: directory).map { $0.epoch - ($0.stepsDone == 0 ? 1 : 0) } ?? 0
+                if config.train.epochs < begun {
+                    Console.error("error: --resume \(directory): the run has trained into epoch \(begun), past train.epochs \(config.train.epochs) (planned: \(plannedEpochs))")
+                    Console.error("note: continue it with train.epochs of at least \(begun), or leave train.epochs as it was")
+                    throw .badInput
+                }
+                if RunSummary.read(in: directory)?.stoppedEarly == true {
+                    Console.error("error: --resume \(directory): early stopping ended this run; continuing it to \(config.train.epochs) epochs would stop again at once")
+                    Console.error("note: start a longer run with --out elsewhere, or fine-tune from its weights with model.init_from")
+                    throw .badInput
+                }
+                return
+            }
+            original.train.schedule = config.train.schedule
+            if ConfigEmitter.yaml(original) == now, case .cosine = config.train.schedule {
+                Console.error("error: --resume \(directory): the cosine schedule's t_max follows the planned epochs, so changing train.epochs from \(plannedEpochs) to \(config.train.epochs) would change every epoch's learning rate:")
+                printDifferences(saved, now)
+                Console.error("note: set train.schedule.t_max to the original run's value to continue with its period (the result then differs from a run planned for \(config.train.epochs) epochs)")
+                throw .badInput
+            }
+        }
         Console.error("error: --resume \(directory): the config differs from the one the run started with (\(path)):")
         printDifferences(saved, now)
-        Console.error("note: resume with the same config, --set and --seed as the original run")
+        Console.error("note: resume with the same config, --set and --seed as the original run (only train.epochs may change, to continue it)")
         throw .badInput
     }
 
@@ -179,6 +208,9 @@ struct RunCommand: ParsableCommand {
         for line in old where !newLines.contains(line) { Console.error("  - \(line)") }
         for line in new where !oldLines.contains(line) { Console.error("  + \(line)") }
     }
+
+    /// `path` absolute, without `.`, `..` or symbolic links, to tell whether two paths name one place.
+    static func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
 
     /// This invocation with `--out DIR` (or `--resume`) replaced by `--resume directory`.
     static func resumeCommand(directory: String) -> String {

@@ -1,7 +1,9 @@
 // End to end: a run killed with SIGKILL at a random moment and resumed with --resume equals an
 // uninterrupted run (with SGD, and with Adam, reduce-on-plateau and clipping); Ctrl-C (SIGINT) stops with exit code 130, a checkpoint and the command that
 // resumes; a changed config is refused with exit code 2 and the difference, and so is a metrics.csv
-// that lost or repeated rows behind the checkpoint.
+// that lost or repeated rows behind the checkpoint. A finished run continued to more epochs
+// (`--set train.epochs=N --resume DIR`) equals a run planned for N, unless its schedule is tied
+// to the planned length (cosine's default t_max), which is refused with the reason.
 
 import Foundation
 import Testing
@@ -87,11 +89,11 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
-        // Wait (at most 20 s) until training has produced its first epoch row, then interrupt; a run
+        // Wait (at most 20 s) until training has produced two epoch rows, then interrupt; a run
         // that does not stop within 20 s more is killed and the test fails instead of hanging.
         let metrics = dir.appendingPathComponent("run/metrics.csv").path
         var waited = 0
-        while waited < 400, ((try? String(contentsOfFile: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 2 {
+        while waited < 400, ((try? String(contentsOfFile: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 3 {
             usleep(50_000)
             waited += 1
         }
@@ -110,8 +112,41 @@ import Testing
         #expect(process.terminationStatus == 130, "\(stderr)")
         #expect(stderr.contains("resume with: nnrun configs/deep/relu50_he.yaml -q --set train.epochs=100000 --resume \(dir.path)/run"), "\(stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("run/checkpoint.safetensors").path))
-        let changed = try Nnrun.run(["configs/deep/relu50_he.yaml", "--resume", dir.appendingPathComponent("run").path, "-q"])
+        let run = dir.appendingPathComponent("run").path
+        let changed = try Nnrun.run(["configs/deep/relu50_he.yaml", "--resume", run, "-q", "--set", "train.epochs=100000", "--seed", "99"])
         #expect(changed.status == 2)
-        #expect(changed.stderr.contains("-   epochs: 100000") && changed.stderr.contains("+   epochs: 5"), "\(changed.stderr)")
+        #expect(changed.stderr.contains("+ seed: 99") && changed.stderr.contains("only train.epochs may change"), "\(changed.stderr)")
+        // SIGINT came after two epoch rows, so the checkpoint has begun at least 2 epochs.
+        let shorter = try Nnrun.run(["configs/deep/relu50_he.yaml", "--resume", run, "-q", "--set", "train.epochs=1"])
+        #expect(shorter.status == 2 && shorter.stderr.contains("past train.epochs 1 (planned: 100000)"), "\(shorter.stderr)")
+    }
+
+    @Test func aFinishedRunContinuesToMoreEpochsBitIdentically() throws {
+        let base = ["configs/training/moons_rmsprop_plateau.yaml", "-q"]
+        let (straight, continued) = (try Nnrun.temporaryDirectory(), try Nnrun.temporaryDirectory())
+        #expect(try Nnrun.run(base + ["--set", "train.epochs=40", "--out", straight.path]).status == 0)
+        #expect(try Nnrun.run(base + ["--set", "train.epochs=25", "--out", continued.path]).status == 0)
+        let more = try Nnrun.run(base + ["--set", "train.epochs=40", "--resume", continued.path, "--out", continued.path])
+        #expect(more.status == 0, "\(more.stderr)")
+        #expect(try rows(continued).count == 41 && rows(continued) == rows(straight))
+        #expect(try Data(contentsOf: continued.appendingPathComponent("weights.safetensors"))
+                == Data(contentsOf: straight.appendingPathComponent("weights.safetensors")))
+        #expect(RunSummaryText.epochs(continued) == "\"epochs_completed\" : 40")
+
+        let cosine = try Nnrun.temporaryDirectory()
+        let args = ["configs/training/spirals_adam_cosine.yaml", "-q"]
+        #expect(try Nnrun.run(args + ["--set", "train.epochs=10", "--out", cosine.path]).status == 0)
+        let refused = try Nnrun.run(args + ["--set", "train.epochs=20", "--resume", cosine.path])
+        #expect(refused.status == 2 && refused.stderr.contains("the cosine schedule's t_max follows the planned epochs"), "\(refused.stderr)")
+        let elsewhere = try Nnrun.run(args + ["--resume", cosine.path, "--out", straight.path])
+        #expect(elsewhere.status != 0 && elsewhere.stderr.contains("already names the output directory"))
+    }
+}
+
+/// summary.json's epochs_completed line, for a quick look without decoding.
+enum RunSummaryText {
+    static func epochs(_ dir: URL) -> String? {
+        (try? String(contentsOf: dir.appendingPathComponent("summary.json"), encoding: .utf8))?
+            .split(separator: "\n").first { $0.contains("epochs_completed") }?.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
     }
 }

@@ -30,7 +30,7 @@ struct MultiplierKeys {
 
 extension ConfigDecoder {
     /// The keys of `model`, in schema order.
-    static let modelKeys = ["input", "init_from", "defaults", "layers"]
+    static let modelKeys = ["input", "init_from", "freeze", "defaults", "layers"]
     /// The keys of `model.defaults`.
     static let layerDefaultKeys = ["activation", "init", "bias_init"] + multiplierKeys
     /// The per-layer learning-rate and weight-decay multipliers (Caffe's names).
@@ -52,8 +52,46 @@ extension ConfigDecoder {
             initFrom = filePath(node, fields.path("init_from"), expected: "a safetensors file path")
                 .map { TransferSpec(path: $0, resolvedPath: resolve($0, writtenAt: node.location), tensor: nil) }
         }
-        guard let inputNode, let input, defaults != nil, let layers, let initFrom else { return nil }
+        guard let inputNode, let input, defaults != nil, var layers, let initFrom else { return nil }
+        if let node = fields["freeze"] {
+            guard freeze(node, fields.path("freeze"), in: &layers) else { return nil }
+        }
         return ModelSpec(input: input, layers: layers, inputLocation: inputNode.location, initFrom: initFrom)
+    }
+
+    /// `model.freeze: [layer, …]`: those layers' parameters keep their values (learning-rate
+    /// multipliers 0 for weight and bias, as Caffe's lr_mult 0 and Keras's `trainable = False`);
+    /// each name must be a layer with parameters. False after reporting.
+    private func freeze(_ node: YAMLNode, _ path: String, in layers: inout [LayerSpec]) -> Bool {
+        guard let items = node.items else {
+            report(node, path, "expected a list of layer names, found \(node.found)", suggestion: "e.g. freeze: [hidden1, hidden2]")
+            return false
+        }
+        var ok = true
+        for (index, item) in items.enumerated() {
+            guard let name = string(item, "\(path)[\(index)]", expected: "a layer name") else { ok = false; continue }
+            guard let i = layers.firstIndex(where: { $0.name == name }) else {
+                report(item, "\(path)[\(index)]", "no layer named '\(YAMLNode.excerpt(name))'",
+                       suggestion: Suggestion.didYouMean(name, in: layers.map(\.name)))
+                ok = false
+                continue
+            }
+            switch layers[i].kind {
+            case .dense(var spec):
+                (spec.weightMultipliers.lr, spec.biasMultipliers.lr) = (0, 0)
+                layers[i].kind = .dense(spec)
+            case .batchNorm(var spec):
+                (spec.weightMultipliers.lr, spec.biasMultipliers.lr) = (0, 0)
+                layers[i].kind = .batchNorm(spec)
+            case .layerNorm(var spec):
+                (spec.weightMultipliers.lr, spec.biasMultipliers.lr) = (0, 0)
+                layers[i].kind = .layerNorm(spec)
+            case .add, .concat, .dropout:
+                report(item, "\(path)[\(index)]", "layer '\(name)' is \(layers[i].kind.typeName == "add" ? "an" : "a") \(layers[i].kind.typeName) layer, which has no parameters to freeze")
+                ok = false
+            }
+        }
+        return ok
     }
 
     /// `model.input`: a non-empty list of positive dimensions.

@@ -69,6 +69,12 @@ public struct Checkpoint: Sendable {
 
     /// Reads the checkpoint in `directory` into `loop`'s network, optimizer and schedule and (when it
     /// has a best epoch) `bestWeights`, checking that every tensor is there with its shape.
+    /// Where the checkpoint in `directory` stands, read from its metadata alone; nil without one.
+    public static func position(in directory: String) -> TrainingPosition? {
+        guard let file = try? SafetensorsFile(path: "\(directory)/\(fileName)"), let json = file.metadata["nnrun.checkpoint"] else { return nil }
+        return (try? JSONDecoder().decode(State.self, from: Data(json.utf8)))?.position
+    }
+
     static func restore(directory: String, loop: TrainingLoop, bestWeights: FloatArena) throws(SafetensorsError) -> Checkpoint {
         let network = loop.network
         let path = "\(directory)/\(fileName)"
