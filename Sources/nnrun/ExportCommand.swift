@@ -1,0 +1,100 @@
+// `nnrun export RUN_DIR --format onnx [--out FILE]`: a trained run as an ONNX model (opset 17) that
+// takes raw feature rows and gives what nnrun's own forward pass gives — class probabilities, or
+// a regression's prediction in the target's units — with the fitted preprocessing inside the graph.
+// The run dir's final or best weights are loaded through TrainedModel (the same loading predict and
+// evaluate use), or a config and weight file kept elsewhere. The file is written atomically, so a
+// failed export leaves no partial file; a model that cannot be loaded or exported exits 2.
+
+import ArgumentParser
+import Config
+import Foundation
+import ONNXExport
+import RunFiles
+import Trainer
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a trained model as an ONNX file (raw features in, probabilities or predictions out).",
+        discussion: """
+            The ONNX graph reads `input` (float [N, features], the raw feature columns in training order), \
+            applies the run's fitted preprocessing, and writes `probabilities` (classifiers) or `output` \
+            (regression, in the target's original units). Class and feature names are in the model's metadata.
+            """)
+
+    /// The export formats (ONNX only, for now).
+    enum Format: String, ExpressibleByArgument, CaseIterable { case onnx }
+
+    @Argument(help: ArgumentHelp("The run directory (config.yaml, weights, preprocess.json).", valueName: "run-dir"))
+    var runDirectory: String?
+
+    @Option(help: "The output format.")
+    var format: Format = .onnx
+
+    @Option(help: ArgumentHelp("The file to write (default: <run-dir>/model.onnx).", valueName: "file"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Which of the run's weight files to export: final or best.", valueName: "final|best"))
+    var weights: String = TrainedModel.Weights.final.rawValue
+
+    @Option(help: ArgumentHelp("A config file, for a model outside a run directory (default: <run-dir>/config.yaml).", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("A safetensors weight file, for a model outside a run directory.", valueName: "file"))
+    var weightsFile: String?
+
+    func validate() throws {
+        guard TrainedModel.Weights(rawValue: weights) != nil else {
+            throw ValidationError("--weights: expected final or best, found '\(weights)'")
+        }
+        if runDirectory == nil && (config == nil || weightsFile == nil) {
+            throw ValidationError("name a run directory, or both --config and --weights-file")
+        }
+        if runDirectory == nil && out == nil {
+            throw ValidationError("--out is needed when the model is not in a run directory")
+        }
+    }
+
+    func run() throws {
+        let path = out ?? "\(runDirectory!)/model.onnx"
+        try Console.refuseOverwritingInput(path, inputs: [runDirectory, config, weightsFile].compactMap { $0 }, kinds: ["onnx"])
+        let model = try loadModel()
+        let data: Data
+        do {
+            let onnx = try ONNXExporter.model(graph: model.graph, arena: model.arena, preprocess: model.preprocess,
+                                              configName: model.config.name, nnrunVersion: Self.nnrunVersion)
+            data = try ONNXExporter.serialized(onnx)
+        } catch {
+            Console.error("error: cannot export \(model.weightsPath) as ONNX: \(error)")
+            throw ExitCode.badInput
+        }
+        do {
+            try AtomicFile.write(data, to: path)
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode.runFailed
+        }
+        let output = ONNXExporter.outputName(model.preprocess.targets)
+        Console.out("\(path): ONNX opset \(ONNXExporter.opsetVersion), \(ONNXExporter.inputName) [N, \(model.preprocess.inputWidth)] → "
+                    + "\(output) [N, \(model.outputWidth)], \(model.graph.parameterCount) parameters from \(model.weightsPath)")
+    }
+
+    /// The trained model, or exit 2 with the reason it cannot be loaded.
+    private func loadModel() throws(ExitCode) -> TrainedModel {
+        do {
+            return try TrainedModel.load(directory: runDirectory, weights: TrainedModel.Weights(rawValue: weights)!,
+                                         configPath: config, weightsPath: weightsFile)
+        } catch let error as DiagnosticError {
+            var renderer = DiagnosticRenderer()
+            Console.error(renderer.render(error))
+        } catch {
+            Console.error("error: \(error)")
+        }
+        throw .badInput
+    }
+
+    /// This nnrun's version number, for the model's metadata.
+    static var nnrunVersion: String {
+        String(Nnrun.version.prefix { $0 != "\n" }.dropFirst("nnrun ".count))
+    }
+}
