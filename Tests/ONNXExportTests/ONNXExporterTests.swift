@@ -1,12 +1,12 @@
 // The exporter's ModelProto for small graphs built in code: IR version, opset, input and output
 // with the dynamic batch dimension, the operator sequence each layer and activation becomes,
 // initializers carrying the parameter slots' names, shapes and exact raw bytes, the preprocessing
-// and target-unit nodes (and their absence when they are the identity), metadata, and a byte
-// round trip through SwiftProtobuf.
+// and target-unit nodes (and their absence when they are the identity), metadata, a byte round
+// trip through SwiftProtobuf, and the error for a layer type the exporter does not know.
 
 import Config
 import Foundation
-import Graph
+@testable import Graph
 @testable import ONNXExport
 import RunFiles
 import Testing
@@ -115,5 +115,28 @@ import TestSupport
         let spec = Fixture.model([2], [Fixture.dense("input", 2, .relu), Fixture.dense("probabilities", 2, .softmax)])
         let (_, _, model) = try export(spec, record(width: 2, classes: ["a", "b"]))
         #expect(model.graph.node.flatMap(\.output) == ["input/linear", "input_2", "probabilities/linear", "probabilities_2", "probabilities"])
+    }
+}
+
+/// A layer type the exporter has never heard of.
+private struct UnknownNode: LayerNode {}
+
+@Suite struct ONNXExportErrorTests {
+    @Test func anUnknownLayerTypeIsAnErrorNamingTheLayer() throws {
+        let compiled = try GraphBuilder.build(Fixture.model([2], [Fixture.dense("out", 2, .softmax)]))
+        var nodes = compiled.nodes
+        let last = nodes[1]
+        nodes[1] = GraphNode(name: "mystery", typeName: "capsule", op: UnknownNode(), inputs: last.inputs, width: last.width,
+                             location: last.location)
+        let graph = CompiledGraph(nodes: nodes, parameters: compiled.parameters, arenaCount: compiled.arenaCount,
+                                  inputShape: compiled.inputShape)
+        let preprocess = PreprocessRecord(inputWidth: 2, featureNames: nil, labelName: nil, method: .none, scale: 1, shift: [0, 0],
+                                          divisor: [1, 1], targets: .classes, classCount: 2, classes: nil)
+        #expect {
+            try ONNXExporter.model(graph: graph, arena: [Float](repeating: 0, count: graph.arenaCount), preprocess: preprocess,
+                                   configName: "x", nnrunVersion: "0")
+        } throws: { error in
+            "\(error)" == "layer 'mystery' (type capsule): the ONNX exporter does not know this layer type"
+        }
     }
 }
