@@ -69,6 +69,8 @@ struct ExportCommand: ParsableCommand {
             throw ExitCode.badInput
         }
         do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try AtomicFile.createDirectory(directory) }
             try AtomicFile.write(data, to: path)
         } catch {
             Console.error("error: \(error)")

@@ -1,8 +1,9 @@
 // End to end: `nnrun export` on a freshly trained shipped config writes an ONNX file that
 // SwiftProtobuf decodes into the expected model (opset 17, the run's tensors as initializers,
 // metadata naming the config), from the final or the best weights or from a config and weight
-// file given by path; and the failures (no run dir, no weights, corrupt weights, missing --out)
-// exit 2 with a message and leave no file behind.
+// file given by path (into a directory it creates); and the failures (no run dir, no weights,
+// corrupt weights, missing --out, an --out that is one of the run's files) exit 2 with a message
+// and leave no file behind.
 
 import Foundation
 import ONNXExport
@@ -37,11 +38,21 @@ import Testing
         let run = try Self.trainedRun()
         let best = run.appendingPathComponent("best.onnx")
         #expect(try Nnrun.run(["export", run.path, "--weights", "best", "--out", best.path]).status == 0)
-        let elsewhere = try Nnrun.temporaryDirectory().appendingPathComponent("outside.onnx")
+        let elsewhere = try Nnrun.temporaryDirectory().appendingPathComponent("new/dir/outside.onnx")
         let byPath = try Nnrun.run(["export", "--config", run.appendingPathComponent("config.yaml").path,
                                     "--weights-file", run.appendingPathComponent("best.safetensors").path, "--out", elsewhere.path])
         #expect(byPath.status == 0, "\(byPath.stderr)")
         #expect(try decode(best) == decode(elsewhere))
+    }
+
+    @Test func refusesToOverwriteTheRunsOwnFiles() throws {
+        let run = try Self.trainedRun()
+        let weights = run.appendingPathComponent("weights.safetensors")
+        let before = try Data(contentsOf: weights)
+        let result = try Nnrun.run(["export", run.path, "--out", weights.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("would overwrite"), "\(result.stderr)")
+        #expect(try Data(contentsOf: weights) == before)
     }
 
     @Test func aRunDirectoryWithoutWeightsIsBadInput() throws {
