@@ -2,7 +2,8 @@
 // nnrun: a declarative, config-driven neural-network trainer.
 // Imports run one way (docs/architecture.md): CYAML <- Config <- Graph <- Trainer;
 // GemmInterface <- GemmAVX512, GemmAVX2, GemmPortable (one source, three CPUs) <- Kernels <- Trainer;
-// RunFiles <- Trainer, Report; Config + Trainer + RunFiles <- Sweep; Kernels + Trainer <- Bench; all <- nnrun.
+// RunFiles <- Trainer, Report; Config + Trainer + RunFiles <- Sweep; Kernels + Trainer <- Bench;
+// Graph + RunFiles + SwiftProtobuf <- ONNXExport; all <- nnrun.
 import PackageDescription
 
 #if arch(x86_64)
@@ -46,6 +47,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // Only the runtime library: ONNX's message types are generated once into
+        // Sources/ONNXExport/Generated (scripts/generate-onnx-swift), not by the build plugin.
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -68,11 +72,15 @@ let package = Package(
         .target(name: "Trainer", dependencies: ["Graph", "Kernels", "RunFiles", "CZlib"], swiftSettings: numericFlags),
         .target(name: "Sweep", dependencies: ["Config", "Trainer", "RunFiles"], swiftSettings: cpuFlags),
         .target(name: "Report", dependencies: ["RunFiles"], swiftSettings: cpuFlags),
+        .target(
+            name: "ONNXExport",
+            dependencies: ["Config", "Graph", "RunFiles", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: cpuFlags),
         .target(name: "Bench", dependencies: ["GemmInterface", "Kernels", "Trainer"], swiftSettings: numericFlags),
         .executableTarget(
             name: "nnrun",
             dependencies: [
-                "Trainer", "Sweep", "Report", "Bench",
+                "Trainer", "Sweep", "Report", "Bench", "ONNXExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuFlags
@@ -85,8 +93,9 @@ let package = Package(
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Config", "Kernels", "Trainer", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: cpuFlags),
+        .testTarget(name: "ONNXExportTests", dependencies: ["ONNXExport", "Config", "Graph", "RunFiles", "TestSupport"], swiftSettings: cpuFlags),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "Kernels", "RunFiles", "Report", "TestSupport"], swiftSettings: cpuFlags),
-        .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "Kernels", "RunFiles", "TestSupport", "CZlib"], swiftSettings: cpuFlags),
+        .testTarget(name: "EndToEndTests", dependencies: ["nnrun", "Kernels", "ONNXExport", "RunFiles", "TestSupport", "CZlib"], swiftSettings: cpuFlags),
     ]
 )
 

@@ -16,6 +16,7 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Measure a trained model on a labelled CSV or IDX file.")
 
     @OptionGroup var model: ModelOptions
+    @OptionGroup var threads: ThreadsOption
 
     @Option(help: ArgumentHelp("The labelled data: a CSV with the training's columns, or IDX images (with --labels).", valueName: "file"))
     var data: String
@@ -36,7 +37,7 @@ struct EvaluateCommand: ParsableCommand {
         let trained = try model.load()
         let dataset: Dataset
         do { dataset = try trained.labelledData(data, labels: labels) } catch { Console.failed(error) }
-        let (metrics, matrix) = trained.evaluate(dataset, threads: model.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let (metrics, matrix) = trained.evaluate(dataset, threads: threads.count)
         if json != "-" { Self.table(metrics, samples: dataset.count, name: trained.config.name).forEach(Console.out) }
         if let json {
             let text = String(decoding: RunJSON.encode(metrics), as: UTF8.self) + "\n"

@@ -1,4 +1,4 @@
-// What `nnrun predict`, `evaluate` (and `export`) apply: a run directory, or a config and a weight
+// What `nnrun predict`, `evaluate` and `export` apply: a run directory, or a config and a weight
 // file kept elsewhere, with the final or the best epoch's weights. Loading problems — not a run
 // directory, no weights, a corrupt or mismatched file — are bad input: a message and exit code 2.
 
@@ -20,14 +20,10 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A safetensors weight file for that config.", valueName: "file"))
     var weights: String?
 
-    @Option(help: ArgumentHelp("Threads for the kernels (default: every core); the results do not depend on it.", valueName: "n"))
-    var threads: Int?
-
     func validate() throws {
         if runDirectory == nil && (config == nil || weights == nil) {
             throw ValidationError("name a run directory, or give both --config and --weights")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     /// Refuses (exit 2) an output path that is one of the inputs or one of the run directory's own files.
@@ -55,6 +51,19 @@ struct ModelOptions: ParsableArguments {
             throw ExitCode.badInput
         }
     }
+}
+
+/// `--threads` for the commands that run the model.
+struct ThreadsOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Threads for the kernels (default: every core); the results do not depend on it.", valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be from 1 to 1024, found \(threads)") }
+    }
+
+    /// The count to use.
+    var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 }
 
 extension Console {

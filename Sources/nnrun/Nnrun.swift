@@ -19,7 +19,7 @@ struct Nnrun: ParsableCommand {
             Shell completion: nnrun --generate-completion-script bash|zsh|fish.
             """,
         version: version,
-        subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, InitCommand.self, DiagnoseCommand.self, PredictCommand.self, EvaluateCommand.self, SweepCommand.self, ReportCommand.self, PlotCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, InitCommand.self, DiagnoseCommand.self, PredictCommand.self, EvaluateCommand.self, ExportCommand.self, SweepCommand.self, ReportCommand.self, PlotCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 

@@ -16,6 +16,7 @@ struct PredictCommand: ParsableCommand {
         abstract: "Apply a trained model to a CSV or IDX file and write its predictions as CSV.")
 
     @OptionGroup var model: ModelOptions
+    @OptionGroup var threads: ThreadsOption
 
     @Option(help: ArgumentHelp("The rows to predict: a CSV with the training's feature columns (label optional), or IDX images.", valueName: "file"))
     var data: String
@@ -38,7 +39,7 @@ struct PredictCommand: ParsableCommand {
         let trained = try model.load()
         let rows: FeatureRows
         do { rows = try FeatureRows(path: data, model: trained) } catch { Console.failed(error) }
-        let predictor = Predictor(model: trained, batchSize: batchSize, threads: model.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let predictor = Predictor(model: trained, batchSize: batchSize, threads: threads.count)
         let stream: AtomicStream
         do { stream = try AtomicStream(path: out) } catch {
             Console.error("error: \(error)")

@@ -42,7 +42,7 @@ public struct TrainedModel: Sendable {
                             weightsPath: String? = nil) throws -> TrainedModel {
         guard let configFile = configPath ?? directory.map({ "\($0)/config.yaml" }),
               let weightsFile = weightsPath ?? directory.map({ "\($0)/\(weights.fileName)" }) else {
-            throw TrainedModelError("name a run directory, or both --config and --weights")
+            throw TrainedModelError("name a run directory, or give both --config and --weights")
         }
         if let directory, configPath == nil, !FileManager.default.fileExists(atPath: configFile) {
             let what = FileManager.default.fileExists(atPath: directory) ? "it holds no config.yaml" : "no such directory"
@@ -51,7 +51,7 @@ public struct TrainedModel: Sendable {
         let config = try ConfigLoader.load(path: configFile)
         let graph = try GraphBuilder.build(config.model)
         guard FileManager.default.fileExists(atPath: weightsFile) else {
-            let hint = weights == .best && weightsPath == nil ? "; the run may have ended before its first checkpoint (try --weights-of final)" : ""
+            let hint = weights == .best && weightsPath == nil ? "; the run may have ended before its first checkpoint (apply its final weights: drop --best)" : ""
             throw TrainedModelError("'\(weightsFile)': no such file\(hint)")
         }
         let file: SafetensorsFile
