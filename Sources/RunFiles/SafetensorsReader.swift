@@ -66,6 +66,11 @@ public struct SafetensorsFile {
         dataStart = start
     }
 
+    /// The tensor data after the header, as one byte range (for checksums).
+    public func withData<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        data.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[dataStart...])) }
+    }
+
     /// The values of tensor `name` as Float (from F32 or F64), row-major.
     public func floats(_ name: String) throws(SafetensorsError) -> [Float] {
         guard let tensor = tensors[name] else { throw SafetensorsError(path: path, "no tensor named '\(name)'") }

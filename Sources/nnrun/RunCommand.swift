@@ -138,12 +138,19 @@ struct RunCommand: ParsableCommand {
     /// directory without a saved config — a run killed before it started — is fine). `train.epochs`
     /// alone may differ: a finished or interrupted run continues to the new count, bit-identically
     /// to a run planned for it from the start — unless early stopping ended it, or a schedule tied
-    /// to the planned length (cosine's default `t_max`) would change with it.
+    /// to the planned length (cosine's default `t_max`) would change with it. The output directory
+    /// is not compared, so a run directory that was moved or renamed resumes where it now is.
     static func checkUnchanged(_ config: ExperimentConfig, directory: String) throws(ExitCode) {
         let path = "\(directory)/config.yaml"
-        guard let saved = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        guard var saved = try? String(contentsOfFile: path, encoding: .utf8) else { return }
         let now = ConfigEmitter.yaml(config)
         guard saved != now else { return }
+        // The output directory is where the run is, not what it is: a moved run directory resumes.
+        if var moved = try? ConfigLoader.decode(yaml: saved, file: path), moved.output.dir != config.output.dir {
+            moved.output.dir = config.output.dir
+            saved = ConfigEmitter.yaml(moved)
+            if saved == now { return }
+        }
         if var original = try? ConfigLoader.decode(yaml: saved, file: path), original.train.epochs != config.train.epochs {
             let plannedEpochs = original.train.epochs
             original.train.epochs = config.train.epochs

@@ -14,7 +14,10 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var output: OutputDirectoryOption
 
     func run() throws {
-        let (experiment, _) = try options.prepare(outputDir: output.out)
+        // Everything a run checks before training, but no network: the arenas of a large model
+        // are not allocated just to be thrown away.
+        let experiment = try options.loadExperiment(outputDir: output.out)
+        do { try experiment.checkTransfers() } catch { Console.failed(error) }
         let graph = experiment.graph
         Console.out("\(options.config): ok — \(graph.nodes.count - 1) layers, \(graph.parameterCount) parameters, \(experiment.data.count) samples")
     }

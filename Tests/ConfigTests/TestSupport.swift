@@ -59,6 +59,7 @@ func withoutLocations(_ config: ExperimentConfig) -> ExperimentConfig {
     let nowhere = Config.SourceLocation(file: "", line: 0, column: 0)
     var copy = config
     copy.model.inputLocation = nowhere
+    copy.model.initFromLocation = nil
     copy.model.layers = config.model.layers.map { layer in
         var layer = layer
         layer.location = nowhere

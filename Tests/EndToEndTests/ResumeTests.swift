@@ -133,6 +133,14 @@ import Testing
                 == Data(contentsOf: straight.appendingPathComponent("weights.safetensors")))
         #expect(RunSummaryText.epochs(continued) == "\"epochs_completed\" : 40")
 
+        // A moved run directory resumes where it now is (the output directory is not the config's identity).
+        let moved = try Nnrun.temporaryDirectory().appendingPathComponent("moved")
+        #expect(try Nnrun.run(base + ["--set", "train.epochs=25", "--out", moved.path + "-before"]).status == 0)
+        try FileManager.default.moveItem(atPath: moved.path + "-before", toPath: moved.path)
+        let resumed = try Nnrun.run(base + ["--set", "train.epochs=40", "--resume", moved.path])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try rows(moved) == rows(straight))
+
         let cosine = try Nnrun.temporaryDirectory()
         let args = ["configs/training/spirals_adam_cosine.yaml", "-q"]
         #expect(try Nnrun.run(args + ["--set", "train.epochs=10", "--out", cosine.path]).status == 0)

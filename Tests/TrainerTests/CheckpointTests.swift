@@ -2,7 +2,8 @@
 // end) and resumed from its checkpoint finishes with metrics rows and weights bit-identical to an
 // uninterrupted run, metrics.csv has no duplicate rows, and a damaged checkpoint is refused. SGD
 // with momentum, and Adam with reduce-on-plateau, warmup and clipping (whose moments, step count,
-// schedule state and running gradient-norm sums must all be restored). Checkpoints are written when
+// schedule state and running gradient-norm sums must all be restored); a flipped bit fails the
+// checkpoint's checksum. Checkpoints are written when
 // `checkpoint_seconds` or `checkpoint_every` says, and always at the last epoch.
 
 import Config
@@ -99,6 +100,19 @@ import Testing
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
         let error = try #require(throws: RunFileError.self) { try run(dir, resume: true) }
         #expect(error.description.contains("cannot resume"), "\(error)")
+    }
+
+    /// One flipped bit in the tensor data (a value that may even stay finite) is found by the
+    /// checksum and reported as damage, before anything trains.
+    @Test func aFlippedBitIsReportedAsDamage() throws {
+        let dir = root.appendingPathComponent("flipped").path
+        _ = try run(dir, stopAfter: 7)
+        let path = "\(dir)/\(Checkpoint.fileName)"
+        var data = try #require(FileManager.default.contents(atPath: path))
+        data[data.count - 3] ^= 0x10
+        try data.write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: RunFileError.self) { try run(dir, resume: true) }
+        #expect(error.description.contains("it is damaged: its tensor data does not match the checksum"), "\(error)")
     }
 
     /// The checkpoint's epoch seen after each epoch ends: `checkpoint_seconds: 0` writes one every

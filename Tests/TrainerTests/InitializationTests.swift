@@ -1,5 +1,6 @@
 // Transfer and data-aware initialization: tensors copied from a safetensors file are bit-identical
-// to the source, missing or mis-shaped tensors and broken files are reported at the layer, the
+// to the source, missing or mis-shaped tensors and broken files are reported at the layer (at
+// `init_from` for the model-level transfer, once per file), non-finite weights are refused, the
 // reader reads what the writer wrote (and F64), and LSUV leaves every layer's pre-activation
 // variance on its batch within the tolerance of 1 (measured here independently, in Double).
 
@@ -88,6 +89,37 @@ import Testing
         let path = directory.appendingPathComponent("short-data.safetensors").path
         try (withUnsafeBytes(of: UInt64(header.count).littleEndian) { Data($0) } + header + Data(count: 8)).write(to: URL(fileURLWithPath: path))
         #expect(throws: SafetensorsError.self) { try SafetensorsFile(path: path) }
+    }
+
+    @Test func initFromProblemsAreReportedOnceAtInitFrom() throws {
+        let broken = directory.appendingPathComponent("broken.safetensors").path
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: broken))
+        var e = try experiment([Fixture.dense("hidden", 4, .tanh), Fixture.dense("out", 1)], initFrom: broken)
+        let at = SourceLocation(file: "configs/t.yaml", line: 2, column: 14)
+        var config = e.config
+        config.model.initFromLocation = at
+        e = try Experiment(config)
+        let error = try #require(throws: DiagnosticError.self) { try e.makeNetwork() }
+        #expect(error.diagnostics.count == 1 && error.diagnostics[0].location == at && error.diagnostics[0].path == "model.init_from", "\(error)")
+        #expect(error.diagnostics[0].message.contains("too short"))
+    }
+
+    @Test func nonFiniteWeightsAreRefused() throws {
+        let (path, _, graph) = try source()
+        var values = try SafetensorsFile(path: path).floats("hidden.weight")
+        values[3] = .nan
+        let slots = graph.parameters.map { slot in
+            slot.name == "hidden.weight" ? values : (try? SafetensorsFile(path: path).floats(slot.name)) ?? []
+        }
+        let poisoned = directory.appendingPathComponent("nan.safetensors").path
+        let tensors = zip(graph.parameters, slots).map { slot, v in (slot, v) }
+        let data = tensors.reduce(into: [Float](repeating: 0, count: graph.arenaCount)) { arena, pair in
+            arena.replaceSubrange(pair.0.offset..<(pair.0.offset + pair.0.count), with: pair.1)
+        }.withUnsafeBufferPointer { SafetensorsWriter.encode(graph, arena: $0.baseAddress!, metadata: [:]) }
+        try AtomicFile.write(data, to: poisoned)
+        let e = try experiment([Fixture.dense("hidden", 4, .tanh), Fixture.dense("out", 1, .sigmoid)], initFrom: poisoned)
+        let error = try #require(throws: DiagnosticError.self) { try e.makeNetwork() }
+        #expect(error.diagnostics.count == 1 && error.diagnostics[0].message.contains("'hidden.weight' holds NaN or infinite values"), "\(error)")
     }
 
     @Test func readerReadsF64() throws {

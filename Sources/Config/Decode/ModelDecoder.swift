@@ -56,7 +56,9 @@ extension ConfigDecoder {
         if let node = fields["freeze"] {
             guard freeze(node, fields.path("freeze"), in: &layers) else { return nil }
         }
-        return ModelSpec(input: input, layers: layers, inputLocation: inputNode.location, initFrom: initFrom)
+        var model = ModelSpec(input: input, layers: layers, inputLocation: inputNode.location, initFrom: initFrom)
+        model.initFromLocation = fields["init_from"]?.location
+        return model
     }
 
     /// `model.freeze: [layer, …]`: those layers' parameters keep their values (learning-rate

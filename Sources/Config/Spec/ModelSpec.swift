@@ -11,6 +11,8 @@ public struct ModelSpec: Sendable, Equatable {
     /// `model.init_from`: a safetensors file whose tensors replace the initial values of every
     /// parameter with the same name (`layer.weight`, `layer.bias`); nil when not given.
     public var initFrom: TransferSpec?
+    /// Where `model.init_from` is written, for problems with its file.
+    public var initFromLocation: SourceLocation?
 
     public init(input: [Int], layers: [LayerSpec], inputLocation: SourceLocation, initFrom: TransferSpec? = nil) {
         self.input = input

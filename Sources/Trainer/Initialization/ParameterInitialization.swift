@@ -30,6 +30,12 @@ public struct InitializationReport: Sendable {
 
 extension Experiment {
     /// A network for this experiment, sized for the config's batches, with its starting parameters.
+    /// Checks every transfer file the config names (present, readable, each tensor there with its
+    /// shape and finite) without allocating the network: what `nnrun validate` needs.
+    public func checkTransfers() throws(DiagnosticError) {
+        _ = try ParameterTransfer.apply(graph, model: config.model, into: nil)
+    }
+
     public func makeNetwork() throws(DiagnosticError) -> (Network, InitializationReport) {
         let network = Network(
             graph: graph, batchCapacity: min(config.train.batchSize, data.count), threads: Self.threads(config.train),

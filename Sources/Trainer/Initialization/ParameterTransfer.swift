@@ -10,34 +10,38 @@ import Graph
 import RunFiles
 
 enum ParameterTransfer {
-    /// Copies what the config asks for into `arena`; returns one report line per parameter.
-    static func apply(_ graph: CompiledGraph, model: ModelSpec, into arena: UnsafeMutablePointer<Float>)
+    /// Copies what the config asks for into `arena` (only checks it, with no arena); returns one
+    /// report line per parameter.
+    static func apply(_ graph: CompiledGraph, model: ModelSpec, into arena: UnsafeMutablePointer<Float>?)
         throws(DiagnosticError) -> [String]
     {
         let explicit = graph.parameters.contains { if case .transfer = $0.initializer { true } else { false } }
         guard explicit || model.initFrom != nil else { return [] }
         var files: [String: SafetensorsFile] = [:]
+        var unreadable: Set<String> = []  // reported once, not once per parameter
         var problems: [Diagnostic] = []
         var lines: [String] = []
         var tensorNames: [String: SuggestionList] = [:]  // per file
         let locations = Dictionary(graph.nodes.map { ($0.name, $0.location) }, uniquingKeysWith: { first, _ in first })
         for slot in graph.parameters {
-            let location = locations[slot.layer] ?? nil
+            let layerLocation = locations[slot.layer] ?? nil
             let key = slot.role == "weight" ? "init" : "bias_init"
-            let source: (path: String, tensor: String, required: Bool), written: String
+            let source: (path: String, tensor: String, required: Bool), written: String, location: SourceLocation?
             if case .transfer(let spec) = slot.initializer {
-                (source, written) = ((spec.resolvedPath, spec.tensor ?? slot.name, true), spec.path)
-            } else if let model = model.initFrom {
-                (source, written) = ((model.resolvedPath, slot.name, false), model.path)
+                (source, written, location) = ((spec.resolvedPath, spec.tensor ?? slot.name, true), spec.path, layerLocation)
+            } else if let initFrom = model.initFrom {
+                (source, written, location) = ((initFrom.resolvedPath, slot.name, false), initFrom.path, model.initFromLocation ?? layerLocation)
             } else {
                 lines.append("\(slot.name): \(slot.initializer.configForm.name)")
                 continue
             }
+            if unreadable.contains(source.path) { continue }
             do throws(SafetensorsError) {
                 if files[source.path] == nil && !FileManager.default.fileExists(atPath: source.path) {
                     problems.append(Diagnostic(at: location, path: source.required ? "layer '\(slot.layer)'.\(key)" : "model.init_from",
                                                "cannot read \(RelativePaths.describe(written, resolved: source.path)): no such file"))
-                    break
+                    unreadable.insert(source.path)
+                    continue
                 }
                 if files[source.path] == nil { files[source.path] = try SafetensorsFile(path: source.path) }
                 guard let file = files[source.path] else { continue }
@@ -60,9 +64,16 @@ enum ParameterTransfer {
                     continue
                 }
                 let values = try file.floats(source.tensor)
-                (arena + slot.offset).update(from: values, count: slot.count)
+                guard values.allSatisfy(\.isFinite) else {
+                    problems.append(Diagnostic(
+                        at: location, path: source.required ? "layer '\(slot.layer)'.\(key)" : "model.init_from",
+                        "'\(source.path)': '\(source.tensor)' holds NaN or infinite values, so it cannot start training (a diverged run's weights, or a damaged file)"))
+                    continue
+                }
+                arena.map { ($0 + slot.offset).update(from: values, count: slot.count) }
                 lines.append("\(slot.name): copied from \(source.path)\(source.tensor == slot.name ? "" : " [\(source.tensor)]")")
             } catch {
+                unreadable.insert(source.path)
                 problems.append(Diagnostic(
                     at: location, path: source.required ? "layer '\(slot.layer)'.\(key)" : "model.init_from",
                     "cannot read \(error)"))

@@ -6,10 +6,13 @@
 // tensors as JSON in its metadata. The best epoch's weights are `best.<tensor>` entries, so
 // best.safetensors resumes exactly as well. That one file is written atomically (temporary file,
 // fsync, rename), so a crash at any moment leaves either the previous checkpoint or the new one.
+// A CRC-32 of the tensor data goes into the metadata and is checked when resuming, as is that every
+// parameter is finite, so a damaged file is reported as damaged, not as a diverging run.
 // `checkpoint.json` beside it repeats the position for people and scripts; the safetensors file is
 // the record. The sample order of every epoch comes from a stream keyed by (seed, epoch), so no
 // random-generator state needs saving.
 
+import CZlib
 import Foundation
 import Graph
 import RunFiles
@@ -61,7 +64,13 @@ public struct Checkpoint: Sendable {
         for (buffer, arena) in loop.optimizer.state {
             tensors.append(SafetensorsWriter.Tensor(name: stateName(buffer), shape: [arena.count], values: arena.base))
         }
-        let data = SafetensorsWriter.encode(tensors, metadata: ["format": "pt", "nnrun.checkpoint": json])
+        var checksum = crc32(0, nil, 0)
+        for tensor in tensors {
+            let bytes = tensor.shape.reduce(1, *) * MemoryLayout<Float>.size
+            checksum = UnsafeRawPointer(tensor.values).withMemoryRebound(to: UInt8.self, capacity: bytes) { crc32(checksum, $0, uInt(bytes)) }
+        }
+        let data = SafetensorsWriter.encode(tensors, metadata: ["format": "pt", "nnrun.checkpoint": json,
+                                                                checksumKey: String(checksum, radix: 16)])
         try AtomicFile.write(data, to: "\(directory)/\(fileName)")
         let readable = "{\"epoch\": \(position.epoch), \"steps_done\": \(position.stepsDone), \"global_step\": \(position.globalStep)}\n"
         try AtomicFile.write(Data(readable.utf8), to: "\(directory)/checkpoint.json")
@@ -69,6 +78,9 @@ public struct Checkpoint: Sendable {
 
     /// Reads the checkpoint in `directory` into `loop`'s network, optimizer and schedule and (when it
     /// has a best epoch) `bestWeights`, checking that every tensor is there with its shape.
+    /// The metadata key of the tensor data's CRC-32 (hexadecimal; little-endian hosts).
+    static let checksumKey = "nnrun.crc32"
+
     /// Where the checkpoint in `directory` stands, read from its metadata alone; nil without one.
     public static func position(in directory: String) -> TrainingPosition? {
         guard let file = try? SafetensorsFile(path: "\(directory)/\(fileName)"), let json = file.metadata["nnrun.checkpoint"] else { return nil }
@@ -83,6 +95,12 @@ public struct Checkpoint: Sendable {
               var state = try? JSONDecoder().decode(State.self, from: Data(json.utf8)) else {
             throw SafetensorsError(path: path, "it is not an nnrun checkpoint (no nnrun.checkpoint metadata)")
         }
+        if let expected = file.metadata[checksumKey] {
+            let actual = file.withData { bytes in crc32(0, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), uInt(bytes.count)) }
+            guard String(actual, radix: 16) == expected else {
+                throw SafetensorsError(path: path, "it is damaged: its tensor data does not match the checksum written with it (CRC-32 \(String(actual, radix: 16)), expected \(expected))")
+            }
+        }
         state.position.lossSum = Double(bitPattern: state.lossSumBits)
         state.position.gradientNormSum = Double(bitPattern: state.gradientNormSumBits)
         for (prefix, arena) in [("", network.parameters)] + (state.best == nil ? [] : [(bestPrefix, bestWeights)]) {
@@ -91,7 +109,11 @@ public struct Checkpoint: Sendable {
                 guard file.tensors[name]?.shape == slot.shape else {
                     throw SafetensorsError(path: path, "it has no tensor '\(name)' of shape \(slot.shape); the model has changed")
                 }
-                (arena.base + slot.offset).update(from: try file.floats(name), count: slot.count)
+                let values = try file.floats(name)
+                guard values.allSatisfy(\.isFinite) else {
+                    throw SafetensorsError(path: path, "it is damaged: '\(name)' holds NaN or infinite values, which no checkpoint is written with")
+                }
+                (arena.base + slot.offset).update(from: values, count: slot.count)
             }
         }
         for (buffer, arena) in loop.optimizer.state {
