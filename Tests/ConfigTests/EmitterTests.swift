@@ -161,4 +161,18 @@ import Testing
         let value = try #require(root.entries?.first?.value.scalar)
         #expect(value.value == .string(text), "\(yaml)")
     }
+
+    /// The round-trip promise at the size limit: a config is refused when its resolved form would
+    /// exceed the reader's node cap, and one just under it is written and read back.
+    @Test func everyAcceptedConfigReadsBackResolved() throws {
+        func chain(_ layers: Int) -> String {
+            "data: {source: xor}\nmodel:\n  input: [2]\n  layers:\n" + String(repeating: "    - {type: dense, units: 2}\n", count: layers)
+                + "train: {loss: mse, optimizer: {type: sgd, learning_rate: 0.1}, epochs: 1}\n"
+        }
+        let error = try #require(throws: DiagnosticError.self) { try ConfigLoader.decode(yaml: chain(10_000), file: "chain.yaml") }
+        #expect(error.diagnostics.first?.message.contains("the resolved config would hold 130") == true, "\(error)")
+        let accepted = try ConfigLoader.decode(yaml: chain(7_000), file: "chain.yaml")
+        let emitted = ConfigEmitter.yaml(accepted)
+        #expect(try ConfigEmitter.yaml(ConfigLoader.decode(yaml: emitted, file: "elsewhere/resolved.yaml")) == emitted)
+    }
 }

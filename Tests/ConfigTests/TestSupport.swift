@@ -60,6 +60,7 @@ func withoutLocations(_ config: ExperimentConfig) -> ExperimentConfig {
     var copy = config
     copy.model.inputLocation = nowhere
     copy.model.initFromLocation = nil
+    copy.data.splitLocations = [:]
     copy.model.layers = config.model.layers.map { layer in
         var layer = layer
         layer.location = nowhere

@@ -42,8 +42,10 @@ extension ConfigDecoder {
                 .flatMap(TargetPreprocessing.init(rawValue:))
         } ?? TargetPreprocessing.none
         guard let source, let validation, let test, let scale, let preprocess, let targetPreprocess else { return nil }
-        return DataSpec(source: source, validation: validation, test: test ?? nil, scale: scale, preprocess: preprocess,
-                        targetPreprocess: targetPreprocess)
+        var spec = DataSpec(source: source, validation: validation, test: test ?? nil, scale: scale, preprocess: preprocess,
+                            targetPreprocess: targetPreprocess)
+        for key in ["validation", "test"] { spec.splitLocations[fields.path(key)] = fields[key]?.location }
+        return spec
     }
 
     /// One source from a mapping with `source` and that source's keys (plus `extraKeys`); a CSV

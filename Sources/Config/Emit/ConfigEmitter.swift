@@ -16,7 +16,16 @@ public enum ConfigEmitter {
     /// through ConfigLoader.decode gives an equal ExperimentConfig, except for source locations and
     /// the CSV path, which is written as the absolute path of the file it resolved to.
     public static func yaml(_ config: ExperimentConfig) -> String {
-        let document = EmitNode.mapping([
+        header + LibYAMLEmitter.emit(document(config))
+    }
+
+    /// The YAML nodes the resolved config holds, counted as the reader counts them (every scalar,
+    /// key, list and mapping), so a config whose resolved form the reader would refuse is refused first.
+    static func nodeCount(_ config: ExperimentConfig) -> Int { document(config).size }
+
+    /// The resolved config as a tree to emit.
+    private static func document(_ config: ExperimentConfig) -> EmitNode {
+        EmitNode.mapping([
             ("name", string(config.name)),
             ("seed", .plain(String(config.seed))),
             ("data", data(config.data)),
@@ -33,7 +42,6 @@ public enum ConfigEmitter {
                     + (config.output.layerStats.map { [("layer_stats", .plain(String($0)))] } ?? []),
                 flow: false)),
         ], flow: false)
-        return header + LibYAMLEmitter.emit(document)
     }
 
     // MARK: - Sections

@@ -15,6 +15,15 @@ indirect enum EmitNode {
 
     /// A plain scalar.
     static func plain(_ text: String) -> EmitNode { .scalar(text, quoted: false) }
+
+    /// Nodes in the tree: each scalar, list and mapping, and each mapping key.
+    var size: Int {
+        switch self {
+        case .scalar: 1
+        case .sequence(let items, _): items.reduce(1) { $0 + $1.size }
+        case .mapping(let pairs, _): pairs.reduce(1) { $0 + 1 + $1.value.size }
+        }
+    }
 }
 
 /// Serializes `EmitNode` documents with libyaml.

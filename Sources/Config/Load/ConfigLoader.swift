@@ -48,6 +48,15 @@ public enum ConfigLoader {
                 : decoder.diagnostics
             throw DiagnosticError(diagnostics)
         }
+        // The round trip: every config accepted can be written resolved (config.yaml) and read back.
+        let nodes = ConfigEmitter.nodeCount(config)
+        guard nodes <= YAMLTreeBuilder.maxNodes else {
+            throw DiagnosticError(Diagnostic(
+                at: config.model.layers.last?.location ?? config.model.inputLocation, path: "model.layers",
+                "the resolved config would hold \(nodes) YAML nodes, more than the \(YAMLTreeBuilder.maxNodes) a config file may have, "
+                    + "so its config.yaml could not be read back; this model has \(config.model.layers.count) layers",
+                suggestion: "use fewer layers"))
+        }
         return config
     }
 

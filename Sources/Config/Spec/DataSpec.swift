@@ -16,6 +16,9 @@ public struct DataSpec: Sendable, Equatable {
     /// Regression targets trained as (t − mean) / std of the training split; metrics and
     /// predictions are reported in the original units.
     public var targetPreprocess: TargetPreprocessing
+    /// Where `data.validation` and `data.test` are written, by those key paths, for problems found
+    /// when the splits are made.
+    public var splitLocations: [String: SourceLocation] = [:]
 
     public init(source: DataSource, validation: SplitSpec? = nil, test: SplitSpec? = nil, scale: Double? = nil,
                 preprocess: Preprocessing = .none, targetPreprocess: TargetPreprocessing = .none) {

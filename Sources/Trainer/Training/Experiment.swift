@@ -51,8 +51,10 @@ public struct Experiment: Sendable {
             switch split {
             case .fraction(let fraction)?:
                 guard data.count >= 2 else {
-                    throw DiagnosticError(Diagnostic(at: config.model.inputLocation, path: key,
-                                                     "cannot hold out a fraction of \(data.count) sample"))
+                    throw DiagnosticError(Diagnostic(
+                        at: config.data.splitLocations[key] ?? config.model.inputLocation, path: key,
+                        "cannot hold out a \(purpose) from \(data.count) training sample\(data.count == 1 ? "" : "s"): at least one must remain for training",
+                        suggestion: "give the \(purpose) its own source ({source: csv, path: …}), or use more data"))
                 }
                 splits[index] = data.holdOut(fraction: fraction, seed: config.seed, purpose: purpose)
             case .source(let source)?: splits[index] = try load(source, key)
