@@ -24,9 +24,32 @@ public struct CSVTable: Sendable {
         rows = records.dropFirst().filter { $0.count == records[0].count }
     }
 
-    /// The table in `path`, or nil when the file cannot be read.
+    /// The table in `path`, or nil when it cannot be read or is not a regular file (a FIFO would
+    /// block, a device such as /dev/zero never ends) or is over `maxBytes`.
     public static func read(_ path: String) -> CSVTable? {
-        FileManager.default.contents(atPath: path).map(CSVTable.init(data:))
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              (attributes[.size] as? Int ?? 0) <= maxBytes else { return nil }
+        return FileManager.default.contents(atPath: path).map(CSVTable.init(data:))
+    }
+
+    /// The largest CSV a report reads (a metrics.csv of a million epochs is far smaller).
+    public static let maxBytes = 1 << 30
+
+    /// Whether the header looks like text a program wrote: printable, no replacement characters.
+    public var headerIsText: Bool {
+        header.allSatisfy { name in !name.unicodeScalars.contains { $0.properties.generalCategory == .control || $0 == "\u{FFFD}" } }
+    }
+
+    /// `names` for a message: each shown printable and at most 40 characters, at most `limit` of them.
+    public static func shown(_ names: [String], limit: Int = 8) -> String {
+        let cleaned = names.prefix(limit).map { name -> String in
+            let printable = String(String.UnicodeScalarView(name.unicodeScalars.map {
+                $0.properties.generalCategory == .control || $0 == "\u{FFFD}" ? "?" : $0
+            }))
+            return printable.count > 40 ? String(printable.prefix(40)) + "…" : printable
+        }
+        return cleaned.joined(separator: ", ") + (names.count > limit ? ", … (\(names.count) in all)" : "")
     }
 
     public func has(_ column: String) -> Bool { header.contains(column) }

@@ -97,7 +97,8 @@ extension LearningCurves {
     ) throws(ReportInputError) -> String {
         for column in [x] + y where !table.has(column) {
             let hint = suggest(column, table.header).map { " (\($0))" } ?? ""
-            throw ReportInputError(path: path, message: "no column '\(column)'\(hint); the columns are \(table.header.joined(separator: ", "))")
+            let columns = table.headerIsText ? "the columns are \(CSVTable.shown(table.header))" : "its first line is not a CSV header (binary data?)"
+            throw ReportInputError(path: path, message: "no column '\(CSVTable.shown([column]))'\(hint); \(columns)")
         }
         let xs = table.numbers(x) ?? []
         let series = y.enumerated().map { index, column in

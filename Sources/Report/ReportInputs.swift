@@ -36,11 +36,28 @@ public enum ReportInputs {
                 guard let sweep = SweepData(directory: path) else { throw fail("manifest.json is not a sweep manifest (rewrite it with nnrun sweep FILE --summarize)") }
                 return .sweep(sweep)
             }
-            if has("metrics.csv") { return .run(RunData(directory: path, metricsPath: "\(path)/metrics.csv")) }
+            if has("metrics.csv") {
+                // The run's metrics must be a metrics table: garbage, a directory or a FIFO there is not a run.
+                var inner: ObjCBool = false
+                if FileManager.default.fileExists(atPath: "\(path)/metrics.csv", isDirectory: &inner), inner.boolValue {
+                    throw fail("its metrics.csv is a directory, not a metrics file")
+                }
+                guard case .run(let run) = try load("\(path)/metrics.csv") else {
+                    throw fail("metrics.csv is not a metrics file (expected an 'epoch' column)")
+                }
+                return .run(run)
+            }
             if has("diagnosis.csv") { return try load("\(path)/diagnosis.csv") }
             throw fail("not a run directory (no metrics.csv), sweep directory (no manifest.json) or diagnose output (no diagnosis.csv)")
         }
-        guard let table = CSVTable.read(path) else { throw fail("cannot read the file") }
+        guard let table = CSVTable.read(path) else {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let kind = attributes?[.type] as? FileAttributeType
+            throw fail(kind == .typeDirectory ? "a directory where a CSV file belongs"
+                : kind != nil && kind != .typeRegular ? "not a regular file (a FIFO, device or socket)"
+                : (attributes?[.size] as? Int ?? 0) > CSVTable.maxBytes ? "larger than \(CSVTable.maxBytes >> 30) GiB, the most a report reads"
+                : "cannot read the file")
+        }
         let directory = (path as NSString).deletingLastPathComponent
         let fileName = (path as NSString).lastPathComponent
         if table.has("layer") && table.has("activation_std") {
@@ -56,7 +73,8 @@ public enum ReportInputs {
             if fileName != "metrics.csv" { run.label = (fileName as NSString).deletingPathExtension }
             return .run(run)
         }
-        let found = table.header.isEmpty ? "the file is empty" : "its header is \(table.header.prefix(6).joined(separator: ","))"
+        let found = table.header.isEmpty ? "the file is empty"
+            : table.headerIsText ? "its header is \(CSVTable.shown(table.header, limit: 6))" : "its first line is not a CSV header (binary data?)"
         throw fail("not a metrics file (expected an 'epoch' column), diagnosis CSV or layers.csv: \(found)")
     }
 }
