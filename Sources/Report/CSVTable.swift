@@ -42,14 +42,14 @@ public struct CSVTable: Sendable {
     }
 
     /// `names` for a message: each shown printable and at most 40 characters, at most `limit` of them.
-    public static func shown(_ names: [String], limit: Int = 8) -> String {
+    public static func shown(_ names: [String], limit: Int = 8, separator: String = ", ") -> String {
         let cleaned = names.prefix(limit).map { name -> String in
             let printable = String(String.UnicodeScalarView(name.unicodeScalars.map {
                 $0.properties.generalCategory == .control || $0 == "\u{FFFD}" ? "?" : $0
             }))
             return printable.count > 40 ? String(printable.prefix(40)) + "…" : printable
         }
-        return cleaned.joined(separator: ", ") + (names.count > limit ? ", … (\(names.count) in all)" : "")
+        return cleaned.joined(separator: separator) + (names.count > limit ? ", … (\(names.count) in all)" : "")
     }
 
     public func has(_ column: String) -> Bool { header.contains(column) }

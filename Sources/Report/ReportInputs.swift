@@ -74,7 +74,7 @@ public enum ReportInputs {
             return .run(run)
         }
         let found = table.header.isEmpty ? "the file is empty"
-            : table.headerIsText ? "its header is \(CSVTable.shown(table.header, limit: 6))" : "its first line is not a CSV header (binary data?)"
+            : table.headerIsText ? "its header is \(CSVTable.shown(table.header, limit: 6, separator: ","))" : "its first line is not a CSV header (binary data?)"
         throw fail("not a metrics file (expected an 'epoch' column), diagnosis CSV or layers.csv: \(found)")
     }
 }
