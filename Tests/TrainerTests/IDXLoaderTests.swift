@@ -6,6 +6,7 @@
 
 import Config
 import Foundation
+import Graph
 import Testing
 @testable import Trainer
 
@@ -95,6 +96,19 @@ import Testing
         let large = Self.idx(type: 0x08, dimensions: [1000, 1000], payload: (0..<1_000_000).map { UInt8($0 % 251) })
         let values = try read(write(large, gzip: true)).values
         #expect(values.count == 1_000_000 && values[999_999] == Float(999_999 % 251))
+    }
+
+    /// A gzip file whose header declares more than the memory limit allows is refused from its
+    /// header, before it is inflated (a 16 MB image array, 16 KB compressed, under an 8 MiB limit).
+    @Test func theMemoryLimitBoundsWhatIsInflated() throws {
+        let path = try write(Self.idx(type: 0x08, dimensions: [4096, 64, 64], payload: [UInt8](repeating: 0, count: 4096 * 64 * 64)), gzip: true)
+        let limit = MemoryLimit(bytes: 8 << 20, source: "--max-memory 8MiB")
+        let error = try #require(throws: DiagnosticError.self) {
+            try IDXFile.read(path, written: path, key: "data.images", location: nil, limit: limit)
+        }
+        let message = error.diagnostics.first?.message ?? ""
+        #expect(message.contains("(its bytes and their float32 values), more than the limit of 8") && message.contains("(--max-memory 8MiB)"), "\(message)")
+        #expect(try IDXFile.read(path, written: path, key: "data.images", location: nil, limit: MemoryLimit(bytes: 1 << 30, source: "test")).values.count == 4096 * 64 * 64)
     }
 
     @Test func onlyRegularFilesAreRead() throws {

@@ -10,7 +10,7 @@ enum DataLoading {
     /// whose location is used for label/width mismatches; `classNames` is the training data's
     /// categorical label mapping, for validation and test sources.
     static func load(_ source: DataSource, key: String, seed: UInt64, encoding: TargetEncoding, output: GraphNode,
-                     classNames: [String]? = nil) throws(DiagnosticError) -> Dataset
+                     classNames: [String]? = nil, limit: MemoryLimit? = nil) throws(DiagnosticError) -> Dataset
     {
         switch source {
         case .xor:
@@ -26,7 +26,7 @@ enum DataLoading {
         case .csv(let spec):
             return try CSVLoader.load(spec, key: key, encoding: encoding, classNames: classNames)
         case .idx(let spec):
-            return try idx(spec, key: key, encoding: encoding)
+            return try idx(spec, key: key, encoding: encoding, limit: limit)
         case .generated(let spec):
             let classification = spec.kind != .linear && spec.kind != .polynomial
             let classes = spec.kind == .circles || spec.kind == .moons ? 2 : spec.classes
@@ -46,10 +46,10 @@ enum DataLoading {
     }
 
     /// IDX images (`[count, …]`, flattened per sample) and labels (`[count]`).
-    private static func idx(_ spec: IDXSpec, key: String, encoding: TargetEncoding) throws(DiagnosticError) -> Dataset {
+    private static func idx(_ spec: IDXSpec, key: String, encoding: TargetEncoding, limit: MemoryLimit?) throws(DiagnosticError) -> Dataset {
         let imagesKey = "\(key).images", labelsKey = "\(key).labels"
-        let images = try IDXFile.read(spec.resolvedImages, written: spec.images, key: imagesKey, location: spec.locations[imagesKey])
-        let labels = try IDXFile.read(spec.resolvedLabels, written: spec.labels, key: labelsKey, location: spec.locations[labelsKey])
+        let images = try IDXFile.read(spec.resolvedImages, written: spec.images, key: imagesKey, location: spec.locations[imagesKey], limit: limit)
+        let labels = try IDXFile.read(spec.resolvedLabels, written: spec.labels, key: labelsKey, location: spec.locations[labelsKey], limit: limit)
         guard labels.dimensions.count == 1 else {
             throw DiagnosticError(Diagnostic(
                 at: spec.locations[labelsKey], path: labelsKey,

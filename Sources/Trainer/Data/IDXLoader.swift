@@ -7,6 +7,7 @@
 import CZlib
 import Config
 import Foundation
+import Graph
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +20,10 @@ enum IDXFile {
     }
 
     /// The array in `path` (`written` in the config); `key` and `location` say which setting named it.
-    static func read(_ path: String, written: String, key: String, location: SourceLocation?) throws(DiagnosticError) -> Array {
+    /// `limit` bounds the memory the file may take (its bytes and their float32 values, `--max-memory`):
+    /// a file declaring more is refused before it is inflated or converted.
+    static func read(_ path: String, written: String, key: String, location: SourceLocation?,
+                     limit: MemoryLimit? = nil) throws(DiagnosticError) -> Array {
         func problem(_ message: String) -> DiagnosticError {
             DiagnosticError(Diagnostic(at: location, path: key, "'\(path)': \(message)"))
         }
@@ -30,7 +34,7 @@ enum IDXFile {
             throw DiagnosticError(Diagnostic(at: location, path: key, "cannot read \(RelativePaths.describe(written, resolved: path)): \(failure.message)"))
         }
         if bytes.starts(with: [0x1f, 0x8b]) {
-            switch gunzip(bytes) {
+            switch gunzip(bytes, limit: limit) {
             case .success(let inflated): bytes = inflated
             case .failure(let reason): throw problem(reason.message)
             }
@@ -60,6 +64,9 @@ enum IDXFile {
         }
         guard !overflow, count <= (bytes.count - start) / width, count * width == bytes.count - start else {
             throw problem("dimensions \(dimensions) need \(overflow ? "more than Int.max" : String(count * width)) bytes of data, but the file has \(bytes.count - start)")
+        }
+        if let limit, let need = Self.memoryNeeded(bytes.count, width: width), need > limit.bytes {
+            throw problem(Self.overLimit(need, limit))
         }
         let type = bytes[2]
         let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
@@ -118,6 +125,20 @@ enum IDXFile {
         return bytes[i...].prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }
 
+    /// Bytes an IDX file of `size` bytes takes in memory with its values as float32 (`width` bytes
+    /// each in the file); nil on overflow (never fits).
+    static func memoryNeeded(_ size: Int, width: Int) -> Int? {
+        let (floats, overflow) = (size / max(width, 1)).multipliedReportingOverflow(by: 4)
+        let (total, over) = floats.addingReportingOverflow(size)
+        return overflow || over ? Int.max : total
+    }
+
+    /// "the file needs 12.0 GiB (its bytes and their float32 values), more than the limit of 8 GiB (--max-memory 8GiB)".
+    static func overLimit(_ need: Int, _ limit: MemoryLimit) -> String {
+        "the file needs \(need == Int.max ? "more than any memory" : MemoryEstimate.format(need)) (its bytes and their float32 values), "
+            + "more than the limit of \(MemoryEstimate.format(limit.bytes)) (\(limit.source)); raise it with --max-memory, or use a smaller file"
+    }
+
     /// Why a file could not be read or inflated.
     struct GzipError: Error { let message: String }
 
@@ -142,7 +163,7 @@ enum IDXFile {
     /// really produces (the buffer doubles from 64 KiB; the trailer's size claim is not trusted),
     /// and inflation stops as soon as the output passes what its IDX header declares, so neither a
     /// lying trailer nor a gzip bomb can take more than twice the file's declared size.
-    static func gunzip(_ input: [UInt8]) -> Result<[UInt8], GzipError> {
+    static func gunzip(_ input: [UInt8], limit: MemoryLimit? = nil) -> Result<[UInt8], GzipError> {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             return .failure(GzipError(message: "zlib could not start"))
@@ -151,6 +172,7 @@ enum IDXFile {
         var output = [UInt8](repeating: 0, count: 1 << 16)
         var produced = 0
         var declared: Int?
+        var tooLarge: Int?
         var status: Int32 = Z_OK
         input.withUnsafeBufferPointer { source in
             stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)  // zlib only reads it
@@ -169,12 +191,18 @@ enum IDXFile {
                     status = inflate(&stream, Z_NO_FLUSH)
                     produced += room - Int(stream.avail_out)
                     if declared == nil { declared = declaredSize(UnsafeBufferPointer(rebasing: target[..<produced])) }
+                    if let limit, let declared, let need = memoryNeeded(declared, width: [0x08: 1, 0x09: 1, 0x0B: 2, 0x0C: 4, 0x0D: 4, 0x0E: 8][Int(target[2])] ?? 1),
+                       need > limit.bytes {
+                        tooLarge = need
+                        status = Z_STREAM_END  // stop: the header alone says it does not fit
+                    }
                 }
                 if let declared, produced > declared { break }
                 if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
                 if status == Z_BUF_ERROR { status = Z_OK }
             }
         }
+        if let tooLarge, let limit { return .failure(GzipError(message: overLimit(tooLarge, limit))) }
         if let declared, produced > declared {
             return .failure(GzipError(message: "the gzip data inflates to more than the \(declared) bytes its IDX header declares"))
         }

@@ -39,10 +39,11 @@ public struct Experiment: Sendable {
                 at: output.location, path: "train.loss", mismatch.message, suggestion: mismatch.suggestion))
         }
         try Self.checkMemory(config, graph, batch: 1, dataBytes: 0, limit: memoryLimit)
-        var data = try DataLoading.load(config.data.source, key: "data", seed: config.seed, encoding: encoding, output: output)
+        var data = try DataLoading.load(config.data.source, key: "data", seed: config.seed, encoding: encoding, output: output,
+                                        limit: memoryLimit)
         func load(_ source: DataSource, _ key: String) throws(DiagnosticError) -> Dataset {
             try DataLoading.load(source, key: key, seed: config.seed, encoding: encoding, output: output,
-                                 classNames: data.classNames)
+                                 classNames: data.classNames, limit: memoryLimit)
         }
         // Fractions are held out of the training source by seeded shuffles: test first, then validation.
         var splits: [Dataset?] = [nil, nil]
