@@ -49,6 +49,24 @@ enum Console {
         }
     }
 
+    /// Runs `body` holding the run lock of `directory` when it holds a run (config.yaml) or is
+    /// `always` to be one, so `diagnose` and `init` never write into a directory a run is writing;
+    /// a busy directory is exit code 1, naming the process that holds it.
+    static func whileLocked<T>(_ directory: String, always: Bool = false, _ body: () throws -> T) throws -> T {
+        guard always || FileManager.default.fileExists(atPath: "\(directory)/config.yaml") else { return try body() }
+        do { try AtomicFile.createDirectory(directory) } catch {
+            Console.error("error: \(error)")
+            throw ExitCode.runFailed
+        }
+        guard let lock = RunLock.acquire(directory) else {
+            let holder = RunLock.holder(directory).map { " (process \($0))" } ?? ""
+            Console.error("error: \(directory)/ is being written by another nnrun\(holder); wait for it to finish, or choose another output")
+            throw ExitCode.runFailed
+        }
+        defer { lock.release() }
+        return try body()
+    }
+
     /// `value` with `digits` decimals (4 by default).
     static func number(_ value: Double, digits: Int = 4) -> String {
         String(format: "%.\(digits)f", value)

@@ -24,7 +24,10 @@ struct DiagnoseCommand: ParsableCommand {
         let path = csv ?? "\(experiment.config.output.dir)/diagnosis.csv"
         for line in Self.table(diagnosis) { Console.out(line) }
         for verdict in diagnosis.verdicts { Console.out(verdict) }
-        try Console.writeFile(diagnosis.csv(), to: path)
+        try Console.whileLocked((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
+                                always: csv == nil) {
+            try Console.writeFile(diagnosis.csv(), to: path)
+        }
         Console.out("batch of \(diagnosis.batch), loss \(Console.number(diagnosis.loss)); wrote \(path)")
     }
 

@@ -23,11 +23,14 @@ struct InitCommand: ParsableCommand {
             graph, arena: network.parameters.base,
             metadata: ["format": "pt", "nnrun.name": experiment.config.name, "nnrun.seed": "\(experiment.config.seed)",
                        "nnrun.stage": "initialized"])
-        do {
-            try AtomicFile.write(data, to: file)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitCode.runFailed
+        let directory = (file as NSString).deletingLastPathComponent
+        try Console.whileLocked(directory.isEmpty ? "." : directory) {
+            do {
+                try AtomicFile.write(data, to: file)
+            } catch {
+                Console.error("error: \(error)")
+                throw ExitCode.runFailed
+            }
         }
         Console.out("\(file): \(graph.parameters.count) tensors, \(graph.parameterCount) parameters, seed \(experiment.config.seed)")
     }

@@ -34,6 +34,12 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "\(out)/summary.json"))
         let header = try String(contentsOfFile: metrics, encoding: .utf8).split(separator: "\n").first
         #expect(header?.hasPrefix("epoch,") == true && rowsBefore >= 2)
+        // Nor do diagnose and init write into it while the run holds it.
+        let diagnose = try Nnrun.run(["diagnose", "configs/deep/relu50_he.yaml", "--out", out])
+        #expect(diagnose.status == 1 && diagnose.stderr.contains("is being written by another nnrun"), "\(diagnose.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/diagnosis.csv"))
+        let initial = try Nnrun.run(["init", "configs/deep/relu50_he.yaml", "--out", "\(out)/weights.safetensors"])
+        #expect(initial.status == 1 && initial.stderr.contains("is being written by another nnrun"), "\(initial.stderr)")
 
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
