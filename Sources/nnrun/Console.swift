@@ -54,17 +54,24 @@ enum Console {
     /// a busy directory is exit code 1, naming the process that holds it.
     static func whileLocked<T>(_ directory: String, always: Bool = false, _ body: () throws -> T) throws -> T {
         guard always || FileManager.default.fileExists(atPath: "\(directory)/config.yaml") else { return try body() }
+        let lock = try lock(directory, alternative: "choose another output")
+        defer { lock.release() }
+        return try body()
+    }
+
+    /// The run lock of `directory` (created if missing), or exit code 1 naming the process that
+    /// holds it and suggesting `alternative`.
+    static func lock(_ directory: String, alternative: String) throws(ExitCode) -> RunLock {
         do { try AtomicFile.createDirectory(directory) } catch {
             Console.error("error: \(error)")
-            throw ExitCode.runFailed
+            throw .runFailed
         }
         guard let lock = RunLock.acquire(directory) else {
             let holder = RunLock.holder(directory).map { " (process \($0))" } ?? ""
-            Console.error("error: \(directory)/ is being written by another nnrun\(holder); wait for it to finish, or choose another output")
-            throw ExitCode.runFailed
+            Console.error("error: \(directory)/ is being written by another nnrun\(holder); wait for it to finish, or \(alternative)")
+            throw .runFailed
         }
-        defer { lock.release() }
-        return try body()
+        return lock
     }
 
     /// `value` with `digits` decimals (4 by default).

@@ -64,15 +64,7 @@ struct RunCommand: ParsableCommand {
         // One process per run directory: a second `nnrun run` into it would interleave metrics.csv
         // and mix one run's weights with the other's summary.
         let directory = config.output.dir
-        do { try AtomicFile.createDirectory(directory) } catch {
-            Console.error("error: \(error)")
-            throw ExitCode.runFailed
-        }
-        guard let lock = RunLock.acquire(directory) else {
-            let holder = RunLock.holder(directory).map { " (process \($0))" } ?? ""
-            Console.error("error: \(directory)/ is being written by another nnrun\(holder); wait for it to finish, or choose another --out")
-            throw ExitCode.runFailed
-        }
+        let lock = try Console.lock(directory, alternative: "choose another --out")
         defer { lock.release() }
         if resume == nil && resumeOrStart == nil && !overwrite { try Self.checkFreshRun(config, directory: directory) }
         let epochs = config.train.epochs
