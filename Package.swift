@@ -99,10 +99,12 @@ let package = Package(
     ]
 )
 
-// The libFuzzer target over the config front end exists only when NNRUN_FUZZ=1 (scripts/fuzz-config
-// sets it and builds with sanitizers into .build-fuzz), so a plain `swift build` or `swift test`
-// never builds it.
+// The libFuzzer targets — the config front end, and the sweep and safetensors readers — exist only
+// when NNRUN_FUZZ=1 (scripts/fuzz-config and scripts/fuzz-readers set it and build with sanitizers
+// into .build-fuzz), so a plain `swift build` or `swift test` never builds them.
 if Context.environment["NNRUN_FUZZ"] == "1" {
     package.targets.append(.executableTarget(name: "FuzzConfig", dependencies: ["Config", "Graph"], path: "Fuzz/FuzzConfig"))
     package.products.append(.executable(name: "FuzzConfig", targets: ["FuzzConfig"]))
+    package.targets.append(.executableTarget(name: "FuzzReaders", dependencies: ["Config", "RunFiles"], path: "Fuzz/FuzzReaders"))
+    package.products.append(.executable(name: "FuzzReaders", targets: ["FuzzReaders"]))
 }

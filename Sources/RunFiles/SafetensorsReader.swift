@@ -27,6 +27,11 @@ public struct SafetensorsFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SafetensorsError(path: path, FileManager.default.fileExists(atPath: path) ? "it is not readable" : "no such file")
         }
+        try self.init(data: data, path: path)
+    }
+
+    /// Checks and reads the file contents `data`; `path` names them in errors.
+    public init(data: Data, path: String) throws(SafetensorsError) {
         guard data.count >= 8 else { throw SafetensorsError(path: path, "too short to be a safetensors file (\(data.count) bytes)") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(data.count - 8) else {
