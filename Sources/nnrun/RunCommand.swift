@@ -138,12 +138,14 @@ struct RunCommand: ParsableCommand {
         let now = ConfigEmitter.yaml(config)
         guard saved != now else { return }
         // The output directory is where the run is, not what it is: a moved run directory resumes.
-        if var moved = try? ConfigLoader.decode(yaml: saved, file: path), moved.output.dir != config.output.dir {
-            moved.output.dir = config.output.dir
-            saved = ConfigEmitter.yaml(moved)
+        // The saved config is decoded once and compared with the output directory set to today's.
+        var decoded = try? ConfigLoader.decode(yaml: saved, file: path)
+        decoded?.output.dir = config.output.dir
+        if let decoded {
+            saved = ConfigEmitter.yaml(decoded)
             if saved == now { return }
         }
-        if var original = try? ConfigLoader.decode(yaml: saved, file: path), original.train.epochs != config.train.epochs {
+        if var original = decoded, original.train.epochs != config.train.epochs {
             let plannedEpochs = original.train.epochs
             original.train.epochs = config.train.epochs
             if ConfigEmitter.yaml(original) == now {

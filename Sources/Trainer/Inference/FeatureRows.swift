@@ -46,7 +46,7 @@ public final class FeatureRows {
             throw DiagnosticError(Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), path: "--data", "the file is empty"))
         }
         let first = scanner.cells.map { scanner.string($0).trimmingCharacters(in: .whitespaces) }
-        let header = model.preprocess.featureNames != nil || first.allSatisfy({ Float($0) == nil }) ? first : nil
+        let header = model.preprocess.featureNames != nil || Self.isHeader(first) ? first : nil
         layout = try Self.layout(header: header, columns: first.count, model: model, at: SourceLocation(file: path, line: scanner.line, column: 1))
         hasLabels = layout.label != nil
         pending = header == nil  // the first row is data
@@ -97,6 +97,9 @@ public final class FeatureRows {
             throw DiagnosticError(Diagnostic(at: nil, path: "--data", "cannot read '\(path)': \(error.localizedDescription)"))
         }
     }
+
+    /// Whether a CSV's first row is a header rather than data: none of its (trimmed) cells is a number.
+    static func isHeader(_ cells: [String]) -> Bool { !cells.contains { Float($0) != nil } }
 
     /// IDX (two zero bytes and a type) or gzip magic at the start.
     static func isIDX(_ path: String) -> Bool {

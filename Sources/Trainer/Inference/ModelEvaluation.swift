@@ -50,11 +50,11 @@ extension TrainedModel {
         return (RunSummary.TestMetrics(evaluation, names: preprocess.classes, samples: data.count), evaluation.confusion)
     }
 
-    /// Whether a CSV's first row is a header: none of its cells is a number.
+    /// Whether a CSV's first row is a header (FeatureRows' rule).
     static func startsWithHeader(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path), let start = try? handle.read(upToCount: 1 << 16) else { return false }
         try? handle.close()
         let line = String(decoding: start.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
-        return !line.split(separator: ",").contains { Float($0.trimmingCharacters(in: .whitespaces)) != nil }
+        return FeatureRows.isHeader(line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
     }
 }

@@ -146,3 +146,14 @@ public struct LossFunction: Sendable {
         return best
     }
 }
+
+extension Dataset {
+    /// Samples per true class (`LossFunction.trueClass` of each target row), for `classes` classes.
+    func classCounts(_ classes: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: classes)
+        targets.withUnsafeBufferPointer { t in
+            for r in 0..<count { counts[LossFunction.trueClass(t.baseAddress! + r * targetWidth, targetWidth)] += 1 }
+        }
+        return counts
+    }
+}

@@ -131,11 +131,7 @@ public struct Experiment: Sendable {
             }
             return list.map(Float.init)
         case .balanced:
-            var counts = [Int](repeating: 0, count: classes)
-            data.targets.withUnsafeBufferPointer { t in
-                for r in 0..<data.count { counts[LossFunction.trueClass(t.baseAddress! + r * data.targetWidth, data.targetWidth)] += 1 }
-            }
-            return counts.map { $0 == 0 ? 1 : Float(Double(data.count) / (Double(classes) * Double($0))) }
+            return data.classCounts(classes).map { $0 == 0 ? 1 : Float(Double(data.count) / (Double(classes) * Double($0))) }
         }
     }
 

@@ -84,9 +84,7 @@ public final class TrainingLoop {
         lossFunction = LossFunction(train.loss, outputActivation: network.graph.nodes[network.graph.output].op.activation,
                                     huberDelta: train.huberDelta, labelSmoothing: train.labelSmoothing, classWeights: classWeights)
         epochWeight = classWeights.map { weights in
-            data.targets.withUnsafeBufferPointer { t in
-                (0..<data.count).reduce(0.0) { $0 + Double(weights[LossFunction.trueClass(t.baseAddress! + $1 * data.targetWidth, data.targetWidth)]) }
-            }
+            zip(data.classCounts(weights.count), weights).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         } ?? Double(data.count)
         network.outputGradientIsPreactivation = lossFunction.gradientIsPreactivation
         let sweep = ParameterSweep(graph: network.graph)
