@@ -1,6 +1,6 @@
 // GEMM throughput for `nnrun bench`: the square products 64…2048 and the products a
 // 784-256-256-10 MLP at batch 128 runs (each layer's forward `x·Wᵀ`, weight gradient `dZᵀ·x` and
-// input gradient `dZ·W`), timed on the same packed kernel and thread pools the trainer uses. Each
+// input gradient `dZ·W`), and the Fashion-MNIST CNN's convolution products, timed on the same packed kernel and thread pools the trainer uses. Each
 // shape is measured for every thread count alternately, round after round, and the median round
 // is reported, so host-load drift hits every column alike.
 
@@ -17,10 +17,22 @@ public struct GemmShape: Sendable {
     /// The numpy expression that computes the same product (for the comparison script).
     public var numpy: String { "\(aTransposed ? "a.T" : "a") @ \(bTransposed ? "b.T" : "b")" }
 
-    /// Square sizes, then the MLP's products.
+    /// Square sizes, then the MLP's products, the 50 × 256 net's and the CNN's.
     public static let standard: [GemmShape] = [64, 128, 256, 512, 1024, 2048].map {
         GemmShape(name: "\($0)³", m: $0, n: $0, k: $0, aTransposed: false, bTransposed: false)
-    } + mlp(batch: 128, widths: [784, 256, 256, 10]) + deep
+    } + mlp(batch: 128, widths: [784, 256, 256, 10]) + deep + cnn
+
+    /// The products of the two convolutions of configs/fashion_mnist/cnn.yaml at batch 128, over
+    /// unfolded patches (M = 128·H·W rows of kh·kw·C): conv1 3×3 1→32 on 28×28, conv2 3×3 32→64 on 14×14.
+    public static let cnn: [GemmShape] = [(1, 32, 28 * 28, "conv1"), (32, 64, 14 * 14, "conv2")].flatMap { c, f, pixels, tag in
+        let rows = 128 * pixels, k = 9 * c
+        var shapes = [
+            GemmShape(name: "\(tag) patches·Wᵀ", m: rows, n: f, k: k, aTransposed: false, bTransposed: true),
+            GemmShape(name: "\(tag) dZᵀ·patches", m: f, n: k, k: rows, aTransposed: true, bTransposed: false),
+        ]
+        if c > 1 { shapes.append(GemmShape(name: "\(tag) dZ·W", m: rows, n: k, k: f, aTransposed: false, bTransposed: false)) }
+        return shapes
+    }
 
     /// The three products of one layer of the 50 × 256 network at batch 256.
     public static let deep = mlp(batch: 256, widths: [256, 256, 256]).suffix(3).map {

@@ -1,6 +1,6 @@
 // Training throughput for `nnrun bench`, through the same Network and TrainingLoop that `nnrun run`
 // uses, on synthetic data: a 784-256-256-10 ReLU MLP with softmax + cross-entropy at batch 128
-// (samples/s), 50 dense ReLU layers of 256 at batch 256 with mse (ms per SGD step), and the XOR
+// (samples/s), the Fashion-MNIST CNN of configs/fashion_mnist/cnn.yaml at batch 128 (samples/s), 50 dense ReLU layers of 256 at batch 256 with mse (ms per SGD step), and the XOR
 // 2-4-1 net at full batch (10,000 epochs). Thread counts are measured alternately, and the median
 // of the rounds is reported.
 
@@ -22,12 +22,18 @@ public struct TrainingCase: Sendable {
     /// Epochs per timed run.
     let epochs: Int
 
-    public static let standard: [TrainingCase] = [mlp, deep, xorCase]
+    public static let standard: [TrainingCase] = [mlp, cnn, deep, xorCase]
 
     static let mlp = TrainingCase(
         name: "MLP 784-256-256-10 relu, batch 128", unit: "samples/s",
         model: model(input: 784, widths: [256, 256, 10], hidden: .relu, output: .softmax),
         train: spec(.categoricalCrossentropy, lr: 0.01, batch: 128, epochs: 1), samples: 128 * 16, xor: false, epochs: 16)
+
+    /// configs/fashion_mnist/cnn.yaml's network (without its dropout) on 28×28 images.
+    static let cnn = TrainingCase(
+        name: "CNN 28×28 conv32-pool-conv64-pool-128-10, batch 128", unit: "samples/s",
+        model: cnnModel(), train: spec(.categoricalCrossentropy, lr: 0.01, batch: 128, epochs: 1), samples: 128 * 4,
+        xor: false, epochs: 2)
 
     static let deep = TrainingCase(
         name: "50 × 256 relu, batch 256, one SGD step", unit: "ms/step",
@@ -49,6 +55,23 @@ public struct TrainingCase: Sendable {
             return LayerSpec(name: "dense_\(index)", kind: .dense(dense), inputs: nil, location: here)
         }
         return ModelSpec(input: [input], layers: layers, inputLocation: here)
+    }
+
+    static func cnnModel() -> ModelSpec {
+        let here = SourceLocation(file: "bench", line: 1, column: 1)
+        func conv(_ name: String, _ filters: Int) -> LayerSpec {
+            LayerSpec(name: name, kind: .conv2d(Conv2DSpec(filters: filters, kernel: Size2D(square: 3), padding: .same,
+                                                            activation: .relu, weightInit: .he, biasInit: .zeros)),
+                      inputs: nil, location: here)
+        }
+        func layer(_ name: String, _ kind: LayerKind) -> LayerSpec { LayerSpec(name: name, kind: kind, inputs: nil, location: here) }
+        let pool = LayerKind.pool2d(Pool2DSpec(reduction: .max, size: Size2D(square: 2)))
+        let layers = [
+            conv("conv1", 32), layer("pool1", pool), conv("conv2", 64), layer("pool2", pool), layer("flat", .flatten),
+            layer("hidden", .dense(DenseSpec(units: 128, activation: .relu, weightInit: .he, biasInit: .zeros))),
+            layer("out", .dense(DenseSpec(units: 10, activation: .softmax, weightInit: .glorotUniform, biasInit: .zeros))),
+        ]
+        return ModelSpec(input: [1, 28, 28], layers: layers, inputLocation: here)
     }
 
     static func spec(_ loss: Loss, lr: Double, batch: Int, epochs: Int, momentum: Double = 0) -> TrainSpec {

@@ -1,4 +1,4 @@
-// The compiled model: layers as a DAG in topological order with inferred widths, and the parameter
+// The compiled model: layers as a DAG in topological order with inferred shapes, and the parameter
 // plan (one arena; each tensor at a 64-byte-aligned offset). Weight layout for the whole project is
 // `[out, in]` row-major, as PyTorch's nn.Linear: `y = x Wᵀ + b`.
 
@@ -49,19 +49,26 @@ public struct GraphNode: Sendable {
     public let op: any LayerNode
     /// Indices (into `CompiledGraph.nodes`) of the nodes this one reads, in the order listed.
     public let inputs: [Int]
-    /// Features per sample this node produces.
+    /// The shape of one sample this node produces: `[F]`, or `[C, H, W]` for an image map (stored
+    /// channels last, see ImageShape.swift); the model input's is `model.input` as written.
+    public let shape: [Int]
+    /// Values per sample this node produces.
     public let width: Int
     /// Where the layer is written in the config; nil for the model input.
     public let location: SourceLocation?
 
-    public init(name: String, typeName: String, op: any LayerNode, inputs: [Int], width: Int, location: SourceLocation?) {
+    public init(name: String, typeName: String, op: any LayerNode, inputs: [Int], shape: [Int], location: SourceLocation?) {
         self.name = name
         self.typeName = typeName
         self.op = op
         self.inputs = inputs
-        self.width = width
+        self.shape = shape
+        self.width = shape.reduce(1, *)
         self.location = location
     }
+
+    /// The node's shape as an image map, if it is one.
+    public var image: ImageShape? { ImageShape(shape) }
 }
 
 /// Where one parameter tensor lives in the arena and how it starts.

@@ -1,7 +1,7 @@
 // Compiles the config's model section into a `CompiledGraph`: resolves layer names (the name
 // `input` is the model input; a layer without `inputs:` reads the previous one), rejects unknown
 // inputs and cycles, orders layers topologically (file order among equals, so the order is stable),
-// infers every width, checks that each layer feeds the output (the last layer), and lays out the
+// infers every shape, checks that each layer feeds the output (the last layer), and lays out the
 // parameter arena. Every problem in a phase is reported together, each at its layer's line.
 
 import Config
@@ -21,9 +21,9 @@ public enum GraphBuilder {
         }
         let edges = try resolveInputs(layers)
         let order = try topologicalOrder(layers, edges: edges)
-        let widths = try inferWidths(model, order: order, edges: edges)
+        let shapes = try inferShapes(model, order: order, edges: edges)
         try checkAllFeedOutput(layers, edges: edges)
-        let graph = assemble(model, order: order, edges: edges, widths: widths)
+        let graph = assemble(model, order: order, edges: edges, shapes: shapes)
         if graph.arenaCount > maxArenaCount {
             throw DiagnosticError(Diagnostic(
                 at: model.inputLocation, path: "model",
@@ -136,10 +136,11 @@ public enum GraphBuilder {
 
     // MARK: - Shapes
 
-    /// Output width of every id (index 0: the flattened model input).
-    private static func inferWidths(_ model: ModelSpec, order: [Int], edges: [[Int]]) throws(DiagnosticError) -> [Int] {
+    /// Output shape per sample of every id (index 0: the model input). Every shape's size is
+    /// checked against the arena limit, so no width anywhere overflows.
+    private static func inferShapes(_ model: ModelSpec, order: [Int], edges: [[Int]]) throws(DiagnosticError) -> [[Int]] {
         var problems: [Diagnostic] = []
-        var widths = [Int?](repeating: nil, count: order.count)
+        var shapes = [[Int]?](repeating: nil, count: order.count)
         let (inputWidth, overflow) = model.input.reduce((1, false)) { acc, dim in
             let (product, over) = acc.0.multipliedReportingOverflow(by: dim)
             return (product, acc.1 || over)
@@ -147,17 +148,28 @@ public enum GraphBuilder {
         if overflow || inputWidth > maxArenaCount {
             throw DiagnosticError(Diagnostic(at: model.inputLocation, path: "model.input", "input shape \(model.input) is too large"))
         }
-        widths[0] = inputWidth
+        shapes[0] = model.input
         for id in order.dropFirst() {
             let layer = model.layers[id - 1]
             let known = edges[id - 1].compactMap { input in
-                widths[input].map { InputShape(name: name(of: input, in: model), width: $0) }
+                shapes[input].map { InputShape(name: name(of: input, in: model), shape: $0) }
             }
             guard known.count == edges[id - 1].count else { continue }  // an input already failed
-            widths[id] = layer.kind.rule.outputWidth(layer, inputs: known, problems: &problems)
+            shapes[id] = layer.kind.rule.outputShape(layer, inputs: known, problems: &problems).flatMap { shape in
+                let (size, overflow) = shape.reduce((1, false)) { acc, dim in
+                    let (product, over) = acc.0.multipliedReportingOverflow(by: dim)
+                    return (product, acc.1 || over)
+                }
+                guard !overflow, size <= maxArenaCount else {
+                    problems.append(Diagnostic(at: layer.location, path: "layer '\(layer.name)'",
+                                               "the layer's output of shape \(shape) is too large"))
+                    return nil
+                }
+                return shape
+            }
         }
         if !problems.isEmpty { throw DiagnosticError(problems) }
-        return widths.map { $0 ?? 0 }
+        return shapes.map { $0 ?? [0] }
     }
 
     // MARK: - Reachability
@@ -184,18 +196,18 @@ public enum GraphBuilder {
     // MARK: - Assembly
 
     /// Nodes in topological order with remapped input indices, and the parameter arena plan.
-    private static func assemble(_ model: ModelSpec, order: [Int], edges: [[Int]], widths: [Int]) -> CompiledGraph {
+    private static func assemble(_ model: ModelSpec, order: [Int], edges: [[Int]], shapes: [[Int]]) -> CompiledGraph {
         var position = [Int](repeating: 0, count: order.count)
         for (index, id) in order.enumerated() { position[id] = index }
-        var nodes = [GraphNode(name: inputName, typeName: "input", op: InputNode(), inputs: [], width: widths[0],
+        var nodes = [GraphNode(name: inputName, typeName: "input", op: InputNode(), inputs: [], shape: shapes[0],
                                location: model.inputLocation)]
         var parameters = ParameterLayout()
         for id in order.dropFirst() {
             let layer = model.layers[id - 1]
-            let inputs = edges[id - 1].map { InputShape(name: name(of: $0, in: model), width: widths[$0]) }
-            let op = layer.kind.rule.compile(layer, inputs: inputs, width: widths[id], parameters: &parameters)
+            let inputs = edges[id - 1].map { InputShape(name: name(of: $0, in: model), shape: shapes[$0]) }
+            let op = layer.kind.rule.compile(layer, inputs: inputs, shape: shapes[id], parameters: &parameters)
             nodes.append(GraphNode(name: layer.name, typeName: layer.kind.typeName, op: op, inputs: edges[id - 1].map { position[$0] },
-                                   width: widths[id], location: layer.location))
+                                   shape: shapes[id], location: layer.location))
         }
         return CompiledGraph(nodes: nodes, parameters: parameters.slots, arenaCount: parameters.count, inputShape: model.input)
     }

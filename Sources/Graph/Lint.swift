@@ -1,5 +1,5 @@
 // Warnings about models that compile but are set up to fail in a known way. The symmetry lint: a
-// hidden dense layer of more than one unit whose weights start constant (zeros, ones, constant) has
+// hidden dense layer of more than one unit (or conv layer of more than one filter) whose weights start constant (zeros, ones, constant) has
 // units that compute the same output and receive the same gradient at every step, so they stay
 // identical and the layer learns like a single unit. Batch and layer normalization keep the tie
 // (identical columns normalize identically), dropout loosens it only by chance, so those layers do
@@ -17,14 +17,19 @@ public enum GraphLint {
         var warnings: [Diagnostic] = []
         let outputs = effectiveOutputs(graph)
         for (index, node) in graph.nodes.enumerated() where !outputs.contains(index) {
-            guard let dense = node.op as? DenseNode, dense.units > 1 else { continue }
-            let initializer = graph.parameters[dense.weight].initializer
-            guard initializer.isConstant else { continue }
+            let units: (count: Int, weight: Int, noun: String)
+            switch node.op {
+            case let dense as DenseNode: units = (dense.units, dense.weight, "units")
+            case let conv as Conv2DNode: units = (conv.filters, conv.weight, "filters")
+            default: continue
+            }
+            let initializer = graph.parameters[units.weight].initializer
+            guard units.count > 1, initializer.isConstant else { continue }
             warnings.append(Diagnostic(
                 at: node.location, path: "layer '\(node.name)'",
-                "the \(dense.units) units of '\(node.name)' start with identical weights (\(initializer.configForm.name)): "
+                "the \(units.count) \(units.noun) of '\(node.name)' start with identical weights (\(initializer.configForm.name)): "
                     + "they compute the same output and get the same gradient, so they stay identical and the layer "
-                    + "learns like a single unit",
+                    + "learns like a single \(units.noun.dropLast())",
                 suggestion: "use he for ReLU layers or glorot_uniform for tanh and sigmoid, unless the failure is what you want to see",
                 severity: .warning))
         }

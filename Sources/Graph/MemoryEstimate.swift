@@ -4,7 +4,8 @@
 // optimizer state buffer (SGD's momentum buffer, Adam's two moments …), and for every node (the
 // input included) an output and an output-gradient buffer of `batch × width` floats, each rounded
 // up to 16 floats, and what backward keeps besides outputs (`SavedBuffers`: pre-activations,
-// dropout masks, normalized inputs); plus the loaded data. Sums saturate, so absurd sizes give a
+// dropout masks, normalized inputs, max pooling's argmax), and the workspace the steps share (a
+// convolution's unfolded patches); plus the loaded data. Sums saturate, so absurd sizes give a
 // huge estimate instead of overflowing. The limit defaults to 80% of physical memory;
 // `MemoryLimit.parse` reads sizes such as `4GiB` or `512MiB` for `--max-memory`.
 
@@ -26,7 +27,8 @@ public struct MemoryEstimate: Sendable, Equatable {
     public var optimizerState: Int
     /// The optimizer's state buffers by PyTorch's names (`exp_avg` …), for the breakdown.
     public var optimizerBuffers: [String]
-    /// Every node's output and output-gradient buffers for one batch.
+    /// Every node's output and output-gradient buffers for one batch, what backward keeps, and the
+    /// workspace the steps share.
     public var activations: Int
     /// Samples and targets of the training data.
     public var data: Int
@@ -63,10 +65,15 @@ public struct MemoryEstimate: Sendable, Equatable {
             guard let index = indexByName[slot.layer] else { continue }
             perNode[index] = Self.add(perNode[index], Self.multiply(Self.multiply(slot.count, float), copies))
         }
-        self.activations = activations
+        self.activations = Self.add(activations, Self.multiply(Self.workspaceFloats(graph, batch: max(batch, 1)), float))
         self.data = dataBytes
         self.batch = batch
         largestNode = perNode.indices.dropFirst().max { perNode[$0] < perNode[$1] } ?? 0
+    }
+
+    /// Floats of the workspace the network's steps share: the largest any node needs.
+    public static func workspaceFloats(_ graph: CompiledGraph, batch: Int) -> Int {
+        graph.nodes.map { $0.op.workspaceFloats(batch: batch) }.max() ?? 0
     }
 
     /// "9.2 GiB: parameters 1.0 GiB, gradients 1.0 GiB, …" for messages.

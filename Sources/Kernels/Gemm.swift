@@ -39,10 +39,10 @@ public enum Gemm {
 
     // MARK: - Dense products
 
-    /// Forward: `y = r(x Wᵀ + b)` for the rectifier `r`.
-    /// x: [n, inF] (row r at `x + xRows[r]·inF` when `xRows` is given)  w: [outF, inF]  b: [outF]  y: [n, outF]
+    /// Forward: `y = r(x Wᵀ + b)` for the rectifier `r` (`r(x Wᵀ)` without a bias).
+    /// x: [n, inF] (row r at `x + xRows[r]·inF` when `xRows` is given)  w: [outF, inF]  b: [outF] or nil  y: [n, outF]
     public static func linearForward(
-        x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil, w: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil, w: UnsafePointer<Float>, b: UnsafePointer<Float>?,
         y: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int, rectifier: Rectifier = .none, pool: WorkerPool,
         forcePacked: Bool = false
     ) {
@@ -58,17 +58,18 @@ public enum Gemm {
             aRows: xRows), pool: pool)
     }
 
-    /// Weight gradient: `dW (+)= dZᵀ x` and bias gradient `db (+)= Σ_rows dZ` (`+=` when `accumulate`).
-    /// dz: [n, outF]  x: [n, inF] (row r at `x + xRows[r]·inF` when given)  dw: [outF, inF]  db: [outF]
+    /// Weight gradient: `dW (+)= dZᵀ x` and bias gradient `db (+)= Σ_rows dZ` (`+=` when `accumulate`;
+    /// no bias gradient when `db` is nil).
+    /// dz: [n, outF]  x: [n, inF] (row r at `x + xRows[r]·inF` when given)  dw: [outF, inF]  db: [outF] or nil
     public static func linearWeightGradient(
         dz: UnsafePointer<Float>, x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil, dw: UnsafeMutablePointer<Float>,
-        db: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int, accumulate: Bool, pool: WorkerPool,
+        db: UnsafeMutablePointer<Float>?, n: Int, inF: Int, outF: Int, accumulate: Bool, pool: WorkerPool,
         forcePacked: Bool = false
     ) {
         if !forcePacked && n * inF * outF < packedMACs {
             if !accumulate {
                 dw.update(repeating: 0, count: outF * inF)
-                db.update(repeating: 0, count: outF)
+                db?.update(repeating: 0, count: outF)
             }
             GemmReference.linearWeightGradient(dz: dz, x: x, xRows: xRows, dw: dw, db: db, n: n, inF: inF, outF: outF)
             return
@@ -76,7 +77,7 @@ public enum Gemm {
         multiply(GemmProblem(
             m: outF, n: inF, k: n, a: dz, lda: outF, aTransposed: true, b: x, ldb: inF, bTransposed: false,
             c: dw, ldc: inF, accumulate: accumulate, bRows: xRows), pool: pool)
-        Elementwise.columnSums(dz, rows: n, width: outF, into: db, accumulate: accumulate)
+        if let db { Elementwise.columnSums(dz, rows: n, width: outF, into: db, accumulate: accumulate) }
     }
 
     /// Input gradient: `dX (+)= dZ W` (`+=` when `accumulate`), then, with `inputActivation`, the

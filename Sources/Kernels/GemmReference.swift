@@ -5,10 +5,10 @@
 // signature's comment.
 
 enum GemmReference {
-    /// Forward: `y = x Wᵀ + b`.
-    /// x: [n, inF] (row r at `x + xRows[r]·inF` when given)  w: [outF, inF]  b: [outF]  y: [n, outF]
+    /// Forward: `y = x Wᵀ + b` (`x Wᵀ` without a bias).
+    /// x: [n, inF] (row r at `x + xRows[r]·inF` when given)  w: [outF, inF]  b: [outF] or nil  y: [n, outF]
     static func linearForward(
-        x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil, w: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil, w: UnsafePointer<Float>, b: UnsafePointer<Float>?,
         y: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int
     ) {
         for r in 0..<n {
@@ -18,23 +18,23 @@ enum GemmReference {
                 let wRow = w + o * inF
                 var sum: Float = 0
                 for i in 0..<inF { sum += xRow[i] * wRow[i] }
-                yRow[o] = sum + b[o]
+                yRow[o] = b.map { sum + $0[o] } ?? sum
             }
         }
     }
 
-    /// Weight gradient: `dW += dZᵀ x`, and bias gradient `db += Σ_rows dZ`.
-    /// dz: [n, outF]  x: [n, inF] (row r at `x + xRows[r]·inF` when given)  dw: [outF, inF]  db: [outF]
+    /// Weight gradient: `dW += dZᵀ x`, and bias gradient `db += Σ_rows dZ` (when there is a bias).
+    /// dz: [n, outF]  x: [n, inF] (row r at `x + xRows[r]·inF` when given)  dw: [outF, inF]  db: [outF] or nil
     static func linearWeightGradient(
         dz: UnsafePointer<Float>, x: UnsafePointer<Float>, xRows: UnsafePointer<Int>? = nil,
-        dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>, n: Int, inF: Int, outF: Int
+        dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?, n: Int, inF: Int, outF: Int
     ) {
         for r in 0..<n {
             let xRow = x + (xRows?[r] ?? r) * inF
             let dzRow = dz + r * outF
             for o in 0..<outF {
                 let g = dzRow[o]
-                db[o] += g
+                db?[o] += g
                 let dwRow = dw + o * inF
                 for i in 0..<inF { dwRow[i] += g * xRow[i] }
             }

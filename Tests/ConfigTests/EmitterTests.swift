@@ -1,6 +1,7 @@
 // The emitter writes every default explicitly, in schema order, and its output decodes back to an
 // equal config: checked on a golden rendering of the minimal config and by round trips of configs
-// with awkward strings, every initializer form, CSV columns and doubles that need all 17 digits.
+// with awkward strings, every initializer form, CSV columns, image layers written with their
+// Keras and PyTorch aliases, and doubles that need all 17 digits.
 
 @testable import Config
 import Foundation
@@ -111,6 +112,23 @@ import Testing
         data: {source: moons}
         model: {input: [2], layers: [{type: dense, units: 1, activation: sigmoid}]}
         train: {loss: binary_crossentropy, class_weights: balanced, optimizer: {type: sgd, learning_rate: 0.1}, epochs: 5}
+        """,
+        """
+        data: {source: xor}
+        model:
+          input: [3, 9, 8]
+          defaults: {activation: relu, init: he, lr_mult: 0.5}
+          layers:
+            - {name: c1, type: Conv2D, out_channels: 4, kernel_size: [3, 1], strides: [2, 1], padding: same, bias: false}
+            - {name: c2, type: conv2d, filters: 4, kernel_size: 3, padding: [1, 2], dilation: [2, 1], init: identity}
+            - {name: p, type: MaxPool2d, kernel_size: 3, stride: [2, 1], padding: 1}
+            - {name: q, type: avg_pool2d, pool_size: [2, 1], inputs: [c1]}
+            - {name: j, type: concat, inputs: [p, q]}
+            - {name: bn, type: BatchNorm2d}
+            - {name: g, type: global_avg_pool}
+            - {type: flatten}
+            - {type: dense, units: 1}
+        train: {loss: mse, optimizer: {type: sgd, learning_rate: 0.1}, epochs: 1}
         """,
         """
         data: {source: linear, target_preprocess: standardize, validation: {fraction: 0.2}}

@@ -126,7 +126,7 @@ private struct UnknownNode: LayerNode {}
         let compiled = try GraphBuilder.build(Fixture.model([2], [Fixture.dense("out", 2, .softmax)]))
         var nodes = compiled.nodes
         let last = nodes[1]
-        nodes[1] = GraphNode(name: "mystery", typeName: "capsule", op: UnknownNode(), inputs: last.inputs, width: last.width,
+        nodes[1] = GraphNode(name: "mystery", typeName: "capsule", op: UnknownNode(), inputs: last.inputs, shape: last.shape,
                              location: last.location)
         let graph = CompiledGraph(nodes: nodes, parameters: compiled.parameters, arenaCount: compiled.arenaCount,
                                   inputShape: compiled.inputShape)

@@ -57,6 +57,31 @@ public enum Fixture {
         layer(name, .concat, inputs: inputs)
     }
 
+    /// A conv2d layer with a square kernel unless `kernel` says otherwise.
+    public static func conv(
+        _ name: String, _ filters: Int, kernel: Size2D = Size2D(square: 3), stride: Size2D = Size2D(square: 1),
+        padding: Padding2D = .valid, dilation: Size2D = Size2D(square: 1), _ activation: Activation = .linear,
+        weight: InitializerSpec = .glorotUniform, bias: InitializerSpec = .zeros, useBias: Bool = true, inputs: [String]? = nil
+    ) -> LayerSpec {
+        let spec = Conv2DSpec(filters: filters, kernel: kernel, stride: stride, padding: padding, dilation: dilation,
+                              useBias: useBias, activation: activation, weightInit: weight, biasInit: bias)
+        return layer(name, .conv2d(spec), inputs: inputs)
+    }
+
+    /// A max_pool2d or avg_pool2d layer.
+    public static func pool(
+        _ name: String, _ reduction: Pool2DSpec.Reduction, size: Size2D = Size2D(square: 2), stride: Size2D? = nil,
+        padding: Padding2D = .valid, inputs: [String]? = nil
+    ) -> LayerSpec {
+        layer(name, .pool2d(Pool2DSpec(reduction: reduction, size: size, stride: stride, padding: padding)), inputs: inputs)
+    }
+
+    /// A global_avg_pool layer.
+    public static func globalAvgPool(_ name: String) -> LayerSpec { layer(name, .globalAvgPool, inputs: nil) }
+
+    /// A flatten layer.
+    public static func flatten(_ name: String, inputs: [String]? = nil) -> LayerSpec { layer(name, .flatten, inputs: inputs) }
+
     /// A model whose layers get locations as described in the file header.
     public static func model(_ input: [Int], _ layers: [LayerSpec]) -> ModelSpec {
         var placed: [LayerSpec] = []
@@ -72,7 +97,7 @@ public enum Fixture {
         return ModelSpec(input: input, layers: placed, inputLocation: at(inputLine, 10))
     }
 
-    /// The same model with every dense and normalization activation replaced by `linear` (same
+    /// The same model with every dense, conv and normalization activation replaced by `linear` (same
     /// parameter layout), so a forward pass exposes each layer's pre-activations.
     public static func linearized(_ model: ModelSpec) -> ModelSpec {
         var copy = model
@@ -88,7 +113,10 @@ public enum Fixture {
             case .layerNorm(var spec):
                 spec.activation = .linear
                 changed.kind = .layerNorm(spec)
-            case .add, .concat, .dropout:
+            case .conv2d(var spec):
+                spec.activation = .linear
+                changed.kind = .conv2d(spec)
+            case .add, .concat, .dropout, .pool2d, .globalAvgPool, .flatten:
                 break
             }
             return changed

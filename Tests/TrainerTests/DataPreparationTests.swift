@@ -9,7 +9,7 @@ import Testing
 
 /// An output node for data-loading calls that need one (only used in messages).
 enum GraphNodeFixture {
-    static let output = GraphNode(name: "out", typeName: "add", op: AddNode(), inputs: [], width: 3, location: nil)
+    static let output = GraphNode(name: "out", typeName: "add", op: AddNode(), inputs: [], shape: [3], location: nil)
 }
 
 @Suite struct DataPreparationTests {

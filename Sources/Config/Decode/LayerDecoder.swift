@@ -2,7 +2,9 @@
 // `inputs`, and the type's own keys. Dense layers fill unset activation, initializers and
 // learning-rate / weight-decay multipliers from the model defaults; merge layers (`add`, `concat`)
 // take only `inputs`, at least two of them; dropout and the normalizations
-// (NormalizationLayerDecoder.swift) read one input and have their own defaults.
+// (NormalizationLayerDecoder.swift) read one input and have their own defaults, as do the image
+// layers (ConvLayerDecoder.swift). A type may be written as Keras or PyTorch names it (`Conv2D`,
+// `MaxPool2d` …; `LayerKind.typeAliases`).
 
 /// A decoded layer entry: its name and where it is written, even when the rest failed.
 struct DecodedLayer {
@@ -19,8 +21,16 @@ extension ConfigDecoder {
     /// Each layer type's keys, in schema order.
     static var layerKeys: [String: [String]] {
         ["dense": denseKeys, "add": mergeLayerKeys, "concat": mergeLayerKeys, "dropout": dropoutKeys,
-         "batch_norm": batchNormKeys, "layer_norm": layerNormKeys]
+         "batch_norm": batchNormKeys, "layer_norm": layerNormKeys,
+         "conv2d": conv2DKeys + conv2DAliases.keys.sorted(), "max_pool2d": pool2DKeys + pool2DAliases.keys.sorted(),
+         "avg_pool2d": pool2DKeys + pool2DAliases.keys.sorted(), "global_avg_pool": shapeLayerKeys,
+         "flatten": shapeLayerKeys]
     }
+    /// Keys other frameworks need that nnrun works out itself, and why.
+    static let inferredKeys = [
+        "in_channels": "'in_channels' is not needed: a conv2d layer takes its input's channels",
+        "in_features": "'in_features' is not needed: a dense layer takes its input's width",
+    ]
     /// The reference to the model input, not available as a layer name.
     static let modelInputName = "input"
 
@@ -30,9 +40,11 @@ extension ConfigDecoder {
         else { return DecodedLayer(name: nil, nameLocation: node.location, spec: nil) }
         let types = LayerKind.typeNames
         let type = fields.required("type", in: self, holding: "one of \(types.joined(separator: ", "))")
-            .flatMap { choice($0, fields.path("type"), noun: "layer type", options: types) }
+            .flatMap { choice($0, fields.path("type"), noun: "layer type", options: types + LayerKind.typeAliases.keys.sorted()) }
+            .map { LayerKind.typeAliases[$0] ?? $0 }
         let validKeys = type.flatMap { Self.layerKeys[$0] } ?? Self.denseKeys
         fields.checkKeys(validKeys, in: self) { key in
+            if let why = Self.inferredKeys[key] { return why }
             guard let type, Self.layerKeys.values.contains(where: { $0.contains(key) }) else { return nil }
             return "'\(key)' is not a key of \(type == "add" ? "an" : "a") \(type) layer"
         }
@@ -51,6 +63,10 @@ extension ConfigDecoder {
             kind = normalization(fields, type: "batch_norm", defaults: defaults, inputs: inputs).map(LayerKind.batchNorm)
         case "layer_norm"?:
             kind = normalization(fields, type: "layer_norm", defaults: defaults, inputs: inputs).map(LayerKind.layerNorm)
+        case "conv2d"?: kind = conv2d(fields, defaults: defaults, inputs: inputs)
+        case "max_pool2d"?, "avg_pool2d"?: kind = pool2d(fields, type: type!, inputs: inputs)
+        case "global_avg_pool"?: kind = singleInput(fields, type: "global_avg_pool", inputs: inputs) ? .globalAvgPool : nil
+        case "flatten"?: kind = singleInput(fields, type: "flatten", inputs: inputs) ? .flatten : nil
         default: kind = nil
         }
 

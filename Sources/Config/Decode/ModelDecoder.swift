@@ -88,7 +88,10 @@ extension ConfigDecoder {
             case .layerNorm(var spec):
                 (spec.weightMultipliers.lr, spec.biasMultipliers.lr) = (0, 0)
                 layers[i].kind = .layerNorm(spec)
-            case .add, .concat, .dropout:
+            case .conv2d(var spec):
+                (spec.weightMultipliers.lr, spec.biasMultipliers.lr) = (0, 0)
+                layers[i].kind = .conv2d(spec)
+            case .add, .concat, .dropout, .pool2d, .globalAvgPool, .flatten:
                 report(item, "\(path)[\(index)]", "layer '\(name)' is \(layers[i].kind.typeName == "add" ? "an" : "a") \(layers[i].kind.typeName) layer, which has no parameters to freeze")
                 ok = false
             }

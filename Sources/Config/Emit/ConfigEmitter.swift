@@ -121,10 +121,32 @@ public enum ConfigEmitter {
             if norm.affine { pairs += [("init", initializer(norm.weightInit)), ("bias_init", initializer(norm.biasInit))] }
             pairs.append(("activation", activation(norm.activation)))
             if norm.affine { pairs += multipliers(weight: norm.weightMultipliers, bias: norm.biasMultipliers) }
-        case .add, .concat:
+        case .conv2d(let conv):
+            pairs += [
+                ("filters", .plain(String(conv.filters))), ("kernel_size", size(conv.kernel)),
+                ("stride", size(conv.stride)), ("padding", padding(conv.padding)), ("dilation", size(conv.dilation)),
+                ("use_bias", bool(conv.useBias)), ("activation", activation(conv.activation)),
+                ("init", initializer(conv.weightInit)),
+            ]
+            if conv.useBias { pairs.append(("bias_init", initializer(conv.biasInit))) }
+            pairs += multipliers(weight: conv.weightMultipliers, bias: conv.biasMultipliers)
+        case .pool2d(let pool):
+            pairs += [("pool_size", size(pool.size)), ("stride", size(pool.stride)), ("padding", padding(pool.padding))]
+        case .add, .concat, .globalAvgPool, .flatten:
             break
         }
         return .mapping(pairs, flow: true)
+    }
+
+    /// A size as configs write it: `3`, or `[3, 5]` when height and width differ.
+    private static func size(_ size: Size2D) -> EmitNode {
+        size.isSquare ? .plain(String(size.height))
+            : .sequence([.plain(String(size.height)), .plain(String(size.width))], flow: true)
+    }
+
+    private static func padding(_ padding: Padding2D) -> EmitNode {
+        if case .explicit(let size) = padding { return self.size(size) }
+        return .plain(padding.description)
     }
 
     /// A layer's optimizer multipliers, all four, or none when all are 1 (so ordinary layers stay

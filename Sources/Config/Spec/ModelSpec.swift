@@ -3,7 +3,8 @@
 
 /// The model section: input shape and layers in file order.
 public struct ModelSpec: Sendable, Equatable {
-    /// Shape of one input sample, e.g. `[2]`; dense layers see it flattened.
+    /// Shape of one input sample: `[F]` features, or `[C, H, W]` for images (conv layers need that
+    /// form); a dense layer reading the model input sees any shape flattened.
     public var input: [Int]
     public var layers: [LayerSpec]
     /// Where `model.input` is written, for shape errors.
@@ -66,6 +67,14 @@ public enum LayerKind: Sendable, Equatable {
     case batchNorm(NormalizationSpec)
     /// Per-sample normalization over the features (PyTorch's LayerNorm over the last axis).
     case layerNorm(NormalizationSpec)
+    /// A 2-D convolution over an image map `[C, H, W]`.
+    case conv2d(Conv2DSpec)
+    /// A window's maximum or mean over an image map, channel by channel.
+    case pool2d(Pool2DSpec)
+    /// Each channel's mean over the image: `[C, H, W]` → `[C]`.
+    case globalAvgPool
+    /// An image map as one feature vector: `[C, H, W]` → `[C·H·W]`.
+    case flatten
 
     /// The name used in configs.
     public var typeName: String {
@@ -76,11 +85,28 @@ public enum LayerKind: Sendable, Equatable {
         case .dropout: return "dropout"
         case .batchNorm: return "batch_norm"
         case .layerNorm: return "layer_norm"
+        case .conv2d: return "conv2d"
+        case .pool2d(let pool): return pool.reduction == .max ? "max_pool2d" : "avg_pool2d"
+        case .globalAvgPool: return "global_avg_pool"
+        case .flatten: return "flatten"
         }
     }
 
     /// Every layer type name, for messages and suggestions.
-    public static let typeNames = ["dense", "add", "concat", "dropout", "batch_norm", "layer_norm"]
+    public static let typeNames = [
+        "dense", "add", "concat", "dropout", "batch_norm", "layer_norm", "conv2d", "max_pool2d", "avg_pool2d",
+        "global_avg_pool", "flatten",
+    ]
+
+    /// Keras's and PyTorch's class names for the same layers → the config name.
+    public static let typeAliases = [
+        "Dense": "dense", "Linear": "dense", "Add": "add", "Concatenate": "concat", "Dropout": "dropout",
+        "BatchNorm1d": "batch_norm", "BatchNorm2d": "batch_norm", "BatchNormalization": "batch_norm",
+        "LayerNorm": "layer_norm", "LayerNormalization": "layer_norm",
+        "Conv2D": "conv2d", "Conv2d": "conv2d", "MaxPool2d": "max_pool2d", "MaxPooling2D": "max_pool2d",
+        "AvgPool2d": "avg_pool2d", "AveragePooling2D": "avg_pool2d", "GlobalAveragePooling2D": "global_avg_pool",
+        "Flatten": "flatten",
+    ]
 }
 
 /// A fully connected layer.

@@ -1,4 +1,5 @@
-// The dense layer's rules at graph-build time: it reads exactly one input, produces `units`
+// The dense layer's rules at graph-build time: it reads exactly one input — features, or the model
+// input of any shape, flattened; an image map from a layer needs a `flatten` first — produces `units`
 // features, and owns a weight `[units, in]` and a bias `[units]`, both with the layer's fans
 // (fan_in = in, fan_out = units) and their learning-rate and weight-decay multipliers. The
 // arithmetic is in Trainer's Ops/Dense.swift.
@@ -8,8 +9,15 @@ import Config
 struct DenseLayer: LayerRule {
     let spec: DenseSpec
 
-    func outputWidth(_ layer: LayerSpec, inputs: [InputShape], problems: inout [Diagnostic]) -> Int? {
+    func outputShape(_ layer: LayerSpec, inputs: [InputShape], problems: inout [Diagnostic]) -> [Int]? {
         guard let input = InputShape.single(inputs, layer: layer, problems: &problems) else { return nil }
+        if input.image != nil && input.name != GraphBuilder.inputName {
+            problems.append(Diagnostic(
+                at: layer.location, path: "layer '\(layer.name)'",
+                "a dense layer reads features [F], but '\(input.name)' gives the image map \(input.shapeText)",
+                suggestion: "add a layer {type: flatten} (or global_avg_pool) between them"))
+            return nil
+        }
         if case .identity = spec.weightInit, spec.units != input.width {
             problems.append(Diagnostic(
                 at: layer.location, path: "layer '\(layer.name)'",
@@ -17,10 +25,10 @@ struct DenseLayer: LayerRule {
                 suggestion: "set units to \(input.width), or use orthogonal"))
             return nil
         }
-        return spec.units
+        return [spec.units]
     }
 
-    func compile(_ layer: LayerSpec, inputs: [InputShape], width: Int, parameters: inout ParameterLayout) -> any LayerNode {
+    func compile(_ layer: LayerSpec, inputs: [InputShape], shape: [Int], parameters: inout ParameterLayout) -> any LayerNode {
         let inFeatures = inputs[0].width, fans = (in: inFeatures, out: spec.units)
         let weight = parameters.append(
             layer: layer.name, role: "weight", shape: [spec.units, inFeatures], initializer: spec.weightInit, fans: fans,

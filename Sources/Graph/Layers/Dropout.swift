@@ -1,4 +1,4 @@
-// The dropout layer's rules at graph-build time: it reads one input and passes its width through;
+// The dropout layer's rules at graph-build time: it reads one input and passes its shape through;
 // it has no parameters, and keeps its mask (one float per value) for backward. Which values it
 // zeroes depends on (seed, layer name, global step) and is drawn by the Trainer (Ops/Dropout.swift),
 // which also holds the arithmetic.
@@ -8,11 +8,11 @@ import Config
 struct DropoutLayer: LayerRule {
     let spec: DropoutSpec
 
-    func outputWidth(_ layer: LayerSpec, inputs: [InputShape], problems: inout [Diagnostic]) -> Int? {
-        InputShape.single(inputs, layer: layer, problems: &problems)?.width
+    func outputShape(_ layer: LayerSpec, inputs: [InputShape], problems: inout [Diagnostic]) -> [Int]? {
+        InputShape.single(inputs, layer: layer, problems: &problems)?.shape
     }
 
-    func compile(_ layer: LayerSpec, inputs: [InputShape], width: Int, parameters: inout ParameterLayout) -> any LayerNode {
+    func compile(_ layer: LayerSpec, inputs: [InputShape], shape: [Int], parameters: inout ParameterLayout) -> any LayerNode {
         DropoutNode(rate: spec.rate)
     }
 }

@@ -1,19 +1,19 @@
 // What the graph builder asks of a layer type, and what the rest of the program asks of a compiled
 // layer. A `LayerRule` (one per layer type, made from the config's LayerKind in `LayerKind.rule`,
 // the one place layer types are registered on this side) checks the inputs and says the output
-// width, then compiles the node: its `LayerNode` value and its parameter slots with their fans. A
+// shape per sample (`[F]` features or `[C, H, W]` image maps, see ImageShape.swift), then compiles the node: its `LayerNode` value and its parameter slots with their fans. A
 // `LayerNode` says what its activation is, which slot diagnosis reports, and which buffers backward
-// needs besides the outputs (the memory plan sizes them). Trainer gives each node type its step
+// needs besides the outputs and what scratch its passes use (the memory plan sizes both). Trainer gives each node type its step
 // (forward and backward) in the op's file.
 
 import Config
 
 /// A layer type's rules at graph-build time.
 public protocol LayerRule {
-    /// The output width, or nil after recording in `problems` why the inputs do not fit.
-    func outputWidth(_ layer: LayerSpec, inputs: [InputShape], problems: inout [Diagnostic]) -> Int?
-    /// The compiled node, its parameter slots appended to `parameters`.
-    func compile(_ layer: LayerSpec, inputs: [InputShape], width: Int, parameters: inout ParameterLayout) -> any LayerNode
+    /// The output shape per sample, or nil after recording in `problems` why the inputs do not fit.
+    func outputShape(_ layer: LayerSpec, inputs: [InputShape], problems: inout [Diagnostic]) -> [Int]?
+    /// The compiled node producing `shape`, its parameter slots appended to `parameters`.
+    func compile(_ layer: LayerSpec, inputs: [InputShape], shape: [Int], parameters: inout ParameterLayout) -> any LayerNode
 }
 
 /// A compiled layer.
@@ -31,6 +31,9 @@ public protocol LayerNode: Sendable {
     /// Floats per training step that backward needs besides outputs and pre-activations, for a
     /// batch of `batch` samples of `width` features: per-value state and per-batch statistics.
     func savedFloats(width: Int, batch: Int) -> (state: Int, stats: Int)
+    /// Floats of scratch the node's passes use for a batch of `batch` samples (a convolution's
+    /// unfolded patches); the network keeps one workspace, as large as the largest node's.
+    func workspaceFloats(batch: Int) -> Int
 }
 
 extension LayerNode {
@@ -39,6 +42,7 @@ extension LayerNode {
     public var weightSlot: Int? { nil }
     public var isFeatureWise: Bool { false }
     public func savedFloats(width: Int, batch: Int) -> (state: Int, stats: Int) { (0, 0) }
+    public func workspaceFloats(batch: Int) -> Int { 0 }
 }
 
 extension LayerKind {
@@ -51,6 +55,10 @@ extension LayerKind {
         case .dropout(let spec): DropoutLayer(spec: spec)
         case .batchNorm(let spec): BatchNormLayer(spec: spec)
         case .layerNorm(let spec): LayerNormLayer(spec: spec)
+        case .conv2d(let spec): Conv2DLayer(spec: spec)
+        case .pool2d(let spec): Pool2DLayer(spec: spec)
+        case .globalAvgPool: GlobalAvgPoolLayer()
+        case .flatten: FlattenLayer()
         }
     }
 }
@@ -58,10 +66,22 @@ extension LayerKind {
 /// The model input.
 public struct InputNode: LayerNode {}
 
-/// A node's input as the shape rules see it: the producing layer and its width.
+/// A node's input as the shape rules see it: the producing layer and its shape per sample.
 public struct InputShape: Sendable {
     public let name: String
-    public let width: Int
+    public let shape: [Int]
+
+    public init(name: String, shape: [Int]) {
+        self.name = name
+        self.shape = shape
+    }
+
+    /// Values per sample.
+    public var width: Int { shape.reduce(1, *) }
+    /// The shape as an image map, when it is one (`[C, H, W]`).
+    public var image: ImageShape? { ImageShape(shape) }
+    /// The shape as configs and messages write it: `[32, 14, 14]`.
+    public var shapeText: String { "[\(shape.map(String.init).joined(separator: ", "))]" }
 
     /// The one input of a layer that reads one (dense, dropout, the normalizations), or nil after
     /// recording that several are listed.

@@ -88,12 +88,14 @@ extension Experiment {
                 let plan = slot.plan
                 row.initializer = slot.initializer.configForm.name
                 (row.gain, row.target, row.bound) = (plan.gain, plan.expectedStd, plan.bound)
-                if node.op is DenseNode { (row.fanIn, row.fanOut) = (slot.fanIn, slot.fanOut) }  // a scale has no fans
+                if node.op is DenseNode || node.op is Conv2DNode { (row.fanIn, row.fanOut) = (slot.fanIn, slot.fanOut) }  // a scale has none
                 row.weightStd = Self.statistics(network.parameters.base + slot.offset, count: slot.count).std
             }
             if node.op.takesActivation { row.activation = node.op.activation.name }
             if node.op.activation == .relu {
-                row.dead = Self.deadFraction(network.value(ofNode: index), rows: n, width: node.width)
+                // a conv layer's units are its channels, each over every position of the batch
+                let (rows, width) = node.image.map { (n * $0.pixels, $0.channels) } ?? (n, node.width)
+                row.dead = Self.deadFraction(network.value(ofNode: index), rows: rows, width: width)
             }
             layers.append(LayerDiagnosis(
                 layer: node.name, type: node.typeName, activation: row.activation, initializer: row.initializer,

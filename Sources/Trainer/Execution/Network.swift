@@ -1,7 +1,8 @@
 // Runs a compiled graph: owns the parameter and gradient arenas (same offsets), one activation
 // arena holding every node's output and output-gradient buffers for a fixed batch capacity, a
 // second arena for what backward needs besides outputs (pre-activations of gelu-like activations,
-// dropout masks, normalized inputs and statistics; `SavedBuffers` sizes them), and the worker pool
+// dropout masks, normalized inputs and statistics; `SavedBuffers` sizes them), a workspace the
+// steps share (a convolution's unfolded patches), and the worker pool
 // with its GEMM scratch. All memory and every node's step (`LayerStep`, its raw pointers and sizes
 // from the `StepPlan`) is made here, once; `forward(batch:mode:)` and `backward` then walk the
 // steps in topological order (reverse for backward) without allocating, and know no layer type.
@@ -56,6 +57,8 @@ public final class Network {
     private let activations: FloatArena
     /// Pre-activations, dropout masks, normalized inputs and statistics (`SavedBuffers`).
     private let saved: FloatArena
+    /// Scratch the steps share, one at a time: a convolution's unfolded patches.
+    private let workspace: FloatArena
     private let values: [UnsafeMutablePointer<Float>]
     private let grads: [UnsafeMutablePointer<Float>]
     /// Every node's step, owned here; `stepRefs` are the same objects unretained, for the passes.
@@ -98,8 +101,10 @@ public final class Network {
             savedOffset += plan.total
         }
 
+        workspace = FloatArena(count: MemoryEstimate.workspaceFloats(graph, batch: batchCapacity))
         let plan = StepPlan(graph: graph, values: valuePointers, gradients: gradPointers, saved: savedPointers,
-                            savedSizes: savedPlan, parameterBase: parameters.base, gradientBase: gradients.base)
+                            savedSizes: savedPlan, parameterBase: parameters.base, gradientBase: gradients.base,
+                            workspace: workspace.base)
         acceptsBatchInPlace = plan.denseLayersReadTheData
         steps = nodes.enumerated().map { index, node in
             guard let stepped = node.op as? any SteppedNode else {

@@ -1,5 +1,6 @@
 // The buffers a network's steps are made from: every node's output and output-gradient buffer in
 // the activation arena, what each keeps for backward in the saved arena (`SavedBuffers`), the
+// shared workspace (a convolution's patches), the
 // parameter and gradient arenas' tensors, and who writes each node's gradient. The writers decide
 // two plan-time optimizations: a gradient buffer with a single dense writer is overwritten by that
 // layer instead of zeroed and accumulated into, and when that buffer belongs to a relu / leaky relu
@@ -16,12 +17,16 @@ struct StepPlan {
     let savedSizes: [SavedBuffers]
     let parameterBase: UnsafeMutablePointer<Float>
     let gradientBase: UnsafeMutablePointer<Float>
+    /// Scratch shared by every step (one runs at a time): `MemoryEstimate.workspaceFloats` floats.
+    let workspace: UnsafeMutablePointer<Float>
     /// The nodes that read each node, one entry per (consumer, input slot).
     let writers: [[Int]]
 
     init(graph: CompiledGraph, values: [UnsafeMutablePointer<Float>], gradients: [UnsafeMutablePointer<Float>],
          saved: [UnsafeMutablePointer<Float>], savedSizes: [SavedBuffers],
-         parameterBase: UnsafeMutablePointer<Float>, gradientBase: UnsafeMutablePointer<Float>) {
+         parameterBase: UnsafeMutablePointer<Float>, gradientBase: UnsafeMutablePointer<Float>,
+         workspace: UnsafeMutablePointer<Float>) {
+        self.workspace = workspace
         self.graph = graph
         self.values = values
         self.gradients = gradients

@@ -1,7 +1,7 @@
 // Layer-sequential unit-variance initialization (Mishkin & Matas, "All you need is a good init",
 // 2016). After the base initializer, for each layer with `init: {type: lsuv}` in topological order:
 // run the network forward on one batch of training data, measure the variance of the layer's
-// pre-activations `z = x Wᵀ + b`, and divide W by √Var(z), until |Var(z) − 1| ≤ tolerance or the
+// pre-activations `z = x Wᵀ + b` (a conv layer's over its unfolded patches), and divide W by √Var(z), until |Var(z) − 1| ≤ tolerance or the
 // iteration limit. Earlier layers are fixed first, so each layer sees its final input. The passes run
 // in evaluation mode, so they leave batch norm's running statistics as initialized (dropout off, and
 // batch norm with running mean 0 and variance 1 is the affine map at its initial values).
@@ -26,22 +26,15 @@ enum LSUV {
     static func apply(to network: Network, batch n: Int) -> [LSUVStep] {
         let graph = network.graph
         var steps: [LSUVStep] = []
-        var scratch: [Float] = []
         for node in graph.nodes {
-            guard let dense = node.op as? DenseNode,
-                  case .lsuv(let spec) = graph.parameters[dense.weight].initializer else { continue }
-            let weight = graph.parameters[dense.weight], bias = graph.parameters[dense.bias]
-            scratch = [Float](repeating: 0, count: n * dense.units)
+            guard let layer = Preactivation(node.op), case .lsuv(let spec) = graph.parameters[layer.weight].initializer
+            else { continue }
+            let weight = graph.parameters[layer.weight]
             let w = network.parameters.base + weight.offset
             var variance = 0.0, initial = 0.0, iterations = 0
             while true {
                 network.forward(batch: n, mode: .evaluation)
-                scratch.withUnsafeMutableBufferPointer { z in
-                    Gemm.linearForward(x: network.value(ofNode: node.inputs[0]), w: w, b: network.parameters.base + bias.offset,
-                                       y: z.baseAddress!, n: n, inF: dense.inFeatures, outF: dense.units,
-                                       pool: network.pool)
-                }
-                variance = Statistics.of(scratch).variance
+                variance = Statistics.of(layer.values(network, input: network.value(ofNode: node.inputs[0]), n: n)).variance
                 if iterations == 0 { initial = variance }
                 guard abs(variance - 1) > spec.tolerance, iterations < spec.maxIterations, variance > 0 else { break }
                 let scale = Float(1 / variance.squareRoot())
@@ -52,6 +45,55 @@ enum LSUV {
                                   finalVariance: variance, converged: abs(variance - 1) <= spec.tolerance))
         }
         return steps
+    }
+
+    /// A dense or conv2d layer's pre-activations `z = x Wᵀ + b`, computed from its input apart
+    /// from the network's own buffers (whose z may not be kept).
+    enum Preactivation {
+        case dense(DenseNode)
+        case conv(Conv2DNode)
+
+        init?(_ op: any LayerNode) {
+            switch op {
+            case let dense as DenseNode: self = .dense(dense)
+            case let conv as Conv2DNode: self = .conv(conv)
+            default: return nil
+            }
+        }
+
+        var weight: Int {
+            switch self {
+            case .dense(let dense): dense.weight
+            case .conv(let conv): conv.weight
+            }
+        }
+
+        /// z for the `n` samples of `x`, the layer's input.
+        func values(_ network: Network, input x: UnsafePointer<Float>, n: Int) -> [Float] {
+            let base = network.parameters.base, slots = network.graph.parameters
+            switch self {
+            case .dense(let dense):
+                var z = [Float](repeating: 0, count: n * dense.units)
+                z.withUnsafeMutableBufferPointer {
+                    Gemm.linearForward(x: x, w: base + slots[dense.weight].offset, b: base + slots[dense.bias].offset,
+                                       y: $0.baseAddress!, n: n, inF: dense.inFeatures, outF: dense.units, pool: network.pool)
+                }
+                return z
+            case .conv(let conv):
+                let geometry = PatchGeometry(conv.window), rows = n * geometry.outPixels
+                var patches = [Float](repeating: 0, count: rows * geometry.patchWidth)
+                var z = [Float](repeating: 0, count: rows * conv.filters)
+                patches.withUnsafeMutableBufferPointer { p in
+                    Patches.unfold(x, samples: n, geometry: geometry, into: p.baseAddress!, pool: network.pool)
+                    z.withUnsafeMutableBufferPointer {
+                        Gemm.linearForward(x: p.baseAddress!, w: base + slots[conv.weight].offset,
+                                           b: conv.bias.map { UnsafePointer(base + slots[$0].offset) }, y: $0.baseAddress!,
+                                           n: rows, inF: geometry.patchWidth, outF: conv.filters, pool: network.pool)
+                    }
+                }
+                return z
+            }
+        }
     }
 }
 

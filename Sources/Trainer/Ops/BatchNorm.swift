@@ -1,5 +1,6 @@
 // Batch normalization's arithmetic, forward then backward, as PyTorch's BatchNorm1d on [N, C]:
-// each feature j is normalized over the batch. Training: `μ = mean(x)`, `σ² = mean((x − μ)²)`
+// each feature j is normalized over the batch; on an image map, as BatchNorm2d, which in
+// channels-last memory is the same loops over N·H·W rows of C channels. Training: `μ = mean(x)`, `σ² = mean((x − μ)²)`
 // (biased), `x̂ = (x − μ)/√(σ² + eps)`, `y = act(γ x̂ + β)`, and the running statistics move by
 // `r ← (1 − m)·r + m·s` with the unbiased variance `σ²·N/(N − 1)` for running_var. Evaluation uses
 // the running mean and variance in place of μ and σ² and changes nothing. x̂ and 1/√(σ² + eps) are
@@ -27,6 +28,8 @@ struct NormalizationBuffers {
     /// Batch norm's running statistics [width] (nil for layer norm).
     let runningMean: UnsafeMutablePointer<Float>?, runningVar: UnsafeMutablePointer<Float>?
     let width: Int
+    /// Rows per sample: an image map's H·W positions (each a row of C channels), else 1.
+    let spatial: Int
     let momentum: Float, eps: Float
 
     /// `z = γ x̂ + β` (or x̂ without affine) into the activation's input, then the activation.
@@ -67,7 +70,7 @@ extension NormalizationNode: SteppedNode {
             xhat: plan.state(index), stats: plan.stats(index),
             gamma: slot(weight).map { UnsafePointer($0) }, beta: slot(bias).map { UnsafePointer($0) },
             dgamma: gradient(weight), dbeta: gradient(bias), runningMean: slot(runningMean), runningVar: slot(runningVar),
-            width: width, momentum: Float(momentum), eps: Float(eps))
+            width: width, spatial: spatial, momentum: Float(momentum), eps: Float(eps))
         switch kind {
         case .batch: return BatchNormStep(s: buffers)
         case .layer: return LayerNormStep(s: buffers)
@@ -81,7 +84,7 @@ final class BatchNormStep: LayerStep {
     init(s: NormalizationBuffers) { self.s = s }
 
     override func forward(_ pass: ForwardPass) {
-        let n = pass.n, mode = pass.mode
+        let n = pass.n * s.spatial, mode = pass.mode
         let c = s.width
         let mean = s.stats, invstd = s.stats + c
         if case .training = mode {
@@ -116,7 +119,7 @@ final class BatchNormStep: LayerStep {
     }
 
     override func backward(_ pass: BackwardPass) {
-        let n = pass.n, mode = pass.mode
+        let n = pass.n * s.spatial, mode = pass.mode
         if !pass.gradientIsPreactivation { s.activation.backward(s.dy, rows: n) }
         s.affineBackward(rows: n, accumulate: pass.accumulateParameters)
         guard let dx = s.dx else { return }

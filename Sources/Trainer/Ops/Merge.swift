@@ -40,17 +40,19 @@ extension AddNode: SteppedNode {
 final class ConcatStep: LayerStep {
     let xs: [UnsafeMutablePointer<Float>], widths: [Int], y: UnsafeMutablePointer<Float>
     let dy: UnsafeMutablePointer<Float>, dxs: [UnsafeMutablePointer<Float>?]
+    /// Rows per sample (an image map's pixels, whose channels are joined; else 1).
+    let spatial: Int
 
     init(xs: [UnsafeMutablePointer<Float>], widths: [Int], y: UnsafeMutablePointer<Float>, dy: UnsafeMutablePointer<Float>,
-         dxs: [UnsafeMutablePointer<Float>?]) {
-        (self.xs, self.widths, self.y, self.dy, self.dxs) = (xs, widths, y, dy, dxs)
+         dxs: [UnsafeMutablePointer<Float>?], spatial: Int) {
+        (self.xs, self.widths, self.y, self.dy, self.dxs, self.spatial) = (xs, widths, y, dy, dxs, spatial)
     }
 
     override func forward(_ pass: ForwardPass) {
         let total = widths.reduce(0, +)
         var column = 0
         for (x, width) in zip(xs, widths) {
-            for r in 0..<pass.n { (y + r * total + column).update(from: x + r * width, count: width) }
+            for r in 0..<pass.n * spatial { (y + r * total + column).update(from: x + r * width, count: width) }
             column += width
         }
     }
@@ -60,7 +62,7 @@ final class ConcatStep: LayerStep {
         var column = 0
         for (dx, width) in zip(dxs, widths) {
             if let dx {
-                for r in 0..<pass.n { Elementwise.add(dy + r * total + column, into: dx + r * width, count: width) }
+                for r in 0..<pass.n * spatial { Elementwise.add(dy + r * total + column, into: dx + r * width, count: width) }
             }
             column += width
         }
@@ -70,6 +72,6 @@ final class ConcatStep: LayerStep {
 extension ConcatNode: SteppedNode {
     func step(node index: Int, plan: StepPlan) -> LayerStep {
         ConcatStep(xs: plan.inputValues(index), widths: widths, y: plan.values[index], dy: plan.gradients[index],
-                   dxs: plan.inputGradients(index))
+                   dxs: plan.inputGradients(index), spatial: spatial)
     }
 }

@@ -1,0 +1,119 @@
+// Unfolding image maps into patch rows and folding patch gradients back, for convolution as a GEMM
+// (im2col and col2im). Maps are channels last (HWC per sample); patch row `(sample, oh, ow)` holds
+// the window's values in (kh, kw, c) order — `kh·kw·C` floats — with zeros where the window hangs
+// over the padding, so a convolution is `patches · Wᵀ` with the weight `[out, kh, kw, C]`. With
+// dilation 1 a window row is one contiguous run of `kw·C` input values (clipped at the borders),
+// copied or added at once. Samples are split over the pool's threads (each sample's patches and
+// input gradient belong to one part, computed in one fixed order, so results are the same bits for
+// any thread count).
+
+/// A window's geometry over one channels-last image map.
+public struct PatchGeometry: Sendable, Equatable {
+    public var channels: Int, height: Int, width: Int
+    public var kernelHeight: Int, kernelWidth: Int
+    public var strideHeight: Int, strideWidth: Int
+    public var dilationHeight: Int, dilationWidth: Int
+    public var padTop: Int, padLeft: Int
+    public var outHeight: Int, outWidth: Int
+
+    public init(channels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int,
+                dilationHeight: Int, dilationWidth: Int, padTop: Int, padLeft: Int, outHeight: Int, outWidth: Int) {
+        (self.channels, self.height, self.width) = (channels, height, width)
+        (self.kernelHeight, self.kernelWidth, self.strideHeight, self.strideWidth) = (kernelHeight, kernelWidth, strideHeight, strideWidth)
+        (self.dilationHeight, self.dilationWidth, self.padTop, self.padLeft) = (dilationHeight, dilationWidth, padTop, padLeft)
+        (self.outHeight, self.outWidth) = (outHeight, outWidth)
+    }
+
+    /// Floats in one patch row: kh·kw·C.
+    public var patchWidth: Int { kernelHeight * kernelWidth * channels }
+    /// Floats in one input sample: H·W·C.
+    public var inputSize: Int { height * width * channels }
+    /// Patch rows per sample: H'·W'.
+    public var outPixels: Int { outHeight * outWidth }
+}
+
+public enum Patches {
+    /// Writes the patch rows of `samples` maps starting at `x` into `patches`.
+    /// x: [samples, H, W, C]  patches: [samples·H'·W', kh·kw·C]
+    public static func unfold(_ x: UnsafePointer<Float>, samples: Int, geometry g: PatchGeometry,
+                              into patches: UnsafeMutablePointer<Float>, pool: WorkerPool) {
+        forEachSample(samples, pool: pool, Job(g: g, x: x, patches: patches)) { job, s in
+            job.walk(sample: s) { patch, input, count in
+                if let input { patch.update(from: input, count: count) } else { patch.update(repeating: 0, count: count) }
+            }
+        }
+    }
+
+    /// Adds each patch row's values back onto the input positions they were read from (padding
+    /// positions are dropped): the gradient of `unfold`.
+    /// patches: [samples·H'·W', kh·kw·C]  dx: [samples, H, W, C]
+    public static func foldAdd(_ patches: UnsafePointer<Float>, samples: Int, geometry g: PatchGeometry,
+                               into dx: UnsafeMutablePointer<Float>, pool: WorkerPool) {
+        forEachSample(samples, pool: pool, Job(g: g, x: UnsafePointer(dx), patches: UnsafeMutablePointer(mutating: patches))) { job, s in
+            job.walk(sample: s) { patch, input, count in
+                if let input { Elementwise.add(patch, into: UnsafeMutablePointer(mutating: input), count: count) }
+            }
+        }
+    }
+
+    /// One call's operands: the map (or its gradient) and the patch rows.
+    struct Job {
+        let g: PatchGeometry
+        let x: UnsafePointer<Float>
+        let patches: UnsafeMutablePointer<Float>
+
+        /// Calls `visit(patchRun, inputRun or nil for padding, count)` for every run of sample `s`'s
+        /// patch rows, in order.
+        @inline(__always)
+        func walk(sample s: Int, _ visit: (UnsafeMutablePointer<Float>, UnsafePointer<Float>?, Int) -> Void) {
+            let c = g.channels, kw = g.kernelWidth, rowWidth = kw * c
+            let image = x + s * g.inputSize
+            var patch = patches + s * g.outPixels * g.patchWidth
+            for oh in 0..<g.outHeight {
+                for ow in 0..<g.outWidth {
+                    let firstColumn = ow * g.strideWidth - g.padLeft
+                    for i in 0..<g.kernelHeight {
+                        let ih = oh * g.strideHeight - g.padTop + i * g.dilationHeight
+                        let run = patch + i * rowWidth
+                        guard ih >= 0 && ih < g.height else {
+                            visit(run, nil, rowWidth)
+                            continue
+                        }
+                        let row = image + ih * g.width * c
+                        if g.dilationWidth == 1 {
+                            let lo = max(0, -firstColumn), hi = min(kw, g.width - firstColumn)
+                            if lo > 0 { visit(run, nil, min(lo, kw) * c) }
+                            if hi > lo { visit(run + lo * c, row + (firstColumn + lo) * c, (hi - lo) * c) }
+                            if hi < kw { visit(run + max(hi, lo) * c, nil, (kw - max(hi, lo)) * c) }
+                        } else {
+                            for j in 0..<kw {
+                                let iw = firstColumn + j * g.dilationWidth
+                                visit(run + j * c, iw >= 0 && iw < g.width ? row + iw * c : nil, c)
+                            }
+                        }
+                    }
+                    patch += g.patchWidth
+                }
+            }
+        }
+    }
+
+    /// Runs `body(job, sample)` for every sample, the samples split in contiguous parts over the pool.
+    private static func forEachSample(_ samples: Int, pool: WorkerPool, _ job: Job, _ body: (Job, Int) -> Void) {
+        let parts = min(samples, pool.activeThreads)
+        guard parts > 1 else {
+            for s in 0..<samples { body(job, s) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            var context = (job: job, body: body, samples: samples, parts: parts)
+            withUnsafeMutablePointer(to: &context) { pointer in
+                pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
+                    let context = raw.assumingMemoryBound(to: (job: Job, body: (Job, Int) -> Void, samples: Int, parts: Int).self).pointee
+                    let lo = context.samples * part / context.parts, hi = context.samples * (part + 1) / context.parts
+                    for s in lo..<hi { context.body(context.job, s) }
+                }
+            }
+        }
+    }
+}
