@@ -57,6 +57,32 @@ import Testing
         #expect(d.layers.dropLast().allSatisfy { $0.flags.isEmpty }, "\(d.layers.map(\.flags))")
     }
 
+    /// A plain CNN of 12 ReLU convolutions then global average pooling: the profile runs from the
+    /// first conv to the last (the pool's averaging over pixels is not depth), He keeps it, Glorot
+    /// (fan_avg: half the variance per ReLU layer) loses it.
+    @Test(arguments: [("he", true), ("glorot_uniform", false)])
+    func convNetProfileEndsAtTheLastConvolution(initializer: String, stable: Bool) throws {
+        let convs = (1...12).map { "    - {name: c\($0), type: conv2d, filters: 8, kernel_size: 3, padding: same}" }
+        let yaml = """
+            data: {source: gaussian, samples: 64, features: 196, classes: 4}
+            model:
+              input: [1, 14, 14]
+              defaults: {activation: relu, init: \(initializer)}
+              layers:
+            \(convs.joined(separator: "\n"))
+                - {name: gap, type: global_avg_pool}
+                - {name: out, type: dense, units: 4, activation: softmax, init: glorot_uniform}
+            train: {loss: categorical_crossentropy, optimizer: {type: sgd, learning_rate: 0.1}, epochs: 1, batch_size: 64}
+            """
+        let experiment = try Experiment(try ConfigLoader.decode(yaml: yaml, file: "cnn.yaml"))
+        let (network, _) = try experiment.makeNetwork()
+        let d = experiment.diagnose(network)
+        #expect(d.verdicts.count == 2 && d.verdicts.allSatisfy { $0.hasSuffix("from 'c1' to 'c12'") }, "\(d.verdicts)")
+        #expect(d.verdicts.allSatisfy { $0.contains("stay in range") } == stable, "\(d.verdicts)")
+        #expect(d.layers.first { $0.layer == "gap" }?.flags == [])
+        #expect(d.layers.first { $0.layer == "c1" }?.fanIn == 9)
+    }
+
     @Test func intendedNumbersAndMeasuredWeights() throws {
         let d = try Self.diagnose("relu50_he")
         let first = try #require(d.layers.first)

@@ -6,7 +6,8 @@
 // in training mode at step 0 (dropout active, batch norm on batch statistics), the signals the first
 // training step sees; for a normalization layer the initializer and weight std are its scale's. A layer is
 // flagged when its activations differ from the first layer's, or its gradient from the last hidden
-// layer's (gradients travel backward), by more than a factor of 100.
+// layer's (gradients travel backward), by more than a factor of 100; pooling and flatten layers, which
+// average or pick values by design, are left out of that profile.
 
 import Config
 import Foundation
@@ -114,10 +115,11 @@ extension Experiment {
     /// The layers with flags: activations against the first layer's, gradients against the last
     /// hidden layer's, dead ReLU units at half or more. The output layer is not flagged.
     static func flagged(_ layers: [LayerDiagnosis]) -> [LayerDiagnosis] {
-        guard let first = layers.first, let last = layers.dropLast().last ?? layers.last else { return layers }
+        let profiled = profiledLayers(layers)
+        guard let first = profiled.first ?? layers.first, let last = profiled.last ?? layers.last else { return layers }
         return layers.enumerated().map { index, layer in
             var flags: [String] = []
-            if index < layers.count - 1 {
+            if index < layers.count - 1 && !Self.reshapingTypes.contains(layer.type) {
                 flags += flag("activations", layer.activationStd, against: first.activationStd)
                 flags += flag("gradients", layer.gradientStd, against: last.gradientStd)
             }
@@ -133,9 +135,18 @@ extension Experiment {
         return []
     }
 
+    /// Pooling and flatten layers average or pick values by design (a global average over 196
+    /// pixels divides each pixel's gradient by 196), so they are not part of the depth profile.
+    static let reshapingTypes: Set<String> = ["max_pool2d", "avg_pool2d", "global_avg_pool", "flatten"]
+
+    /// The hidden layers whose signals make the depth profile: all but the output and the reshaping layers.
+    static func profiledLayers(_ layers: [LayerDiagnosis]) -> [LayerDiagnosis] {
+        layers.dropLast().filter { !reshapingTypes.contains($0.type) }
+    }
+
     /// The depth profile in words: how the first hidden layer's signals compare with the last one's.
     static func verdicts(_ layers: [LayerDiagnosis]) -> [String] {
-        let hidden = layers.dropLast()
+        let hidden = profiledLayers(layers)
         guard let first = hidden.first, let last = hidden.last, hidden.count >= 2 else { return [] }
         func describe(_ what: String, from a: Double, to b: Double, direction: String) -> String {
             let span = "from '\(first.layer)' to '\(last.layer)'"
