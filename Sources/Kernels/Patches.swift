@@ -39,7 +39,13 @@ public enum Patches {
                               into patches: UnsafeMutablePointer<Float>, pool: WorkerPool) {
         forEachSample(samples, pool: pool, Job(g: g, x: x, patches: patches)) { job, s in
             job.walk(sample: s) { patch, input, count in
-                if let input { patch.update(from: input, count: count) } else { patch.update(repeating: 0, count: count) }
+                if count <= 16 {  // a few channels: a loop beats a call to memmove
+                    if let input { for i in 0..<count { patch[i] = input[i] } } else { for i in 0..<count { patch[i] = 0 } }
+                } else if let input {
+                    patch.update(from: input, count: count)
+                } else {
+                    patch.update(repeating: 0, count: count)
+                }
             }
         }
     }
@@ -100,18 +106,26 @@ public enum Patches {
 
     /// Runs `body(job, sample)` for every sample, the samples split in contiguous parts over the pool.
     private static func forEachSample(_ samples: Int, pool: WorkerPool, _ job: Job, _ body: (Job, Int) -> Void) {
-        let parts = min(samples, pool.activeThreads)
+        pool.forEachRange(samples) { range in for s in range { body(job, s) } }
+    }
+}
+
+extension WorkerPool {
+    /// Runs `body` on contiguous parts of `0..<count`, one part per thread (the calling thread's alone
+    /// when there is one thread or one item); returns when all are done. Each index belongs to one
+    /// part, so work that writes only its own items gives the same bits for any thread count.
+    public func forEachRange(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let parts = min(count, activeThreads)
         guard parts > 1 else {
-            for s in 0..<samples { body(job, s) }
+            if count > 0 { body(0..<count) }
             return
         }
         withoutActuallyEscaping(body) { body in
-            var context = (job: job, body: body, samples: samples, parts: parts)
+            var context = (body: body, count: count, parts: parts)
             withUnsafeMutablePointer(to: &context) { pointer in
-                pool.run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
-                    let context = raw.assumingMemoryBound(to: (job: Job, body: (Job, Int) -> Void, samples: Int, parts: Int).self).pointee
-                    let lo = context.samples * part / context.parts, hi = context.samples * (part + 1) / context.parts
-                    for s in lo..<hi { context.body(context.job, s) }
+                run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
+                    let context = raw.assumingMemoryBound(to: (body: (Range<Int>) -> Void, count: Int, parts: Int).self).pointee
+                    context.body((context.count * part / context.parts)..<(context.count * (part + 1) / context.parts))
                 }
             }
         }

@@ -5,7 +5,8 @@
 // identity in evaluation), add as a chain of Adds in input order and concat as Concat on the
 // feature axis. Normalizations without `affine` get a scale of ones and a shift of zeros. Each
 // layer's activation follows (ActivationNodes.swift); parameters become initializers named as in
-// the weight files (`hidden.weight`).
+// the weight files (`hidden.weight`). Image layers, and the other layers on maps (NCHW in ONNX), are
+// in ImageNodes.swift.
 
 import Config
 import Graph
@@ -24,6 +25,8 @@ struct LayerExport {
     /// Appends node `index` of the graph reading tensors `inputs`; returns its output tensor.
     func write(node index: Int, inputs: [String], into writer: inout ONNXGraphWriter) throws -> String {
         let node = graph.nodes[index], name = node.name
+        if let output = try writeImageLayer(node: index, inputs: inputs, into: &writer) { return output }
+        let inputs = node.image != nil ? mapInputs(index, inputs, &writer) : inputs
         switch node.op {
         case let dense as DenseNode:
             let gemm = writer.node("Gemm", [inputs[0], initializer(dense.weight, &writer), initializer(dense.bias, &writer)],
@@ -42,7 +45,7 @@ struct LayerExport {
             }
             return sum
         case is ConcatNode:
-            return writer.node("Concat", inputs, output: name, attributes: [Attribute.int("axis", 1)])
+            return writer.node("Concat", inputs, output: name, attributes: [Attribute.int("axis", 1)])  // channels on maps
         default:
             throw ONNXExportError("layer '\(name)' (type \(node.typeName)): the ONNX exporter does not know this layer type")
         }
@@ -68,7 +71,7 @@ struct LayerExport {
     }
 
     /// The parameter slot `index` as an initializer with its name, shape and values.
-    private func initializer(_ index: Int, _ writer: inout ONNXGraphWriter) -> String {
+    func initializer(_ index: Int, _ writer: inout ONNXGraphWriter) -> String {
         let slot = graph.parameters[index]
         return writer.tensor(slot.name, Array(arena[slot.offset..<(slot.offset + slot.count)]), dims: slot.shape)
     }

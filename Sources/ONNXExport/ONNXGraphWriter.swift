@@ -65,6 +65,17 @@ struct ONNXGraphWriter {
         return tensor.name
     }
 
+    /// Appends a 1-D int64 initializer (a Reshape's shape) named `name` made unique.
+    mutating func int64Tensor(_ name: String, _ values: [Int]) -> String {
+        var tensor = Onnx_TensorProto()
+        tensor.name = uniqueName(name)
+        tensor.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
+        tensor.dims = [Int64(values.count)]
+        tensor.int64Data = values.map(Int64.init)
+        initializers.append(tensor)
+        return tensor.name
+    }
+
     /// A rank-0 float constant holding `value`, written once per model.
     mutating func scalar(_ value: Float) -> String {
         if let name = scalars[value.bitPattern] { return name }
@@ -81,6 +92,14 @@ enum Attribute {
         attribute.name = name
         attribute.type = .float
         attribute.f = value
+        return attribute
+    }
+
+    static func ints(_ name: String, _ values: [Int]) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .ints
+        attribute.ints = values.map(Int64.init)
         return attribute
     }
 

@@ -1,7 +1,8 @@
 // The exporter's ModelProto for small graphs built in code: IR version, opset, input and output
 // with the dynamic batch dimension, the operator sequence each layer and activation becomes,
 // initializers carrying the parameter slots' names, shapes and exact raw bytes, the preprocessing
-// and target-unit nodes (and their absence when they are the identity), metadata, a byte round
+// and target-unit nodes (and their absence when they are the identity), image layers as NCHW
+// operators with permuted conv weights, metadata, a byte round
 // trip through SwiftProtobuf, and the error for a layer type the exporter does not know.
 
 import Config
@@ -49,6 +50,34 @@ import TestSupport
         #expect(initializer.dims == [4, 3])
         #expect(initializer.dataType == 1)
         #expect(initializer.rawData == Data(littleEndianBytesOf: Array(arena[weight.offset..<(weight.offset + weight.count)])))
+    }
+
+    /// Image layers: the flat input reshaped to NHWC and transposed to NCHW, Conv with ONNX's
+    /// weight layout and [top, left, bottom, right] pads, pooling, and flatten back in (H, W, C) order.
+    @Test func imageLayersBecomeNCHWOperatorsWithPermutedWeights() throws {
+        let spec = Fixture.model([2, 5, 5], [
+            Fixture.conv("c", 3, kernel: Size2D(2, 3), stride: Size2D(square: 2), padding: .same, .relu),
+            Fixture.pool("p", .max, size: Size2D(square: 2), stride: Size2D(square: 1)),
+            Fixture.flatten("f"), Fixture.dense("out", 2, .softmax),
+        ])
+        let (graph, arena, model) = try export(spec, record(width: 50, classes: ["a", "b"]))
+        #expect(model.graph.node.map(\.opType) == ["Reshape", "Transpose", "Conv", "Relu", "MaxPool", "Transpose", "Flatten",
+                                                  "Gemm", "Softmax", "Identity"])
+        let conv = model.graph.node[2]
+        func ints(_ node: Onnx_NodeProto, _ name: String) -> [Int64]? { node.attribute.first { $0.name == name }?.ints }
+        #expect(ints(conv, "kernel_shape") == [2, 3] && ints(conv, "strides") == [2, 2])
+        // same: out 3×3 from 5×5 at stride 2; rows need (3−1)·2 + 2 − 5 = 1 padding (0 top, 1 bottom),
+        // columns (3−1)·2 + 3 − 5 = 2 (1 left, 1 right)
+        #expect(ints(conv, "pads") == [0, 1, 1, 1])
+        #expect(ints(model.graph.node[1], "perm") == [0, 3, 1, 2] && ints(model.graph.node[5], "perm") == [0, 2, 3, 1])
+        let weight = try #require(model.graph.initializer.first { $0.name == "c.weight" })
+        #expect(weight.dims == [3, 2, 2, 3])
+        let slot = try #require(graph.parameter("c.weight"))
+        // ONNX [o, k, i, j] = nnrun [o, i, j, k]: filter 2, channel 1, row 1, column 2
+        let onnxIndex = ((2 * 2 + 1) * 2 + 1) * 3 + 2, nnrunIndex = ((2 * 2 + 1) * 3 + 2) * 2 + 1
+        let bytes = Array(weight.rawData[(onnxIndex * 4)..<(onnxIndex * 4 + 4)])
+        #expect(Float(bitPattern: UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24)
+                == arena[slot.offset + nnrunIndex])
     }
 
     @Test func identityPreprocessingWritesNoNodesAndAFittedOneWritesMulSubDiv() throws {

@@ -1,13 +1,14 @@
 // The pooling and reshaping layers' arithmetic, forward then backward, on channels-last maps (each
 // pixel's C channel values side by side, so the inner loops run over contiguous channels).
 // Max pooling (PyTorch's MaxPool2d): each output is its window's largest value — the first one in
-// window order on ties, NaN wins — and the input position it came from is kept (as an Int32 per
+// window order on ties; a NaN wins over any number, and a later NaN over an earlier one — and the input position it came from is kept (as an Int32 per
 // output value, in the saved buffer) for backward, which adds dy there. Average pooling (AvgPool2d
 // with count_include_pad=True): the window's sum over kh·kw, padding counted as zeros; backward
 // spreads dy/(kh·kw) over the window's real positions. Global average pooling: each channel's mean
 // over the H·W pixels; backward gives every pixel dy/(H·W). Flatten copies forward and adds dy
 // backward (the memory order is already the flat one). Input gradients are added (the network
-// zeroes a buffer with other writers first).
+// zeroes a buffer with other writers first). Pooling splits the samples over the pool's threads,
+// each sample computed by one thread in one order, so the bits do not depend on the thread count.
 
 import Config
 import Graph
@@ -47,27 +48,56 @@ final class Pool2DStep: LayerStep {
     override func forward(_ pass: ForwardPass) {
         let c = g.channels, inSize = g.inputSize, outSize = g.outPixels * c
         let divisor = Float(g.kernelHeight * g.kernelWidth)
-        for s in 0..<pass.n {
+        pass.pool.forEachRange(pass.n) { samples in for s in samples {
             let image = x + s * inSize, out = y + s * outSize
             let positions = argmax.map { $0 + s * outSize }
             forEachWindow { o, r0, r1, c0, c1 in
                 let best = out + o
                 if let positions {
-                    best.update(repeating: -.infinity, count: c)
-                    (positions + o).update(repeating: Int32(-1), count: c)
-                    for r in r0..<r1 {
-                        for col in c0..<c1 {
-                            let at = (r * g.width + col) * c, v = image + at
-                            for j in 0..<c where v[j] > best[j] || (v[j].isNaN && !best[j].isNaN) || positions[o + j] < 0 {
-                                best[j] = v[j]
-                                positions[o + j] = Int32(at + j)
-                            }
-                        }
-                    }
+                    Self.windowMax(image, width: g.width, channels: c, rows: r0..<r1, columns: c0..<c1,
+                                   into: best, positions: positions + o)
                 } else {
                     best.update(repeating: 0, count: c)
                     for r in r0..<r1 { for col in c0..<c1 { Elementwise.add(image + (r * g.width + col) * c, into: best, count: c) } }
                     for j in 0..<c { best[j] /= divisor }
+                }
+            }
+        } }
+    }
+
+    /// Each channel's largest value over the window's real pixels and its position in the sample:
+    /// the first pixel's values, then a later value wins when it is larger or NaN (PyTorch's rule).
+    /// Eight channels at a time.
+    @inline(__always)
+    private static func windowMax(
+        _ image: UnsafePointer<Float>, width: Int, channels c: Int, rows: Range<Int>, columns: Range<Int>,
+        into best: UnsafeMutablePointer<Float>, positions: UnsafeMutablePointer<Int32>
+    ) {
+        let first = (rows.lowerBound * width + columns.lowerBound) * c
+        best.update(from: image + first, count: c)
+        for j in 0..<c { positions[j] = Int32(first + j) }
+        let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        for r in rows {
+            for col in columns where r != rows.lowerBound || col != columns.lowerBound {
+                let at = (r * width + col) * c, v = image + at
+                var j = 0
+                while j + 8 <= c {
+                    let x = UnsafeRawPointer(v + j).loadUnaligned(as: SIMD8<Float>.self)
+                    var b = UnsafeRawPointer(best + j).loadUnaligned(as: SIMD8<Float>.self)
+                    var p = UnsafeRawPointer(positions + j).loadUnaligned(as: SIMD8<Int32>.self)
+                    let wins = (x .> b) .| (x .!= x)
+                    b.replace(with: x, where: wins)
+                    p.replace(with: lanes &+ Int32(at + j), where: wins)
+                    UnsafeMutableRawPointer(best + j).storeBytes(of: b, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(positions + j).storeBytes(of: p, as: SIMD8<Int32>.self)
+                    j += 8
+                }
+                while j < c {
+                    if v[j] > best[j] || v[j].isNaN {
+                        best[j] = v[j]
+                        positions[j] = Int32(at + j)
+                    }
+                    j += 1
                 }
             }
         }
@@ -77,7 +107,7 @@ final class Pool2DStep: LayerStep {
         guard let dx else { return }
         let c = g.channels, inSize = g.inputSize, outSize = g.outPixels * c
         let scale = 1 / Float(g.kernelHeight * g.kernelWidth)
-        for s in 0..<pass.n {
+        pass.pool.forEachRange(pass.n) { samples in for s in samples {
             let grad = dx + s * inSize, upstream = dy + s * outSize
             if let argmax {
                 let positions = argmax + s * outSize
@@ -92,7 +122,7 @@ final class Pool2DStep: LayerStep {
                     }
                 }
             }
-        }
+        } }
     }
 }
 
