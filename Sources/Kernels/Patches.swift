@@ -5,7 +5,8 @@
 // dilation 1 a window row is one contiguous run of `kw·C` input values (clipped at the borders),
 // copied or added at once. Samples are split over the pool's threads (each sample's patches and
 // input gradient belong to one part, computed in one fixed order, so results are the same bits for
-// any thread count).
+// any thread count). A `Patches` object is made once per layer (it is the pool's work item, so a
+// call allocates nothing); `WorkerPool.forEachRange` hands contiguous ranges of items to the threads.
 
 /// A window's geometry over one channels-last image map.
 public struct PatchGeometry: Sendable, Equatable {
@@ -32,102 +33,119 @@ public struct PatchGeometry: Sendable, Equatable {
     public var outPixels: Int { outHeight * outWidth }
 }
 
-public enum Patches {
+/// Unfolds and folds one layer's patches; made once, reused by every pass.
+public final class Patches: RangeWork {
+    public let geometry: PatchGeometry
+    /// The current call's map (or map gradient) and patch rows, and its direction.
+    private var map: UnsafeMutablePointer<Float>?
+    private var patches: UnsafeMutablePointer<Float>?
+    private var folding = false
+
+    public init(geometry: PatchGeometry) { self.geometry = geometry }
+
     /// Writes the patch rows of `samples` maps starting at `x` into `patches`.
     /// x: [samples, H, W, C]  patches: [samples·H'·W', kh·kw·C]
-    public static func unfold(_ x: UnsafePointer<Float>, samples: Int, geometry g: PatchGeometry,
-                              into patches: UnsafeMutablePointer<Float>, pool: WorkerPool) {
-        forEachSample(samples, pool: pool, Job(g: g, x: x, patches: patches)) { job, s in
-            job.walk(sample: s) { patch, input, count in
-                if count <= 16 {  // a few channels: a loop beats a call to memmove
-                    if let input { for i in 0..<count { patch[i] = input[i] } } else { for i in 0..<count { patch[i] = 0 } }
-                } else if let input {
-                    patch.update(from: input, count: count)
-                } else {
-                    patch.update(repeating: 0, count: count)
-                }
-            }
-        }
+    public func unfold(_ x: UnsafePointer<Float>, samples: Int, into patches: UnsafeMutablePointer<Float>, pool: WorkerPool) {
+        (map, self.patches, folding) = (UnsafeMutablePointer(mutating: x), patches, false)
+        pool.forEachRange(samples, self)
     }
 
     /// Adds each patch row's values back onto the input positions they were read from (padding
     /// positions are dropped): the gradient of `unfold`.
     /// patches: [samples·H'·W', kh·kw·C]  dx: [samples, H, W, C]
-    public static func foldAdd(_ patches: UnsafePointer<Float>, samples: Int, geometry g: PatchGeometry,
-                               into dx: UnsafeMutablePointer<Float>, pool: WorkerPool) {
-        forEachSample(samples, pool: pool, Job(g: g, x: UnsafePointer(dx), patches: UnsafeMutablePointer(mutating: patches))) { job, s in
-            job.walk(sample: s) { patch, input, count in
-                if let input { Elementwise.add(patch, into: UnsafeMutablePointer(mutating: input), count: count) }
-            }
-        }
+    public func foldAdd(_ patches: UnsafePointer<Float>, samples: Int, into dx: UnsafeMutablePointer<Float>, pool: WorkerPool) {
+        (map, self.patches, folding) = (dx, UnsafeMutablePointer(mutating: patches), true)
+        pool.forEachRange(samples, self)
     }
 
-    /// One call's operands: the map (or its gradient) and the patch rows.
-    struct Job {
-        let g: PatchGeometry
-        let x: UnsafePointer<Float>
-        let patches: UnsafeMutablePointer<Float>
-
-        /// Calls `visit(patchRun, inputRun or nil for padding, count)` for every run of sample `s`'s
-        /// patch rows, in order.
-        @inline(__always)
-        func walk(sample s: Int, _ visit: (UnsafeMutablePointer<Float>, UnsafePointer<Float>?, Int) -> Void) {
-            let c = g.channels, kw = g.kernelWidth, rowWidth = kw * c
-            let image = x + s * g.inputSize
-            var patch = patches + s * g.outPixels * g.patchWidth
-            for oh in 0..<g.outHeight {
-                for ow in 0..<g.outWidth {
-                    let firstColumn = ow * g.strideWidth - g.padLeft
-                    for i in 0..<g.kernelHeight {
-                        let ih = oh * g.strideHeight - g.padTop + i * g.dilationHeight
-                        let run = patch + i * rowWidth
-                        guard ih >= 0 && ih < g.height else {
-                            visit(run, nil, rowWidth)
-                            continue
-                        }
-                        let row = image + ih * g.width * c
-                        if g.dilationWidth == 1 {
-                            let lo = max(0, -firstColumn), hi = min(kw, g.width - firstColumn)
-                            if lo > 0 { visit(run, nil, min(lo, kw) * c) }
-                            if hi > lo { visit(run + lo * c, row + (firstColumn + lo) * c, (hi - lo) * c) }
-                            if hi < kw { visit(run + max(hi, lo) * c, nil, (kw - max(hi, lo)) * c) }
-                        } else {
-                            for j in 0..<kw {
-                                let iw = firstColumn + j * g.dilationWidth
-                                visit(run + j * c, iw >= 0 && iw < g.width ? row + iw * c : nil, c)
-                            }
-                        }
+    public func work(_ samples: Range<Int>) {
+        guard let map, let patches else { return }
+        for s in samples {
+            if folding {
+                walk(sample: s, map: map, patches: patches) { patch, input, count in
+                    if let input { Elementwise.add(patch, into: input, count: count) }
+                }
+            } else {
+                walk(sample: s, map: map, patches: patches) { patch, input, count in
+                    if count <= 16 {  // a few channels: a loop beats a call to memmove
+                        if let input { for i in 0..<count { patch[i] = input[i] } } else { for i in 0..<count { patch[i] = 0 } }
+                    } else if let input {
+                        patch.update(from: input, count: count)
+                    } else {
+                        patch.update(repeating: 0, count: count)
                     }
-                    patch += g.patchWidth
                 }
             }
         }
     }
 
-    /// Runs `body(job, sample)` for every sample, the samples split in contiguous parts over the pool.
-    private static func forEachSample(_ samples: Int, pool: WorkerPool, _ job: Job, _ body: (Job, Int) -> Void) {
-        pool.forEachRange(samples) { range in for s in range { body(job, s) } }
+    /// Calls `visit(patchRun, mapRun or nil for padding, count)` for every run of sample `s`'s
+    /// patch rows, in order.
+    @inline(__always)
+    private func walk(sample s: Int, map: UnsafeMutablePointer<Float>, patches: UnsafeMutablePointer<Float>,
+                      _ visit: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>?, Int) -> Void) {
+        let g = geometry, c = g.channels, kw = g.kernelWidth, rowWidth = kw * c
+        let image = map + s * g.inputSize
+        var patch = patches + s * g.outPixels * g.patchWidth
+        for oh in 0..<g.outHeight {
+            for ow in 0..<g.outWidth {
+                let firstColumn = ow * g.strideWidth - g.padLeft
+                for i in 0..<g.kernelHeight {
+                    let ih = oh * g.strideHeight - g.padTop + i * g.dilationHeight
+                    let run = patch + i * rowWidth
+                    guard ih >= 0 && ih < g.height else {
+                        visit(run, nil, rowWidth)
+                        continue
+                    }
+                    let row = image + ih * g.width * c
+                    if g.dilationWidth == 1 {
+                        let lo = max(0, -firstColumn), hi = min(kw, g.width - firstColumn)
+                        if lo > 0 { visit(run, nil, min(lo, kw) * c) }
+                        if hi > lo { visit(run + lo * c, row + (firstColumn + lo) * c, (hi - lo) * c) }
+                        if hi < kw { visit(run + max(hi, lo) * c, nil, (kw - max(hi, lo)) * c) }
+                    } else {
+                        for j in 0..<kw {
+                            let iw = firstColumn + j * g.dilationWidth
+                            visit(run + j * c, iw >= 0 && iw < g.width ? row + iw * c : nil, c)
+                        }
+                    }
+                }
+                patch += g.patchWidth
+            }
+        }
     }
 }
 
+/// Work a pool splits by ranges of items: `work` is called once per part, with its range.
+public protocol RangeWork: AnyObject {
+    func work(_ items: Range<Int>)
+}
+
 extension WorkerPool {
-    /// Runs `body` on contiguous parts of `0..<count`, one part per thread (the calling thread's alone
-    /// when there is one thread or one item); returns when all are done. Each index belongs to one
-    /// part, so work that writes only its own items gives the same bits for any thread count.
-    public func forEachRange(_ count: Int, _ body: (Range<Int>) -> Void) {
+    /// Runs `task.work` on contiguous parts of `0..<count`, one part per thread (the calling
+    /// thread's alone when there is one thread or one item); returns when all are done. Each item
+    /// belongs to one part, so work that writes only its own items gives the same bits for any
+    /// thread count. Nothing is allocated.
+    public func forEachRange(_ count: Int, _ task: any RangeWork) {
         let parts = min(count, activeThreads)
         guard parts > 1 else {
-            if count > 0 { body(0..<count) }
+            if count > 0 { task.work(0..<count) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            var context = (body: body, count: count, parts: parts)
-            withUnsafeMutablePointer(to: &context) { pointer in
-                run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
-                    let context = raw.assumingMemoryBound(to: (body: (Range<Int>) -> Void, count: Int, parts: Int).self).pointee
-                    context.body((context.count * part / context.parts)..<(context.count * (part + 1) / context.parts))
-                }
+        var job = RangeJob(task: task, count: count, parts: parts)
+        withUnsafeMutablePointer(to: &job) { pointer in
+            run(parts: parts, context: UnsafeMutableRawPointer(pointer)) { raw, part, _ in
+                let job = raw.assumingMemoryBound(to: RangeJob.self)
+                let (count, parts) = (job.pointee.count, job.pointee.parts)
+                job.pointee.task.work((count * part / parts)..<(count * (part + 1) / parts))
             }
         }
     }
+}
+
+/// One `forEachRange` call, as the pool's workers read it.
+private struct RangeJob {
+    let task: any RangeWork
+    let count: Int
+    let parts: Int
 }

@@ -54,6 +54,27 @@ import Testing
         #expect(graph.trainableCount == graph.parameterCount - 20)
     }
 
+    /// Image layers: max pooling's argmax, batch norm over channels (x̂ per value, statistics per
+    /// channel) and the one workspace sized for the largest convolution's patches.
+    @Test func countsImageBuffersAndTheSharedWorkspace() throws {
+        let graph = try GraphBuilder.build(Fixture.model([1, 6, 6], [
+            Fixture.conv("c1", 4, padding: .same, .relu), Fixture.batchNorm("bn"), Fixture.pool("p", .max),
+            Fixture.conv("c2", 8, kernel: Size2D(square: 1)), Fixture.conv("c3", 2, padding: .same), Fixture.flatten("f"),
+            Fixture.dense("out", 1),
+        ]))
+        let batch = 3
+        func padded(_ floats: Int) -> Int { (floats + 15) / 16 * 16 }
+        #expect(graph.nodes.map(\.shape) == [[1, 6, 6], [4, 6, 6], [4, 6, 6], [4, 3, 3], [8, 3, 3], [2, 3, 3], [18], [1]])
+        let outputs = [36, 144, 144, 36, 72, 18, 18, 1].map { padded($0 * batch) }.reduce(0, +)
+        let saved = padded(144 * batch) + padded(4 * 4) + padded(36 * batch)  // x̂, bn statistics, argmax
+        // c1: 36 pixels × 9 taps × 1 channel; c2 is 1×1 (no patches); c3: 9 pixels × 9 taps × 8 channels
+        let workspace = batch * max(36 * 9, 9 * 72)
+        #expect(MemoryEstimate.workspaceFloats(graph, batch: batch) == workspace)
+        #expect(MemoryEstimate(graph: graph, batch: batch, optimizerBuffers: []).activations == (2 * outputs + saved + workspace) * 4)
+        #expect(graph.parameter("c1.weight")?.shape == [4, 3, 3, 1])
+        #expect(graph.parameter("c1.weight").map { ($0.fanIn, $0.fanOut) } ?? (0, 0) == (9, 36))
+    }
+
     @Test func theBatchCanMakeAnotherLayerTheLargest() throws {
         let graph = try GraphBuilder.build(Fixture.model([1000], [
             Fixture.dense("wide", 2000), Fixture.dense("narrow", 1),

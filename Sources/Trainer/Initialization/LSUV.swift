@@ -84,7 +84,7 @@ enum LSUV {
                 var patches = [Float](repeating: 0, count: rows * geometry.patchWidth)
                 var z = [Float](repeating: 0, count: rows * conv.filters)
                 patches.withUnsafeMutableBufferPointer { p in
-                    Patches.unfold(x, samples: n, geometry: geometry, into: p.baseAddress!, pool: network.pool)
+                    Patches(geometry: geometry).unfold(x, samples: n, into: p.baseAddress!, pool: network.pool)
                     z.withUnsafeMutableBufferPointer {
                         Gemm.linearForward(x: p.baseAddress!, w: base + slots[conv.weight].offset,
                                            b: conv.bias.map { UnsafePointer(base + slots[$0].offset) }, y: $0.baseAddress!,

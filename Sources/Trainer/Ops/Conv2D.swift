@@ -27,6 +27,8 @@ final class Conv2DStep: LayerStep {
     /// The network's shared scratch, holding one chunk of patches [chunk·H'·W', kh·kw·C].
     let workspace: UnsafeMutablePointer<Float>
     let geometry: PatchGeometry
+    /// Unfolds and folds this layer's patches.
+    let unfolder: Patches
     let filters: Int
     let activation: Activation
     /// Samples per chunk, and whether the input already is the patches (1×1, stride 1, no padding).
@@ -39,6 +41,7 @@ final class Conv2DStep: LayerStep {
         (self.x, self.y, self.dy, self.dx, self.w, self.b, self.dw, self.db, self.z) = (x, y, dy, dx, w, b, dw, db, z)
         self.workspace = workspace
         geometry = PatchGeometry(node.window)
+        unfolder = Patches(geometry: geometry)
         (filters, activation, chunk, inputIsPatches) = (node.filters, node.activation, node.samplesPerChunk, node.readsInputAsPatches)
     }
 
@@ -46,10 +49,10 @@ final class Conv2DStep: LayerStep {
     private var outputSize: Int { geometry.outPixels * filters }
 
     /// The patch rows of samples `start..<start + count`: the input itself, or unfolded into the workspace.
-    private func patches(from start: Int, count: Int, pool: WorkerPool) -> UnsafePointer<Float> {
+    private func patchRows(from start: Int, count: Int, pool: WorkerPool) -> UnsafePointer<Float> {
         let first = x + start * geometry.inputSize
         if inputIsPatches { return first }
-        Patches.unfold(first, samples: count, geometry: geometry, into: workspace, pool: pool)
+        unfolder.unfold(first, samples: count, into: workspace, pool: pool)
         return UnsafePointer(workspace)
     }
 
@@ -59,7 +62,7 @@ final class Conv2DStep: LayerStep {
         for start in stride(from: 0, to: pass.n, by: chunk) {
             let count = min(chunk, pass.n - start)
             Gemm.linearForward(
-                x: patches(from: start, count: count, pool: pass.pool), w: w, b: b, y: (z ?? y) + start * outputSize,
+                x: patchRows(from: start, count: count, pool: pass.pool), w: w, b: b, y: (z ?? y) + start * outputSize,
                 n: count * geometry.outPixels, inF: geometry.patchWidth, outF: filters, rectifier: fused ?? .none,
                 pool: pass.pool, forcePacked: pass.forcePacked)
         }
@@ -78,7 +81,7 @@ final class Conv2DStep: LayerStep {
             let count = min(chunk, pass.n - start), rows = count * rowsPerSample
             let dz = UnsafePointer(dy + start * outputSize)
             Gemm.linearWeightGradient(
-                dz: dz, x: patches(from: start, count: count, pool: pass.pool), dw: dw, db: db, n: rows, inF: k, outF: filters,
+                dz: dz, x: patchRows(from: start, count: count, pool: pass.pool), dw: dw, db: db, n: rows, inF: k, outF: filters,
                 accumulate: pass.accumulateParameters || start > 0, pool: pass.pool, forcePacked: pass.forcePacked)
             guard let dx else { continue }
             let dxChunk = dx + start * geometry.inputSize
@@ -88,7 +91,7 @@ final class Conv2DStep: LayerStep {
             } else {
                 Gemm.linearInputGradient(dz: dz, w: w, dx: workspace, n: rows, inF: k, outF: filters, accumulate: false,
                                          pool: pass.pool, forcePacked: pass.forcePacked)
-                Patches.foldAdd(workspace, samples: count, geometry: geometry, into: dxChunk, pool: pass.pool)
+                unfolder.foldAdd(workspace, samples: count, into: dxChunk, pool: pass.pool)
             }
         }
     }

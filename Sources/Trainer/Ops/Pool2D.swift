@@ -15,13 +15,15 @@ import Graph
 import Kernels
 
 /// One max or average pooling node's buffers, resolved once when the network is planned.
-final class Pool2DStep: LayerStep {
+final class Pool2DStep: LayerStep, RangeWork {
     /// x, dx: [n, H, W, C] (dx nil for the data input)  y, dy: [n, H', W', C]
     let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
     let dy: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?
     /// Max pooling: the position in its sample of each output's input value, [n, H', W', C]; nil for average.
     let argmax: UnsafeMutablePointer<Int32>?
     let g: PatchGeometry
+    /// Which pass the pool's threads are running on their ranges of samples.
+    private var inBackward = false
 
     init(node: Pool2DNode, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, dy: UnsafeMutablePointer<Float>,
          dx: UnsafeMutablePointer<Float>?, state: UnsafeMutablePointer<Float>) {
@@ -46,9 +48,24 @@ final class Pool2DStep: LayerStep {
     }
 
     override func forward(_ pass: ForwardPass) {
+        inBackward = false
+        pass.pool.forEachRange(pass.n, self)
+    }
+
+    override func backward(_ pass: BackwardPass) {
+        guard dx != nil else { return }
+        inBackward = true
+        pass.pool.forEachRange(pass.n, self)
+    }
+
+    func work(_ samples: Range<Int>) {
+        if inBackward { backward(samples) } else { forward(samples) }
+    }
+
+    private func forward(_ samples: Range<Int>) {
         let c = g.channels, inSize = g.inputSize, outSize = g.outPixels * c
         let divisor = Float(g.kernelHeight * g.kernelWidth)
-        pass.pool.forEachRange(pass.n) { samples in for s in samples {
+        for s in samples {
             let image = x + s * inSize, out = y + s * outSize
             let positions = argmax.map { $0 + s * outSize }
             forEachWindow { o, r0, r1, c0, c1 in
@@ -62,7 +79,7 @@ final class Pool2DStep: LayerStep {
                     for j in 0..<c { best[j] /= divisor }
                 }
             }
-        } }
+        }
     }
 
     /// Each channel's largest value over the window's real pixels and its position in the sample:
@@ -103,11 +120,11 @@ final class Pool2DStep: LayerStep {
         }
     }
 
-    override func backward(_ pass: BackwardPass) {
+    private func backward(_ samples: Range<Int>) {
         guard let dx else { return }
         let c = g.channels, inSize = g.inputSize, outSize = g.outPixels * c
         let scale = 1 / Float(g.kernelHeight * g.kernelWidth)
-        pass.pool.forEachRange(pass.n) { samples in for s in samples {
+        for s in samples {
             let grad = dx + s * inSize, upstream = dy + s * outSize
             if let argmax {
                 let positions = argmax + s * outSize
@@ -122,7 +139,7 @@ final class Pool2DStep: LayerStep {
                     }
                 }
             }
-        } }
+        }
     }
 }
 
